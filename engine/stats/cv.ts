@@ -151,9 +151,8 @@ export function encodeLabels(labels: readonly Label[]): { classes: Label[]; clas
   if (!allNumbers && !allStrings) {
     throw new SimspecError('labels mix numbers and text', { ...where('cv.stratify'), expected: 'labels that are all numbers or all text' });
   }
-  const unique = Array.from(new Set(labels));
-  if (allNumbers) (unique as number[]).sort((a, b) => a - b);
-  else (unique as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const unique: Label[] = Array.from(new Set<Label>(labels));
+  unique.sort((a, b) => (allNumbers ? (a as number) - (b as number) : a < b ? -1 : a > b ? 1 : 0));
   const index = new Map<Label, number>(unique.map((c, i) => [c, i]));
   const classOf = new Int32Array(labels.length);
   labels.forEach((l, i) => (classOf[i] = index.get(l)!));
