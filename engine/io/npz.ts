@@ -1,0 +1,74 @@
+/**
+ * .npz archives (numpy.savez / savez_compressed): a zip of .npy members. Keys are the member
+ * names without '.npy'; a selector may name a key with or without the suffix. Listing reads only
+ * the zip directory and each member's .npy header (inflating just the header for deflated members).
+ */
+import { SimspecError } from '../core/errors';
+import type { NDArray } from '../core/matrix';
+import { availableText } from './names';
+import { decodeNpy, parseNpyHeader } from './npy';
+import type { VariableInfo } from './types';
+import { openZip, readZipDirectory, readZipEntry, readZipEntryPrefix, type ZipEntry } from './zip';
+
+function keyOf(entry: ZipEntry): string {
+  return entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
+}
+
+export async function listNpz(file: string): Promise<VariableInfo[]> {
+  const handle = await openZip(file);
+  try {
+    const entries = await readZipDirectory(handle, file);
+    const out: VariableInfo[] = [];
+    for (const entry of entries) {
+      if (entry.name.endsWith('/')) continue;
+      const key = keyOf(entry);
+      let prefix = await readZipEntryPrefix(handle, entry, file, 4096);
+      let header;
+      try {
+        header = parseNpyHeader(prefix, file, key);
+      } catch (e) {
+        if (!(e instanceof SimspecError)) throw e;
+        if (e.code === 'io.truncated' && prefix.length < entry.uncompressedSize) {
+          prefix = await readZipEntryPrefix(handle, entry, file, 1 << 20);
+          header = parseNpyHeader(prefix, file, key);
+        } else if (e.code === 'io.dtype') {
+          out.push({ name: key, kind: 'numeric', shape: [], unsupported: e.message });
+          continue;
+        } else throw e;
+      }
+      out.push({ name: key, kind: 'numeric', shape: header.shape, dtype: header.type.dtype });
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function readNpz(file: string, key?: string): Promise<NDArray> {
+  const handle = await openZip(file);
+  try {
+    const entries = (await readZipDirectory(handle, file)).filter((e) => !e.name.endsWith('/'));
+    const keys = entries.map(keyOf);
+    let entry: ZipEntry | undefined;
+    if (key === undefined) {
+      if (entries.length !== 1) {
+        throw new SimspecError(`the archive holds ${entries.length} arrays, so a key is needed`, {
+          file, expected: `one of: ${keys.join(', ')}`, code: 'io.variable',
+        });
+      }
+      entry = entries[0];
+    } else {
+      const wanted = key.endsWith('.npy') ? key.slice(0, -4) : key;
+      entry = entries.find((e) => keyOf(e) === wanted);
+      if (!entry) {
+        throw new SimspecError(`no array '${key}' in the archive; ${availableText(wanted, keys)}`, {
+          file, variable: key, code: 'io.variable',
+        });
+      }
+    }
+    const bytes = await readZipEntry(handle, entry!, file);
+    return decodeNpy(bytes, file, keyOf(entry!));
+  } finally {
+    await handle.close();
+  }
+}
