@@ -1,0 +1,43 @@
+/**
+ * engine/linalg: the dense linear algebra every metric uses, on `Matrix` (row-major Float64Array).
+ * Import from here, never from the submodules, so kernels can be swapped (e.g. for WASM SIMD)
+ * without touching callers.
+ *
+ *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
+ *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
+ *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues
+ *   svd.ts       thinSvd (one-sided Jacobi, descending), singularValues
+ *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
+ *   norms.ts     frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm
+ *   basics.ts    transpose, identity, zeros, scale, add, subtract, trace, symmetrize,
+ *                columnMeans, centerColumns, frobeniusInner, diagonal, copyMatrix
+ */
+export {
+  add,
+  centerColumns,
+  columnMeans,
+  copyMatrix,
+  diagonal,
+  frobeniusInner,
+  identity,
+  scale,
+  subtract,
+  symmetrize,
+  trace,
+  transpose,
+  zeros,
+} from './basics';
+export { crossGram, crossProduct, gram, multiply, multiplyTransposed, multiplyVector } from './products';
+export { symmetricEigen, symmetricEigenvalues, type SymmetricEigen } from './eigen';
+export { singularValues, thinSvd, type ThinSvd } from './svd';
+export {
+  cholesky,
+  choleskySolve,
+  determinant,
+  luDecompose,
+  NUMPY_PINV_RCOND,
+  pseudoInverse,
+  solve,
+  type LuDecomposition,
+} from './solve';
+export { frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm } from './norms';
