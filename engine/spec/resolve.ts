@@ -1,0 +1,112 @@
+/**
+ * Turn a schema-valid spec value into a typed `Spec`: defaults filled, paths resolved against the
+ * spec's folder. Pure (no file access), so the language server can call it on every keystroke.
+ */
+import { dirname, isAbsolute, resolve, basename } from 'node:path';
+import type { ComparisonSpec, DataSource, MetricFamily, Representation, SourceKind, Spec, StatisticsSettings } from './types';
+
+type Json = Record<string, unknown>;
+
+export function resolvePath(baseDir: string, file: string): string {
+  return isAbsolute(file) ? file : resolve(baseDir, file);
+}
+
+export function defaultOutputPath(specFile: string): string {
+  const name = basename(specFile).replace(/\.simspec\.ya?ml$/i, '').replace(/\.ya?ml$/i, '');
+  return resolve(dirname(specFile), `${name}.results.json`);
+}
+
+function asSubjects(value: unknown): number[] | undefined {
+  if (typeof value === 'number') return [value];
+  if (Array.isArray(value)) return value.map(Number);
+  return undefined;
+}
+
+function toSource(baseDir: string, raw: Json, specPath: (string | number)[]): DataSource {
+  const source: DataSource = {
+    file: String(raw.file),
+    path: resolvePath(baseDir, String(raw.file)),
+    kind: (raw.kind as SourceKind | undefined) ?? 'responses',
+    transpose: raw.transpose === true,
+    specPath,
+  };
+  if (typeof raw.key === 'string') source.key = raw.key;
+  const subjects = asSubjects(raw.subjects);
+  if (subjects) source.subjects = subjects;
+  return source;
+}
+
+export function resolveStatistics(raw: Json | undefined, base?: StatisticsSettings): StatisticsSettings {
+  const out: StatisticsSettings = base ? { ...base } : { noiseCeiling: true, test: 'two-sided' };
+  if (!raw) return out;
+  if (raw.noise_ceiling !== undefined) out.noiseCeiling = raw.noise_ceiling === true || raw.noise_ceiling === 'leave-one-subject-out';
+  if (raw.test !== undefined) out.test = raw.test as StatisticsSettings['test'];
+  const bootstrap = raw.bootstrap as Json | undefined;
+  if (bootstrap) {
+    const over = bootstrap.over === undefined ? ['stimuli'] : Array.isArray(bootstrap.over) ? bootstrap.over : [bootstrap.over];
+    out.bootstrap = {
+      over: over as ('stimuli' | 'subjects')[],
+      samples: Number(bootstrap.samples),
+      ci: typeof bootstrap.ci === 'number' ? bootstrap.ci : 0.95,
+      seed: typeof bootstrap.seed === 'number' ? bootstrap.seed : 0,
+    };
+  }
+  const permutation = raw.permutation as Json | undefined;
+  if (permutation) out.permutation = { samples: Number(permutation.samples), seed: typeof permutation.seed === 'number' ? permutation.seed : 0 };
+  return out;
+}
+
+const COMMON_COMPARISON_KEYS = new Set(['name', 'metric', 'layers', 'regions', 'statistics']);
+
+/** Resolve a value that passed schema validation. Layers of `model.activations` are filled in later, from the file. */
+export function resolveSpec(value: Json, specFile: string): Spec {
+  const baseDir = dirname(specFile);
+  const model = (value.model ?? {}) as Json;
+  const layersRaw = (model.layers ?? {}) as Record<string, Json>;
+  const layers: Representation[] = Object.entries(layersRaw).map(([name, raw]) => ({ name, role: 'model', source: toSource(baseDir, raw, ['model', 'layers', name]) }));
+  const regions: Representation[] = Object.entries((value.brain ?? {}) as Record<string, Json>).map(([name, raw]) => ({ name, role: 'brain', source: toSource(baseDir, raw, ['brain', name]) }));
+  const statistics = resolveStatistics(value.statistics as Json | undefined);
+  const comparisons: ComparisonSpec[] = ((value.comparisons ?? []) as Json[]).map((raw, index) => {
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (!COMMON_COMPARISON_KEYS.has(k)) params[k] = v;
+    return {
+      name: String(raw.name),
+      metric: raw.metric as MetricFamily,
+      params,
+      layers: Array.isArray(raw.layers) ? raw.layers.map(String) : layers.map((l) => l.name),
+      regions: Array.isArray(raw.regions) ? raw.regions.map(String) : regions.map((r) => r.name),
+      statistics: resolveStatistics(raw.statistics as Json | undefined, statistics),
+      index,
+    };
+  });
+  const stimuli = (value.stimuli ?? {}) as Json;
+  const spec: Spec = {
+    version: 1,
+    specFile,
+    baseDir,
+    layers,
+    regions,
+    comparisons,
+    statistics,
+    output: typeof value.output === 'string' ? resolvePath(baseDir, value.output) : defaultOutputPath(specFile),
+  };
+  if (typeof value.title === 'string') spec.title = value.title;
+  if (typeof value.description === 'string') spec.description = value.description;
+  if (typeof model.name === 'string') spec.modelName = model.name;
+  if (typeof stimuli.count === 'number') spec.stimulusCount = stimuli.count;
+  if (stimuli.labels !== undefined) {
+    const labels = typeof stimuli.labels === 'string' ? { file: stimuli.labels, header: true } : (stimuli.labels as Json);
+    spec.labels = { file: String(labels.file), path: resolvePath(baseDir, String(labels.file)), header: labels.header !== false };
+  }
+  const activations = model.activations as Json | undefined;
+  if (activations) {
+    spec.activations = {
+      file: String(activations.file),
+      path: resolvePath(baseDir, String(activations.file)),
+      kind: (activations.kind as SourceKind | undefined) ?? 'responses',
+      transpose: activations.transpose === true,
+      specPath: ['model', 'activations'],
+    };
+  }
+  return spec;
+}

@@ -1,0 +1,198 @@
+/**
+ * Checks that need the data files: files exist, variables exist, shapes fit their declared kind,
+ * every representation has the same number of stimuli, names referenced by comparisons exist,
+ * cross-validation and statistics settings are possible on these data. Each problem carries the
+ * range of the spec value it concerns, and for mismatches the other side as related information.
+ */
+import { existsSync } from 'node:fs';
+import { rangeAt, type ParsedSpec } from './document';
+import { didYouMean } from './suggest';
+import type { DataSource, Problem, Representation, Spec } from './types';
+import { isSimspecError } from '../core/errors';
+
+export interface VariableDescription {
+  shape: number[];
+  dtype: string;
+}
+
+/** What semantic checks need to know about data files (the engine's readers, possibly cached). */
+export interface DataIntrospector {
+  /** Names of the numeric variables in a file (npz keys, mat variables, HDF5 datasets). */
+  variableNames(path: string): Promise<string[]>;
+  /** Shape and dtype of one variable; `key` may be undefined for single-array files. Throws SimspecError. */
+  describe(path: string, key: string | undefined): Promise<VariableDescription>;
+  /** Number of data rows of a CSV/TSV label table. */
+  tableRowCount(path: string, header: boolean): Promise<number>;
+}
+
+/** What a source's shape says about it, after checks. */
+export interface SourceLayout {
+  stimuli: number;
+  subjects: number;
+  /** Units per stimulus (responses, repeats); undefined for RDMs. */
+  units?: number;
+  repeats?: number;
+}
+
+const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json)$/i;
+
+export function condensedToCount(length: number): number | undefined {
+  const n = (1 + Math.sqrt(1 + 8 * length)) / 2;
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** Interpret a source's raw shape given its kind and subjects axes; returns a problem text when it does not fit. */
+export function layoutOf(source: DataSource, shape: readonly number[]): SourceLayout | string {
+  const subjectAxes = source.subjects ?? [];
+  for (const axis of subjectAxes) {
+    if (axis >= shape.length) return `subjects axis ${axis} is out of range for an array of shape (${shape.join(', ')}) with ${shape.length} axes`;
+  }
+  const subjects = subjectAxes.reduce((count, axis) => count * shape[axis]!, 1);
+  // Drop subject axes, then leading singleton axes (a 1×4186 vector, a 1×8 struct stack).
+  let rest = shape.filter((_, axis) => !subjectAxes.includes(axis));
+  const minimumAxes = source.kind === 'repeats' ? 3 : source.kind === 'rdm' ? 1 : 2;
+  while (rest.length > minimumAxes && rest[0] === 1) rest = rest.slice(1);
+  const shapeText = `(${shape.join(', ')})`;
+  switch (source.kind) {
+    case 'rdm': {
+      if (rest.length === 1) {
+        const n = condensedToCount(rest[0]!);
+        if (n === undefined) return `${rest[0]} entries is not the length of a condensed RDM (n(n−1)/2 for some n); shape ${shapeText}`;
+        return { stimuli: n, subjects };
+      }
+      if (rest.length === 2 && rest[0] === rest[1]) return { stimuli: rest[0]!, subjects };
+      return `an RDM must be square (n × n) or condensed (n(n−1)/2 entries), got shape ${shapeText}${subjectAxes.length ? ` with subjects on axis ${subjectAxes.join(', ')}` : ''}; extra leading axes need \`subjects\``;
+    }
+    case 'repeats':
+      if (rest.length !== 3) return `responses with repeats must be stimuli × repeats × units (3 axes besides subjects), got shape ${shapeText}`;
+      return { stimuli: rest[0]!, repeats: rest[1]!, units: rest[2]!, subjects };
+    default: {
+      if (rest.length < 2) return `a response matrix must be stimuli × units (2 axes besides subjects), got shape ${shapeText}`;
+      const stimuli = source.transpose ? rest[rest.length - 1]! : rest[0]!;
+      const units = rest.reduce((a, b) => a * b, 1) / stimuli;
+      if (source.transpose && rest.length !== 2) return `\`transpose\` needs a 2-D matrix (units × stimuli), got shape ${shapeText}`;
+      return { stimuli, units, subjects };
+    }
+  }
+}
+
+interface Located {
+  representation: Representation;
+  layout: SourceLayout;
+}
+
+export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const error = (message: string, path: (string | number)[], code: string, part: 'key' | 'value' = 'value', extra: Partial<Problem> = {}) =>
+    problems.push({ severity: 'error', message, range: rangeAt(parsed, path, part), code, path, ...extra });
+  const warning = (message: string, path: (string | number)[], code: string) => problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
+
+  // 1. Files, variables, shapes.
+  const located: Located[] = [];
+  const representations = [...spec.layers, ...spec.regions];
+  await Promise.all(
+    representations.map(async (representation) => {
+      const { source } = representation;
+      const filePath = [...source.specPath, 'file'];
+      if (!READABLE.test(source.file)) {
+        error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv or .json.`, filePath, 'data.format');
+        return;
+      }
+      if (!existsSync(source.path)) {
+        error(`File not found: \`${source.file}\` (resolved to ${source.path}).`, filePath, 'data.missing-file');
+        return;
+      }
+      let description: VariableDescription;
+      try {
+        description = await io.describe(source.path, source.key);
+      } catch (e) {
+        if (!isSimspecError(e)) throw e;
+        const onKey = source.key !== undefined && /not found|no variable|missing|unknown|available/i.test(e.message);
+        let suggestions: string[] = [];
+        if (onKey) {
+          const names = await io.variableNames(source.path).catch(() => [] as string[]);
+          suggestions = didYouMean(source.key!, names);
+        }
+        error(e.message, onKey ? [...source.specPath, 'key'] : filePath, onKey ? 'data.missing-key' : 'data.unreadable', 'value', { suggestions });
+        return;
+      }
+      const layout = layoutOf(source, description.shape);
+      if (typeof layout === 'string') {
+        error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat(source.subjects && /subjects axis/.test(layout) ? ['subjects'] : ['kind']), 'data.shape');
+        return;
+      }
+      located.push({ representation, layout });
+    }),
+  );
+
+  // 2. Every representation has the same number of stimuli (the declared count, or the first one found).
+  located.sort((a, b) => representations.indexOf(a.representation) - representations.indexOf(b.representation));
+  const reference = spec.stimulusCount !== undefined ? undefined : located[0];
+  const expected = spec.stimulusCount ?? reference?.layout.stimuli;
+  if (expected !== undefined) {
+    for (const item of located) {
+      if (item.layout.stimuli === expected) continue;
+      const { source, name, role } = item.representation;
+      const otherPath = spec.stimulusCount !== undefined ? ['stimuli', 'count'] : [...reference!.representation.source.specPath, 'file'];
+      const otherText = spec.stimulusCount !== undefined ? '`stimuli.count`' : `${reference!.representation.role} ${reference!.representation.name}`;
+      error(`${role === 'model' ? 'Layer' : 'Region'} \`${name}\` has ${item.layout.stimuli} stimuli but ${otherText} has ${expected}: every matrix must have the same stimuli, in the same order.`, [...source.specPath, 'file'], 'data.stimulus-count', 'value', {
+        related: [{ message: `${otherText} has ${expected} stimuli`, range: rangeAt(parsed, otherPath) }],
+      });
+    }
+  }
+
+  // 3. Label table.
+  if (spec.labels) {
+    const labelsPath = typeof (parsed.value as { stimuli?: { labels?: unknown } })?.stimuli?.labels === 'string' ? ['stimuli', 'labels'] : ['stimuli', 'labels', 'file'];
+    if (!existsSync(spec.labels.path)) error(`File not found: \`${spec.labels.file}\` (resolved to ${spec.labels.path}).`, labelsPath, 'data.missing-file');
+    else if (expected !== undefined) {
+      try {
+        const rows = await io.tableRowCount(spec.labels.path, spec.labels.header);
+        if (rows !== expected) error(`The label file has ${rows} rows but there are ${expected} stimuli: expected one row per stimulus.`, labelsPath, 'data.label-rows');
+      } catch (e) {
+        if (!isSimspecError(e)) throw e;
+        error(e.message, labelsPath, 'data.unreadable');
+      }
+    }
+  }
+
+  // 4. Comparisons.
+  const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
+  const names = new Set<string>();
+  spec.comparisons.forEach((comparison) => {
+    const at = ['comparisons', comparison.index];
+    if (names.has(comparison.name)) error(`Another comparison is already named \`${comparison.name}\`: names must be unique.`, [...at, 'name'], 'spec.duplicate-name');
+    names.add(comparison.name);
+    const raw = (parsed.value as { comparisons: Record<string, unknown>[] }).comparisons[comparison.index]!;
+    for (const [listKey, known] of [['layers', spec.layers], ['regions', spec.regions]] as const) {
+      if (!Array.isArray(raw[listKey])) continue;
+      (raw[listKey] as unknown[]).forEach((name, i) => {
+        if (known.some((r) => r.name === name) || (listKey === 'layers' && spec.activations)) return;
+        const suggestions = didYouMean(String(name), known.map((r) => r.name));
+        error(`No ${listKey === 'layers' ? 'model layer' : 'brain region'} is named \`${String(name)}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, listKey, i], 'spec.unknown-name', 'value', { suggestions });
+      });
+    }
+    const pairs = comparison.layers.flatMap((layer) => comparison.regions.map((region) => [layoutByName.get(`model:${layer}`), layoutByName.get(`brain:${region}`)] as const));
+    if (comparison.metric !== 'rsa') {
+      for (const rep of [...spec.layers.filter((l) => comparison.layers.includes(l.name)), ...spec.regions.filter((r) => comparison.regions.includes(r.name))]) {
+        if (rep.source.kind === 'rdm') error(`\`${comparison.metric}\` needs response matrices, but ${rep.role === 'model' ? 'layer' : 'region'} \`${rep.name}\` is given as an RDM (kind: rdm).`, [...at, 'metric'], 'spec.needs-responses', 'value', { related: [{ message: `${rep.name} is an RDM`, range: rangeAt(parsed, [...rep.source.specPath, 'kind']) }] });
+      }
+    }
+    const cv = comparison.params.cv as { scheme?: string; folds?: number } | undefined;
+    if (cv && expected !== undefined && typeof cv.folds === 'number' && cv.folds > expected) {
+      error(`${cv.folds} folds cannot be made from ${expected} stimuli.`, [...at, 'cv', 'folds'], 'spec.cv-folds');
+    }
+    if (cv && (cv.scheme === 'group-kfold' || (comparison.params.cv as { stratify?: string }).stratify) && !spec.labels) {
+      error('This cross-validation scheme reads a label column, but `stimuli.labels` is not set.', [...at, 'cv'], 'spec.cv-labels', 'key');
+    }
+    const stats = comparison.statistics;
+    const hasSubjects = pairs.some(([, brain]) => (brain?.subjects ?? 1) > 1);
+    if (stats.bootstrap?.over.includes('subjects') && pairs.length > 0 && !hasSubjects) {
+      warning('Bootstrap over subjects needs brain data with a `subjects` axis; only stimuli will be resampled.', comparison.statistics === spec.statistics ? ['statistics', 'bootstrap'] : [...at, 'statistics', 'bootstrap'], 'spec.bootstrap-subjects');
+    }
+    if (comparison.metric === 'rsa' && comparison.params.square === true && pairs.length > 0 && !hasSubjects) {
+      warning('`square: true` averages squared scores over subjects, but no region of this comparison has a `subjects` axis.', [...at, 'square'], 'spec.square-subjects');
+    }
+  });
+  return problems;
+}
