@@ -1,0 +1,30 @@
+/**
+ * engine/metrics/rsa: RDMs, RDM comparisons and noise ceilings (metrics-reference.md §2).
+ * The run executor imports from here only.
+ */
+export {
+  condensedToSquare,
+  conditionsFromPairs,
+  pairCount,
+  pairIndex,
+  squareToCondensed,
+  subsampleCondensed,
+  type Origin,
+  type SquareCheckOptions,
+} from './condensed';
+export { averageByCondition, type ConditionLabel, type ConditionLabels } from './conditions';
+export { rdmFromResponses, type PdistMetric, type RdmOptions, type RdmResult, type RsatoolboxRdmMethod } from './rdm';
+export {
+  canonicalCompareMethod,
+  compareComplete,
+  compareRdms,
+  COMPARE_METHODS,
+  isSimilarity,
+  type CompareMethod,
+  type CompareOptions,
+  type Comparison,
+} from './compare';
+export { kendallCounts, kendallTauA, kendallTauB } from './kendall';
+export { doubleCentredKernel, whitenedRdmVector } from './compare-cov';
+export { buresMetric, buresSimilarity } from './bures';
+export { noiseCeiling, type NoiseCeiling, type NoiseCeilingConvention, type NoiseCeilingOptions } from './noise-ceiling';
