@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SimspecError } from '../../../engine/core/errors';
+import type { Matrix } from '../../../engine/core/matrix';
+import {
+  add, cholesky, choleskySolve, determinant, gram, identity, multiply, multiplyTransposed, multiplyVector, pseudoInverse, solve, transpose,
+} from '../../../engine/linalg';
+import { EPS, maxAbs, maxAbsDifference, randomMatrix } from './helpers';
+
+function randomSpd(n: number, seed: number): Matrix {
+  return add(gram(randomMatrix(n, n + 3, seed)), identity(n), 0.1);
+}
+
+/** ‖A·X − B‖_max ≤ c·ε·‖A‖·‖X‖·n (backward-stable solve). */
+function assertResidual(a: Matrix, x: Matrix, b: Matrix, label: string): void {
+  const r = maxAbsDifference(multiply(a, x).data, b.data);
+  const bound = 100 * EPS * maxAbs(a.data) * maxAbs(x.data) * a.rows;
+  assert.ok(r <= bound, `${label}: residual ${r} > ${bound}`);
+}
+
+test('cholesky: L lower triangular with positive diagonal and L·Lᵀ = A', () => {
+  for (const n of [1, 2, 5, 40]) {
+    const a = randomSpd(n, n);
+    const l = cholesky(a);
+    for (let i = 0; i < n; i++) {
+      assert.ok(l.data[i * n + i]! > 0);
+      for (let j = i + 1; j < n; j++) assert.equal(l.data[i * n + j], 0);
+    }
+    assert.ok(maxAbsDifference(multiplyTransposed(l, l).data, a.data) <= 100 * EPS * maxAbs(a.data) * n);
+  }
+});
+
+test('choleskySolve and solve: small residuals for matrix and vector right-hand sides', () => {
+  for (const n of [1, 3, 17, 60]) {
+    const spd = randomSpd(n, 10 + n);
+    const b = randomMatrix(n, 4, 20 + n);
+    assertResidual(spd, choleskySolve(spd, b), b, `cholesky n=${n}`);
+    const general = randomMatrix(n, n, 30 + n);
+    assertResidual(general, solve(general, b), b, `lu n=${n}`);
+    const v = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+    const x = solve(general, v);
+    assert.ok(x instanceof Float64Array);
+    assert.ok(maxAbsDifference(multiplyVector(general, x), v) <= 100 * EPS * maxAbs(general.data) * maxAbs(x) * n);
+    const y = choleskySolve(spd, v);
+    assert.ok(maxAbsDifference(multiplyVector(spd, y), v) <= 100 * EPS * maxAbs(spd.data) * maxAbs(y) * n);
+  }
+});
+
+test('solve needs pivoting: zero leading entry, exact answer', () => {
+  // [[0, 2], [3, 1]]·x = [4, 5] → x = [1, 2].
+  const a = { rows: 2, cols: 2, data: Float64Array.of(0, 2, 3, 1) };
+  assert.deepEqual(Array.from(solve(a, Float64Array.of(4, 5))), [1, 2]);
+  assert.equal(determinant(a), -6);
+  assert.equal(determinant({ rows: 3, cols: 3, data: Float64Array.of(2, 0, 0, 1, 3, 0, 4, 5, -1) }), -6);
+});
+
+test('not SPD and singular inputs throw SimspecError with stable codes', () => {
+  const indefinite = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 2, 1) };
+  assert.throws(() => choleskySolve(indefinite, Float64Array.of(1, 1)), (e: unknown) => e instanceof SimspecError && e.code === 'linalg.not-spd');
+  const semidefinite = gram(randomMatrix(4, 2, 3)); // rank 2
+  semidefinite.data.fill(0, 0, 4); // row 0 zero → pivot 0
+  assert.throws(() => cholesky(semidefinite), (e: unknown) => e instanceof SimspecError && /not positive definite/.test(e.message));
+  const singular = { rows: 3, cols: 3, data: Float64Array.of(1, 2, 3, 2, 4, 6, 1, 0, 1) };
+  assert.throws(() => solve(singular, Float64Array.of(1, 2, 3)), (e: unknown) => e instanceof SimspecError && e.code === 'linalg.singular');
+  assert.equal(determinant(singular), 0);
+  assert.throws(() => solve(randomMatrix(3, 3, 1), randomMatrix(4, 1, 2)), SimspecError);
+  assert.throws(() => cholesky(randomMatrix(2, 3, 1)), SimspecError);
+});
+
+/** The four Moore–Penrose conditions: AXA = A, XAX = X, (AX)ᵀ = AX, (XA)ᵀ = XA. */
+function assertMoorePenrose(a: Matrix, x: Matrix, label: string): void {
+  assert.deepEqual([x.rows, x.cols], [a.cols, a.rows]);
+  const tol = 1e-12 * Math.max(1, maxAbs(a.data)) * Math.max(1, maxAbs(x.data)) * Math.max(a.rows, a.cols);
+  const ax = multiply(a, x);
+  const xa = multiply(x, a);
+  assert.ok(maxAbsDifference(multiply(ax, a).data, a.data) <= tol * maxAbs(a.data), `${label}: AXA`);
+  assert.ok(maxAbsDifference(multiply(xa, x).data, x.data) <= tol * maxAbs(x.data), `${label}: XAX`);
+  assert.ok(maxAbsDifference(transpose(ax).data, ax.data) <= tol, `${label}: AX symmetric`);
+  assert.ok(maxAbsDifference(transpose(xa).data, xa.data) <= tol, `${label}: XA symmetric`);
+}
+
+test('pseudoInverse satisfies the Moore–Penrose conditions (tall, wide, rank-deficient, empty)', () => {
+  assertMoorePenrose(randomMatrix(12, 5, 1), pseudoInverse(randomMatrix(12, 5, 1)), 'tall');
+  assertMoorePenrose(randomMatrix(4, 9, 2), pseudoInverse(randomMatrix(4, 9, 2)), 'wide');
+  const rankTwo = multiply(randomMatrix(10, 2, 3), randomMatrix(2, 7, 4));
+  assertMoorePenrose(rankTwo, pseudoInverse(rankTwo), 'rank 2');
+  const empty = pseudoInverse({ rows: 0, cols: 3, data: new Float64Array(0) });
+  assert.deepEqual([empty.rows, empty.cols], [3, 0]);
+  const square = randomMatrix(6, 6, 5);
+  assert.ok(maxAbsDifference(multiply(square, pseudoInverse(square)).data, identity(6).data) <= 1e-12);
+});
+
+test('pseudoInverse cutoff is numpy’s default: σ ≤ 1e-15·σ_max dropped, larger kept', () => {
+  const dropped = pseudoInverse({ rows: 2, cols: 2, data: Float64Array.of(1, 0, 0, 1e-16) });
+  assert.deepEqual(Array.from(dropped.data), [1, 0, 0, 0]);
+  const kept = pseudoInverse({ rows: 2, cols: 2, data: Float64Array.of(2, 0, 0, 1e-14) });
+  assert.ok(Math.abs(kept.data[3]! - 1e14) <= 1e-2 && kept.data[0] === 0.5);
+  const custom = pseudoInverse({ rows: 2, cols: 2, data: Float64Array.of(2, 0, 0, 1e-3) }, 1e-2);
+  assert.deepEqual(Array.from(custom.data), [0.5, 0, 0, 0]);
+});
