@@ -1,0 +1,85 @@
+/**
+ * The panel's body as an HTML string for one state (results + selection + sort). Pure: main.ts puts
+ * it in the DOM and wires events by data-* attributes; tests can render it without a browser.
+ */
+import { escapeHtml as esc } from './escape';
+import { bestLayers, formatNumber, rowKey, sortedScores, type PanelResults, type PanelScore, type SortColumn, type SortState } from './model';
+import { layerProfile, layerRegionMatrix, nullHistogram, rdmHeatmap } from './plots';
+
+export interface ViewState {
+  file?: string;
+  selected?: string;
+  sort: SortState;
+}
+
+const columns: { id: SortColumn | 'ci'; label: string }[] = [
+  { id: 'comparison', label: 'Comparison' },
+  { id: 'layer', label: 'Layer' },
+  { id: 'region', label: 'Region' },
+  { id: 'value', label: 'Value' },
+  { id: 'ci', label: 'CI' },
+  { id: 'p', label: 'p' },
+  { id: 'ceiling', label: 'Noise ceiling' },
+];
+
+function exportButton(plotId: string, name: string): string {
+  return `<button class="export" data-export-svg="${esc(plotId)}" data-name="${esc(name)}" title="Save this plot as SVG">SVG</button>`;
+}
+
+function row(s: PanelScore, selected: boolean): string {
+  const ci = s.ci ? `${formatNumber(s.ci.lower)} – ${formatNumber(s.ci.upper)}` : '–';
+  const ceiling = s.noiseCeiling ? `${formatNumber(s.noiseCeiling.lower)} – ${formatNumber(s.noiseCeiling.upper)}` : '–';
+  const warn = s.warnings && s.warnings.length ? ` <span class="warn" title="${esc(s.warnings.join('\n'))}">⚠</span>` : '';
+  return `<tr class="score${selected ? ' selected' : ''}" data-key="${esc(rowKey(s))}" tabindex="0" title="${esc(s.measure ?? '')}">` +
+    `<td data-col="comparison">${esc(s.comparison)}</td><td data-col="layer">${esc(s.layer)}</td><td data-col="region">${esc(s.region)}</td>` +
+    `<td data-col="value" class="num">${esc(formatNumber(s.value))}${warn}</td><td data-col="ci" class="num">${esc(ci)}</td>` +
+    `<td data-col="p" class="num">${esc(formatNumber(s.p?.value))}</td><td data-col="ceiling" class="num">${esc(ceiling)}</td></tr>`;
+}
+
+export function renderBody(results: PanelResults, state: ViewState): string {
+  const rows = sortedScores(results, state.sort);
+  const selected = results.scores.find((s) => rowKey(s) === state.selected) ?? rows[0];
+  const best = bestLayers(results);
+  let html = `<header><h1>${esc(results.title ?? 'simspec results')}</h1><p class="meta">${esc(results.spec.file)} · ${esc(results.created ?? '')} · ${esc(String(results.stimuli ?? '?'))} stimuli · ${esc(results.engine?.name ?? 'simspec')} ${esc(results.engine?.version ?? '')}</p>`;
+  html += `<button class="export" id="export-csv" title="Save the table as CSV">Export CSV</button></header>`;
+  for (const w of results.warnings ?? []) html += `<p class="warning">${esc(w)}</p>`;
+  html += `<section><h2>Scores</h2><table id="scores"><thead><tr>`;
+  for (const c of columns) {
+    const sortable = c.id !== 'ci';
+    const active = state.sort.column === c.id;
+    const arrow = active ? (state.sort.descending ? ' ▼' : ' ▲') : '';
+    html += sortable ? `<th data-sort="${c.id}" class="sortable${active ? ' active' : ''}" aria-sort="${active ? (state.sort.descending ? 'descending' : 'ascending') : 'none'}">${c.label}${arrow}</th>` : `<th>${c.label}</th>`;
+  }
+  html += `</tr></thead><tbody>${rows.map((s) => row(s, s === selected)).join('')}</tbody></table></section>`;
+
+  html += `<section><h2>Layer × region</h2><div class="plots">`;
+  results.comparisons.forEach((c, i) => {
+    const id = `matrix-${i}`;
+    html += `<figure>${layerRegionMatrix(results, c.name, best, id)}${exportButton(id, `matrix-${c.name}`)}</figure>`;
+  });
+  html += `</div></section>`;
+
+  html += `<section><h2>Layer profiles</h2><div class="plots">`;
+  let plotIndex = 0;
+  for (const c of results.comparisons) {
+    for (const r of results.regions) {
+      if (!results.scores.some((s) => s.comparison === c.name && s.region === r)) continue;
+      const id = `profile-${plotIndex++}`;
+      html += `<figure>${layerProfile(results, c.name, r, id)}${exportButton(id, `profile-${c.name}-${r}`)}</figure>`;
+    }
+  }
+  html += `</div></section>`;
+
+  if (selected) {
+    html += `<section id="selection"><h2>Selected: ${esc(selected.comparison)} · ${esc(selected.layer)} × ${esc(selected.region)} = ${esc(formatNumber(selected.value))}</h2><div class="plots">`;
+    const model = results.rdms?.model?.[selected.layer];
+    const brain = results.rdms?.brain?.[selected.region];
+    if (model) html += `<figure>${rdmHeatmap(model, `model: ${selected.layer}`, 'rdm-model')}${exportButton('rdm-model', `rdm-${selected.layer}`)}</figure>`;
+    if (brain) html += `<figure>${rdmHeatmap(brain, `brain: ${selected.region}`, 'rdm-brain')}${exportButton('rdm-brain', `rdm-${selected.region}`)}</figure>`;
+    if (!model && !brain) html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
+    const histogram = nullHistogram(selected, 'null');
+    if (histogram) html += `<figure>${histogram}${exportButton('null', `null-${selected.layer}-${selected.region}`)}</figure>`;
+    html += `</div></section>`;
+  }
+  return html;
+}
