@@ -1,0 +1,2 @@
+export { solveLinearAssignment } from './linearAssignment';
+export type { AssignmentResult } from './linearAssignment';

@@ -1,0 +1,58 @@
+/**
+ * Permutation shape metric (Williams et al. 2021; netrep 0.0.2 `PermutationMetric`): G = the
+ * permutations of units, after column centring and zero padding, no whitening.
+ *
+ *   π* = argmax_π Σ_i ⟨x̃_i, ỹ_π(i)⟩   (exact linear assignment on X̃ᵀỸ, assignment/)
+ *   angular:   θ = arccos(Σ_i ⟨x̃_i, ỹ_π(i)⟩ / (‖X̃‖‖Ỹ‖))
+ *   euclidean: d = ‖X̃ − Ỹ P‖ = √(‖X̃‖² + ‖Ỹ‖² − 2 tr)   (netrep: not divided by n)
+ * The same π is optimal for both scores. Invariant to unit relabelling and translation (centred);
+ * the angular score also to isotropic scale. A pseudometric on training data. Zero padding: a unit
+ * matched to a padded (all-zero) column adds nothing, so a rectangular assignment of the narrower
+ * side is the same optimum. There is no Gram form (§4.5 item 5): X̃ᵀỸ is p × q.
+ */
+import type { Matrix } from '../../core/matrix';
+import { crossProduct } from '../../linalg';
+import { solveLinearAssignment } from '../assignment';
+import { angularFromCosine, type ShapeScore } from './linearShape';
+
+export interface PermutationAlignment {
+  /** xToY[i] = column of Y matched to column i of X, or −1 (matched to padding). */
+  xToY: Int32Array;
+  /** Σ_i ⟨x̃_i, ỹ_π(i)⟩ on the fitted rows. */
+  matchedInner: number;
+  normX: number;
+  normY: number;
+}
+
+export function frobenius(m: Matrix): number {
+  let s = 0;
+  for (const v of m.data) s += v * v;
+  return Math.sqrt(s);
+}
+
+/** Fit the permutation on centred (or raw, if centring is off) matrices with equal rows. */
+export function alignPermutation(xc: Matrix, yc: Matrix): PermutationAlignment {
+  const cross = crossProduct(xc, yc);
+  const assignment = solveLinearAssignment(cross, { maximize: true });
+  return { xToY: assignment.rowToColumn, matchedInner: assignment.total, normX: frobenius(xc), normY: frobenius(yc) };
+}
+
+export function scoreFromInner(inner: number, normX: number, normY: number, score: ShapeScore): number {
+  if (score === 'angular') {
+    if (normX * normY === 0) return normX === normY ? 0 : Math.PI / 2;
+    return angularFromCosine(inner / (normX * normY));
+  }
+  return Math.sqrt(Math.max(normX * normX + normY * normY - 2 * inner, 0));
+}
+
+/** Σ_i ⟨x_i, y_π(i)⟩ for a fitted permutation applied to other rows (held-out data). */
+export function matchedInnerProduct(x: Matrix, y: Matrix, xToY: Int32Array): number {
+  let total = 0;
+  for (let r = 0; r < x.rows; r++) {
+    for (let i = 0; i < x.cols; i++) {
+      const j = xToY[i]!;
+      if (j >= 0) total += x.data[r * x.cols + i]! * y.data[r * y.cols + j]!;
+    }
+  }
+  return total;
+}
