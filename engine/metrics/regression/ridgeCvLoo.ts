@@ -1,0 +1,160 @@
+/**
+ * scikit-learn `RidgeCV(alphas, fit_intercept=True, cv=None)`: α chosen by EXACT leave-one-out on
+ * the training rows (sklearn's `_RidgeGCV`; despite the name it is not GCV), then the model of the
+ * chosen α refitted on all training rows (metrics-reference.md §3.2, §8 item 25) [parity].
+ *
+ * With G = K̄ + 11ᵀ + αI (the 11ᵀ term is the unpenalised intercept), c = G⁻¹Ỹ (with the intercept
+ * direction's weight cancelled) and g_i = (G⁻¹)_ii, the LOO residual is e = c / g (row-wise).
+ * - eigen mode (p > n, sklearn's auto choice): eig(X̃X̃ᵀ + 11ᵀ) = QΛQᵀ, w_j = 1/(λ_j + α); the
+ *   eigenvector most aligned with 1 gets w = 0; c = Q diag(w) QᵀỸ, g_i = Σ_j w_j Q_ij².
+ * - SVD mode (p ≤ n): [X̃, 1] = USVᵀ (thin), w_j = 1/(s_j² + α) − 1/α, the intercept column gets
+ *   −1/α; c = U diag(w) UᵀỸ + Ỹ/α, g_i = Σ_j w_j U_ij² + 1/α.
+ * Score(α) = −mean(e²) over rows AND targets (one shared α, the default and Brain-Score's
+ * `ridgecv_split`), or per target (`alphaPerTarget`). The incumbent is replaced only on strict
+ * improvement, so ties go to the FIRST α in list order. α must be > 0.
+ * Refit exactly as sklearn: coef = X̃ᵀc of the chosen α; predictions X̃_test·X̃ᵀc + ȳ = K_tc c + ȳ
+ * (eigen mode never forms coef, which would be p×q).
+ * Both modes equal brute-force refits on n − 1 rows to ~1e-12 (tested).
+ */
+import type { Matrix } from '../../core/matrix';
+import { crossProduct, gram, multiply, multiplyTransposed, symmetricEigen, thinSvd } from '../../linalg';
+import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, type DataNames } from './design';
+import type { Estimator, FitPredictResult } from './estimator';
+import { requirePositiveAlphas } from './ridge';
+
+export type LooMode = 'eigen' | 'svd';
+
+export interface RidgeCvLooOptions {
+  alphas: readonly number[];
+  alphaPerTarget?: boolean;
+  /** Default as sklearn 'auto': eigen when p > n, else svd. */
+  mode?: LooMode;
+}
+
+export interface RidgeCvLooResult extends FitPredictResult {
+  /** Chosen α (shared: the same value repeated per target). */
+  alphaPerTarget: Float64Array;
+  alpha: number | Float64Array;
+  /** −mean squared LOO error at the chosen α (shared: one number; per target: one per target). */
+  bestScore: number | Float64Array;
+  mode: LooMode;
+}
+
+/** Index of the column of `vectors` (n×k) with the largest |cosine| with 1/√n (sklearn `_find_smallest_angle`). */
+function interceptDirection(vectors: Matrix): number {
+  let best = 0;
+  let bestValue = -1;
+  for (let j = 0; j < vectors.cols; j++) {
+    let s = 0;
+    for (let i = 0; i < vectors.rows; i++) s += vectors.data[i * vectors.cols + j]!;
+    const value = Math.abs(s);
+    if (value > bestValue) (bestValue = value), (best = j);
+  }
+  return best;
+}
+
+export function ridgeCvLooFitPredict(
+  xTrain: Matrix,
+  yTrain: Matrix,
+  xTest: Matrix,
+  options: RidgeCvLooOptions,
+  names: DataNames = {},
+): RidgeCvLooResult {
+  requirePositiveAlphas(options.alphas);
+  requireProblem(xTrain, yTrain, xTest, names);
+  const { x, y, xTest: xt, yMean } = centerProblem(xTrain, yTrain, xTest);
+  const n = x.rows;
+  const p = x.cols;
+  const q = y.cols;
+  const mode: LooMode = options.mode ?? (p > n ? 'eigen' : 'svd');
+
+  // Decomposition: basis B (n×k) with spectral values, and BᵀỸ.
+  let basis: Matrix;
+  let spectrum: Float64Array; // λ (eigen) or s² (svd)
+  if (mode === 'eigen') {
+    const k = gram(x);
+    for (let i = 0; i < n * n; i++) k.data[i] += 1; // + 11ᵀ (intercept)
+    const eig = symmetricEigen(k);
+    basis = eig.vectors;
+    spectrum = eig.values;
+  } else {
+    const augmented = new Float64Array(n * (p + 1));
+    for (let i = 0; i < n; i++) {
+      augmented.set(x.data.subarray(i * p, (i + 1) * p), i * (p + 1));
+      augmented[i * (p + 1) + p] = 1;
+    }
+    const svd = thinSvd({ rows: n, cols: p + 1, data: augmented });
+    basis = svd.u;
+    spectrum = svd.s.map((s) => s * s);
+  }
+  const k = basis.cols;
+  const projected = crossProduct(basis, y); // k×q
+  const intercept = interceptDirection(basis);
+  const squaredBasis = new Float64Array(n * k);
+  for (let i = 0; i < n * k; i++) squaredBasis[i] = basis.data[i]! ** 2;
+
+  const perTarget = options.alphaPerTarget === true && q > 1;
+  let bestC: Float64Array | null = null;
+  let bestShared = -Infinity;
+  const bestPerTarget = new Float64Array(q).fill(-Infinity);
+  const chosenAlpha = new Float64Array(q);
+  const weights = new Float64Array(k);
+  for (const alpha of options.alphas) {
+    for (let j = 0; j < k; j++) weights[j] = mode === 'eigen' ? 1 / (spectrum[j]! + alpha) : 1 / (spectrum[j]! + alpha) - 1 / alpha;
+    weights[intercept] = mode === 'eigen' ? 0 : -1 / alpha;
+    const c = multiply(basis, scaleRows(projected, weights)).data;
+    const g = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = mode === 'svd' ? 1 / alpha : 0;
+      for (let j = 0; j < k; j++) s += weights[j]! * squaredBasis[i * k + j]!;
+      g[i] = s;
+    }
+    if (mode === 'svd') for (let i = 0; i < n * q; i++) c[i] += y.data[i]! / alpha;
+    const targetScore = new Float64Array(q);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < q; t++) {
+        const e = (c[i * q + t]! / g[i]!) ** 2;
+        targetScore[t] += e;
+        total += e;
+      }
+    }
+    if (perTarget) {
+      if (bestC === null) bestC = new Float64Array(n * q);
+      for (let t = 0; t < q; t++) {
+        const score = -targetScore[t]! / n;
+        if (score > bestPerTarget[t]!) {
+          bestPerTarget[t] = score;
+          chosenAlpha[t] = alpha;
+          for (let i = 0; i < n; i++) bestC[i * q + t] = c[i * q + t]!;
+        }
+      }
+    } else {
+      const score = -total / (n * q);
+      if (score > bestShared) {
+        bestShared = score;
+        bestC = c;
+        chosenAlpha.fill(alpha);
+      }
+    }
+  }
+  const dual: Matrix = { rows: n, cols: q, data: bestC! };
+  // Refit as sklearn: coef = X̃ᵀc; eigen mode predicts through the cross-Gram instead.
+  const predictions = mode === 'eigen' ? multiply(multiplyTransposed(xt, x), dual) : multiply(xt, crossProduct(x, dual));
+  addRowVectorInPlace(predictions, yMean);
+  const alpha = perTarget ? chosenAlpha : chosenAlpha[0]!;
+  const bestScore = perTarget ? bestPerTarget : bestShared;
+  return {
+    predictions,
+    alphaPerTarget: chosenAlpha,
+    alpha,
+    bestScore,
+    mode,
+    info: { alpha: perTarget ? Array.from(chosenAlpha) : alpha, bestScore: perTarget ? Array.from(bestPerTarget) : bestShared, looMode: mode },
+  };
+}
+
+export function ridgeCvLooEstimator(options: RidgeCvLooOptions): Estimator {
+  requirePositiveAlphas(options.alphas);
+  return { name: 'ridgecv', fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvLooFitPredict(xTrain, yTrain, xTest, options, names) };
+}
