@@ -56,6 +56,8 @@ export interface RunContext {
   shared: SharedProducts;
   /** A note to show with the results (not an error). */
   warn(message: string): void;
+  /** Offer an RDM (condensed; brain: mean over subjects) for the panel's heat maps. */
+  recordRdm?(role: 'model' | 'brain', name: string, condensed: Float64Array): void;
 }
 
 export interface ConfidenceInterval {

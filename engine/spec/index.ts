@@ -9,7 +9,7 @@ import { checkSemantics, type DataIntrospector } from './semantics';
 import type { Problem, Spec } from './types';
 
 export * from './types';
-export { parseSpec, rangeAt, nodeAt, pairAt, pathAtOffset, offsetToPosition, positionToOffset, offsetsToRange } from './document';
+export { parseSpec, rangeAt, nodeAt, pairAt, pathAtOffset, offsetToPosition, positionToOffset, offsetsToRange, isMap, isPair, isScalar, isSeq } from './document';
 export type { ParsedSpec, SpecPath } from './document';
 export { validateAgainstSchema, specSchema, schemaAtPointer } from './schema';
 export { resolveSpec, resolvePath, defaultOutputPath } from './resolve';

@@ -1,0 +1,240 @@
+/**
+ * The `simspec` command: run a spec, check a spec, or score two matrices / a reference case.
+ * Every user error ends in one `error:` line (or `file:line:col: error: ...` lines for spec
+ * problems) and a non-zero exit; a stack trace means a bug in simspec.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { CancelledError, isSimspecError } from './core/errors';
+import { readArray } from './io';
+import { runCase } from './cases';
+import { checkSpec, type Problem, type ComparisonSpec, type MetricFamily, type Representation, type SourceKind } from './spec';
+import { createFileIntrospector } from './spec/introspector';
+import { runSpec, SpecProblemsError, type ProgressEvent } from './run/execute';
+import { loadRepresentation } from './run/load';
+import { runnerFor } from './run/runners';
+import { ENGINE_VERSION, toJson } from './run/results';
+import { formatScoreTable } from './run/table';
+
+const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
+
+Usage:
+  simspec run SPEC [--out FILE] [--comparison NAME]... [--quiet]
+      Run a spec, print a table of scores, write the results JSON (atomically).
+  simspec check SPEC...
+      Print every problem as file:line:col: error|warning: message. Exit 1 when there are errors.
+  simspec score --metric rsa|regression|shape|cka|cca [--param KEY=VALUE]... [--kind rdm|responses|repeats] A B
+      Compare two matrices or RDMs from files (FILE or FILE:VARIABLE); prints JSON with "value".
+  simspec score --case DIR
+      Run a reference case folder (DIR/case.json or DIR/expected.json); prints {"value": ...}.
+  simspec --version | --help
+`;
+
+interface Parsed {
+  positional: string[];
+  options: Map<string, string[]>;
+  flags: Set<string>;
+}
+
+const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind']);
+
+function parseArgs(argv: string[]): Parsed {
+  const parsed: Parsed = { positional: [], options: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.includes('=') && !arg.startsWith('--param=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      const key = name!.startsWith('--param=') ? '--param' : name!;
+      if (VALUE_OPTIONS.has(key)) {
+        const value = inline ?? (name!.startsWith('--param=') ? name!.slice('--param='.length) : argv[++i]);
+        if (value === undefined) throw new UsageError(`${key} needs a value`);
+        parsed.options.set(key, [...(parsed.options.get(key) ?? []), value]);
+      } else parsed.flags.add(name!);
+    } else parsed.positional.push(arg);
+  }
+  return parsed;
+}
+
+class UsageError extends Error {}
+
+function formatProblem(file: string, problem: Problem): string {
+  return `${file}:${problem.range.start.line + 1}:${problem.range.start.character + 1}: ${problem.severity === 'information' ? 'info' : problem.severity}: ${problem.message}`;
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+async function commandCheck(files: string[]): Promise<number> {
+  if (files.length === 0) throw new UsageError('check needs at least one spec file');
+  let errors = 0;
+  const introspector = createFileIntrospector();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      console.log(`${file}:1:1: error: cannot read the spec file`);
+      errors++;
+      continue;
+    }
+    const { problems } = await checkSpec(text, resolve(file), introspector);
+    for (const problem of problems) console.log(formatProblem(file, problem));
+    errors += problems.filter((p) => p.severity === 'error').length;
+  }
+  if (errors === 0) console.error(`${files.length === 1 ? files[0] : `${files.length} specs`}: no errors`);
+  return errors > 0 ? 1 : 0;
+}
+
+async function commandRun(parsed: Parsed): Promise<number> {
+  const [specFile, ...extra] = parsed.positional;
+  if (!specFile || extra.length) throw new UsageError('run needs exactly one spec file');
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const quiet = parsed.flags.has('--quiet');
+  let lastLine = '';
+  const onProgress = (event: ProgressEvent) => {
+    if (quiet) return;
+    const line = `[${Math.round(event.fraction * 100).toString().padStart(3)}%] ${event.message}`;
+    if (line !== lastLine) process.stderr.write(line + '\n');
+    lastLine = line;
+  };
+  try {
+    const options: Parameters<typeof runSpec>[1] = { signal: controller.signal, onProgress };
+    const out = parsed.options.get('--out')?.at(-1);
+    if (out) options.output = out;
+    const only = parsed.options.get('--comparison');
+    if (only) options.comparisons = only;
+    const results = await runSpec(specFile, options);
+    console.log(formatScoreTable(results));
+    for (const warning of results.warnings) console.error(`warning: ${warning}`);
+    const target = out ? resolve(out) : undefined;
+    console.error(`results: ${displayPath(target ?? results.outputPath ?? '')} (${(results.timings.totalMilliseconds / 1000).toFixed(2)} s)`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SpecProblemsError) {
+      for (const problem of error.problems) console.error(formatProblem(specFile, problem));
+      return 1;
+    }
+    if (error instanceof CancelledError) {
+      console.error('cancelled: no results written (an earlier results file is left intact)');
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function parseParamValue(text: string): unknown {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text !== '' && !Number.isNaN(Number(text))) return Number(text);
+  if (/^[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function splitFileArgument(arg: string): { file: string; key?: string } {
+  const match = /^(.*\.(?:npy|npz|mat|h5|hdf5|csv|tsv|json)):(.+)$/i.exec(arg);
+  return match ? { file: match[1]!, key: match[2]! } : { file: arg };
+}
+
+function guessKind(shape: readonly number[], data: Float64Array): SourceKind {
+  if (shape.length === 1) return 'rdm';
+  if (shape.length === 2 && shape[0] === shape[1]) {
+    const n = shape[0]!;
+    let symmetricZeroDiagonal = true;
+    for (let i = 0; i < n && symmetricZeroDiagonal; i++) {
+      const d = data[i * n + i]!;
+      if (!(d === 0 || Number.isNaN(d))) symmetricZeroDiagonal = false;
+      for (let j = i + 1; j < n && symmetricZeroDiagonal; j++) if (Math.abs(data[i * n + j]! - data[j * n + i]!) > 1e-12 * (1 + Math.abs(data[i * n + j]!))) symmetricZeroDiagonal = false;
+    }
+    if (symmetricZeroDiagonal) return 'rdm';
+  }
+  return 'responses';
+}
+
+async function commandScore(parsed: Parsed): Promise<number> {
+  const caseDir = parsed.options.get('--case')?.at(-1);
+  if (caseDir) {
+    console.log(toJson({ value: await runCase(caseDir) }));
+    return 0;
+  }
+  const metric = parsed.options.get('--metric')?.at(-1) as MetricFamily | undefined;
+  if (!metric) throw new UsageError('score needs --metric ID (or --case DIR)');
+  const runner = runnerFor(metric);
+  if (!runner) throw new UsageError(`unknown or unavailable metric '${metric}'`);
+  if (parsed.positional.length !== 2) throw new UsageError('score needs two inputs, A and B (FILE or FILE:VARIABLE)');
+  const params: Record<string, unknown> = {};
+  for (const pair of parsed.options.get('--param') ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param needs KEY=VALUE, got '${pair}'`);
+    params[pair.slice(0, eq)] = parseParamValue(pair.slice(eq + 1));
+  }
+  const [a, b] = await Promise.all(
+    parsed.positional.map(async (arg, i) => {
+      const { file, key } = splitFileArgument(arg);
+      const array = await readArray(file, key);
+      const kind = (parsed.options.get('--kind')?.at(-1) as SourceKind | undefined) ?? guessKind(array.shape, array.data);
+      const rep: Representation = { name: i === 0 ? 'A' : 'B', role: i === 0 ? 'model' : 'brain', source: { file, path: resolve(file), kind, transpose: false, specPath: [], ...(key ? { key } : {}) } };
+      return loadRepresentation(rep, array);
+    }),
+  );
+  const comparison: ComparisonSpec = { name: 'score', metric, params, layers: ['A'], regions: ['B'], statistics: { noiseCeiling: false, test: 'two-sided' }, index: 0 };
+  const score = await runner.run(comparison, a!, b!, {
+    spec: { version: 1, specFile: '', baseDir: process.cwd(), layers: [], regions: [], comparisons: [comparison], statistics: comparison.statistics, output: '' },
+    signal: new AbortController().signal,
+    progress: () => {},
+    shared: { get: (_key, compute) => compute() },
+    warn: (message) => console.error(`warning: ${message}`),
+  });
+  console.log(toJson({ metric, params, ...score }));
+  return 0;
+}
+
+/** Entry point; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const parsed = parseArgs(argv);
+    const [command, ...rest] = parsed.positional;
+    parsed.positional = rest;
+    if (parsed.flags.has('--version')) {
+      console.log(ENGINE_VERSION);
+      return 0;
+    }
+    if (!command || parsed.flags.has('--help') || command === 'help') {
+      console.log(USAGE);
+      return command || parsed.flags.has('--help') ? 0 : 2;
+    }
+    switch (command) {
+      case 'run':
+        return await commandRun(parsed);
+      case 'check':
+        return await commandCheck(parsed.positional);
+      case 'score':
+        return await commandScore(parsed);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isSimspecError(error)) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * RSA comparison of one model layer with one brain region (Kriegeskorte, Mur & Bandettini 2008).
+ * RDMs come from the data (`kind: rdm`) or are computed from responses with the comparison's `rdm`
+ * method (rsatoolbox `calc_rdm` conventions; `cosine` as scipy `pdist`). The model RDM is compared
+ * with each subject's RDM by `compare`; the score is the mean over subjects (of r² with `square:
+ * true`, the Algonauts 2019 convention), with SEM (ddof 1) and a one-sample t-test when there are
+ * subjects. Noise ceilings: rsatoolbox leave-one-subject-out pooling for the compare method, or the
+ * Algonauts convention (mean squared Spearman against the plain / leave-one-out subject mean) with
+ * `square: true`. RDMs, noise ceilings and per-subject RDMs are shared across pairs of the run.
+ */
+import { SimspecError } from '../../core/errors';
+import type { Matrix } from '../../core/matrix';
+import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod } from '../../metrics/rsa';
+import { oneSampleTTest, summarize } from '../../stats/summary';
+import type { ComparisonSpec } from '../../spec/types';
+import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
+
+const COMPARE_NAMES: Record<string, string> = {
+  corr: 'Pearson r',
+  pearson: 'Pearson r',
+  spearman: 'Spearman ρ',
+  'rho-a': 'Spearman ρ_A',
+  'tau-a': 'Kendall τ_A',
+  'tau-b': 'Kendall τ_B',
+  kendall: 'Kendall τ_B',
+  cosine: 'cosine similarity',
+  corr_cov: 'whitened Pearson r',
+  cosine_cov: 'whitened cosine',
+  bures: 'normalised Bures similarity',
+  bures_metric: 'squared Bures distance',
+};
+
+/** Condensed RDM of every subject of a representation, computed once per run and method. */
+function subjectRdms(rep: LoadedRepresentation, method: string, context: RunContext): Float64Array[] {
+  return context.shared.get(`rsa:rdms:${rep.role}:${rep.name}:${method}`, () =>
+    rep.subjects.map((subject, s) => {
+      if (subject.rdm) return subject.rdm;
+      const origin = { file: rep.file, variable: rep.subjects.length > 1 ? `${rep.key ?? rep.name} (subject ${s})` : rep.key ?? rep.name };
+      if (method === 'crossnobis') throw new SimspecError('the crossnobis RDM needs runs: give this representation as `kind: repeats` (stimuli × runs × units) and use it with `rdm: crossnobis`', { ...origin, code: 'rsa.crossnobis-input' });
+      const convention = method === 'cosine' ? 'scipy' : 'rsatoolbox';
+      const result = rdmFromResponses(subject.responses as Matrix, method, { ...origin, convention });
+      if (result.condensed.some(Number.isNaN)) {
+        throw new SimspecError(`the ${method} RDM has undefined entries: some stimulus has the same response in every unit (a constant pattern)`, { ...origin, expected: 'patterns that vary across units', code: 'data.constant-pattern' });
+      }
+      return result.condensed;
+    }),
+  );
+}
+
+function meanRdm(rdms: Float64Array[]): Float64Array {
+  const out = new Float64Array(rdms[0]!.length);
+  for (const rdm of rdms) for (let k = 0; k < out.length; k++) out[k]! += rdm[k]! / rdms.length;
+  return out;
+}
+
+export const rsaRunner: ComparisonRunner = {
+  metric: 'rsa',
+  async run(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
+    const rdmMethod = String(comparison.params.rdm ?? 'correlation');
+    const compareMethod = canonicalCompareMethod(String(comparison.params.compare ?? 'spearman'));
+    const square = comparison.params.square === true;
+    const warnings: string[] = [];
+
+    const modelRdms = subjectRdms(model, rdmMethod, context);
+    const modelRdm = modelRdms.length === 1 ? modelRdms[0]! : meanRdm(modelRdms);
+    if (modelRdms.length > 1) warnings.push(`the model has ${modelRdms.length} subjects; their mean RDM is used`);
+    const brainRdms = subjectRdms(brain, rdmMethod, context);
+    context.recordRdm?.('model', model.name, modelRdm);
+    context.recordRdm?.('brain', brain.name, brainRdms.length === 1 ? brainRdms[0]! : context.shared.get(`rsa:mean:${brain.name}:${rdmMethod}`, () => meanRdm(brainRdms)));
+
+    const perSubject = brainRdms.map((rdm) => {
+      const result = compareRdms(modelRdm, rdm, compareMethod, { file: brain.file, variable: brain.key ?? brain.name });
+      for (const w of result.warnings) if (!warnings.includes(w)) warnings.push(w);
+      return square ? result.value ** 2 : result.value;
+    });
+    const summary = summarize(perSubject);
+    const name = COMPARE_NAMES[compareMethod] ?? compareMethod;
+    const measure = `${square ? `${name}² ` : `${name}`}${brain.hasSubjects ? `${square ? '' : ' '}(mean over ${brainRdms.length} subjects)` : ''}`.trim();
+    const score: Score = { measure, value: summary.mean, higherIsBetter: compareMethod !== 'bures_metric', details: { rdm: model.kind === 'rdm' && brain.kind === 'rdm' ? 'given' : rdmMethod, compare: compareMethod, pairs: modelRdm.length } };
+
+    if (brain.hasSubjects && brainRdms.length > 1) {
+      score.perSubject = perSubject;
+      score.sem = summary.sem;
+      const alternative = comparison.statistics.test === 'one-sided' ? 'greater' : 'two-sided';
+      const test = oneSampleTTest(perSubject, alternative);
+      score.p = { value: test.p, test: `one-sample t-test against 0 (${comparison.statistics.test}, t(${test.df}) = ${test.t.toFixed(3)})` };
+      if (comparison.statistics.noiseCeiling) {
+        const convention = square ? 'algonauts' : 'rsatoolbox';
+        const ceilingMethod = square ? 'spearman' : compareMethod;
+        const ceiling = context.shared.get(`rsa:nc:${brain.name}:${rdmMethod}:${ceilingMethod}:${convention}`, () => {
+          const stacked: Matrix = { rows: brainRdms.length, cols: brainRdms[0]!.length, data: new Float64Array(brainRdms.length * brainRdms[0]!.length) };
+          brainRdms.forEach((rdm, s) => stacked.data.set(rdm, s * stacked.cols));
+          return noiseCeiling(stacked, ceilingMethod, convention, { file: brain.file, variable: brain.key ?? brain.name });
+        });
+        score.noiseCeiling = {
+          lower: ceiling.lower,
+          upper: ceiling.upper,
+          convention: square ? 'Algonauts 2019: mean over subjects of squared Spearman ρ with the leave-one-out (lower) and all-subject (upper) mean RDM' : `rsatoolbox leave-one-subject-out (${ceilingMethod})`,
+        };
+      }
+    }
+    if (warnings.length) score.warnings = warnings;
+    return score;
+  },
+};

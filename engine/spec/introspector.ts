@@ -1,0 +1,84 @@
+/**
+ * The DataIntrospector the CLI, the run engine and the language server use: the engine's readers,
+ * cached by absolute path + mtime + size so that re-validating a spec on every keystroke never
+ * re-reads an unchanged file. A changed file (new mtime or size) is read again.
+ */
+import { statSync } from 'node:fs';
+import { listVariables, readArray, readTable, type VariableInfo } from '../io';
+import { SimspecError } from '../core/errors';
+import type { DataIntrospector, VariableDescription } from './semantics';
+
+interface Entry<T> {
+  stamp: string;
+  value: Promise<T>;
+}
+
+function stampOf(path: string): string {
+  const s = statSync(path);
+  return `${s.mtimeMs}:${s.size}`;
+}
+
+/** Plain variable names can be answered from headers; dotted paths and indices need the selection read. */
+const PLAIN_NAME = /^[^.[\]]+$/;
+
+export interface FileIntrospector extends DataIntrospector {
+  /** Every variable of a file, with nested struct fields (for completion). */
+  variables(path: string): Promise<VariableInfo[]>;
+  /** Forget cached entries (all, or one file). */
+  clear(path?: string): void;
+}
+
+export function createFileIntrospector(): FileIntrospector {
+  const cache = new Map<string, Entry<unknown>>();
+
+  function cached<T>(key: string, path: string, compute: () => Promise<T>): Promise<T> {
+    let stamp: string;
+    try {
+      stamp = stampOf(path);
+    } catch {
+      return Promise.reject(new SimspecError('file not found', { file: path, code: 'io.missing-file' }));
+    }
+    const hit = cache.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
+    const value = compute();
+    cache.set(key, { stamp, value });
+    value.catch(() => cache.delete(key)); // failures are not cached: the user may be fixing the file
+    return value;
+  }
+
+  const variables = (path: string) => cached(`vars:${path}`, path, () => listVariables(path));
+
+  const describe = (path: string, key: string | undefined): Promise<VariableDescription> =>
+    cached(`describe:${path}:${key ?? ''}`, path, async () => {
+      if (key !== undefined && PLAIN_NAME.test(key)) {
+        const list = await variables(path);
+        const found = list.find((v) => v.name === key || v.name === `${key}.npy` || v.name === key.replace(/\.npy$/, '') || v.name === `/${key.replace(/^\//, '')}`);
+        if (found && found.kind === 'numeric' && !found.unsupported) return { shape: found.shape, dtype: found.dtype ?? 'float64' };
+      }
+      const array = await readArray(path, key);
+      return { shape: [...array.shape], dtype: array.dtype };
+    });
+
+  return {
+    variables,
+    describe,
+    async variableNames(path) {
+      const list = await variables(path);
+      const names: string[] = [];
+      const walk = (items: VariableInfo[], prefix: string) => {
+        for (const item of items) {
+          const name = prefix ? `${prefix}.${item.name}` : item.name;
+          if (item.kind === 'numeric') names.push(name);
+          if (item.fields) walk(item.fields, item.kind === 'struct' && item.shape.some((d) => d > 1) ? `${name}[0]` : name);
+        }
+      };
+      walk(list, '');
+      return names;
+    },
+    tableRowCount: (path, header) => cached(`rows:${path}:${header}`, path, async () => (await readTable(path)).rows.length + (header ? 0 : 1)),
+    clear(path) {
+      if (path === undefined) cache.clear();
+      else for (const key of [...cache.keys()]) if (key.includes(path)) cache.delete(key);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Bundles every entry point that exists with esbuild. Node bundles are CommonJS for Node 20 (the CLI,
+// the language server, the extension and its run worker); the webview bundle is a browser IIFE.
+// Usage: node scripts/build.mjs [--watch] [--minify]
+import { build, context } from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const nodeEntries = [
+  ['engine/cli.ts', 'dist/cli.js'],
+  ['server/main.ts', 'dist/server.js'],
+  ['client/extension.ts', 'dist/extension.js'],
+  ['client/runWorker.ts', 'dist/runWorker.js'],
+  ['engine/run/worker.ts', 'dist/engineWorker.js'],
+];
+const browserEntries = [['client/webview/main.ts', 'dist/webview.js']];
+
+const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', legalComments: 'none' };
+const configs = [
+  ...nodeEntries.filter(([entry]) => existsSync(entry)).map(([entry, outfile]) => ({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    // h5wasm's Node build reads its .wasm next to itself at run time via import.meta.url.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  })),
+  ...browserEntries.filter(([entry]) => existsSync(entry)).map(([entry, outfile]) => ({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  })),
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const config of configs) await (await context(config)).watch();
+  console.log(`watching ${configs.length} bundles`);
+} else {
+  await Promise.all(configs.map((config) => build(config)));
+  console.log(`built ${configs.map((c) => c.outfile).join(', ')}`);
+}
