@@ -42,12 +42,12 @@ export function doubleCentredKernel(condensed: Float64Array, n = conditionsFromP
 /**
  * The whitened representation of a condensed RDM: √2 × off-diagonal entries of G (kept pairs only,
  * in condensed order), followed by the n diagonal entries. `keep` marks the pairs that are present
- * (all when omitted). Plain cosine of two such vectors = cosine_cov.
+ * (all when omitted; `forceProjection` takes the missing-pairs route anyway, for tests). Plain cosine of two such vectors = cosine_cov.
  */
-export function whitenedRdmVector(condensed: Float64Array, keep?: Uint8Array): Float64Array {
+export function whitenedRdmVector(condensed: Float64Array, keep?: Uint8Array, forceProjection = false): Float64Array {
   const N = condensed.length;
   const n = conditionsFromPairs(N);
-  if (!keep || keep.every((x) => x === 1)) {
+  if (!forceProjection && (!keep || keep.every((x) => x === 1))) {
     const g = doubleCentredKernel(condensed, n);
     const out = new Float64Array(N + n);
     let k = 0;
@@ -61,11 +61,12 @@ export function whitenedRdmVector(condensed: Float64Array, keep?: Uint8Array): F
   const normal = new Float64Array(n * n);
   const rhs = new Float64Array(n);
   for (let i = 0; i < n; i++) normal[i * n + i] = 1;
+  const present = keep ?? new Uint8Array(N).fill(1);
   let k = 0;
   let kept = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++, k++) {
-      if (!keep[k]) continue;
+      if (!present[k]) continue;
       kept++;
       const v = -0.5 * condensed[k]!;
       normal[i * n + i]! += 0.5;
@@ -82,7 +83,7 @@ export function whitenedRdmVector(condensed: Float64Array, keep?: Uint8Array): F
   k = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++, k++) {
-      if (!keep[k]) continue;
+      if (!present[k]) continue;
       out[p++] = Math.SQRT2 * (-0.5 * condensed[k]! - 0.5 * (c[i]! + c[j]!));
     }
   }

@@ -28,3 +28,5 @@ export { kendallCounts, kendallTauA, kendallTauB } from './kendall';
 export { doubleCentredKernel, whitenedRdmVector } from './compare-cov';
 export { buresMetric, buresSimilarity } from './bures';
 export { noiseCeiling, type NoiseCeiling, type NoiseCeilingConvention, type NoiseCeilingOptions } from './noise-ceiling';
+export { evaluatePerSubject, type PerSubjectEvaluation, type PerSubjectOptions } from './evaluate';
+export { comparePrepared, isDotMethod, prepareVector } from './prepared';

@@ -1,0 +1,171 @@
+/**
+ * Bootstrap of RSA model evaluations over stimuli, subjects, or both (rsatoolbox `eval_bootstrap*`
+ * conventions, metrics-reference.md §2.5) [parity]:
+ *  - draws: `randint(0, n_rdm, n_rdm)` for subjects, then `randint(0, n_cond, n_cond)` for stimuli
+ *    (this order for 'both'), from NumpyRandomState(seed) — so a seed means the same samples as numpy;
+ *  - model RDMs use the SAME stimulus indices as the data;
+ *  - the dissimilarity between two copies of one stimulus is NaN and excluded;
+ *  - a sample with fewer than 3 unique stimuli is dropped (NaN) and counted;
+ *  - evaluation per sample = mean over the sampled subjects of compare(model, subject);
+ *  - with `noiseCeiling`, the rsatoolbox noise ceiling of each sample (groups = original subject);
+ *  - variance = sample variance over valid samples (ddof 1) × n/(n−1), n = n_cond, n_rdm or
+ *    min(n_rdm, n_cond); dof = n − 1. The percentile CI is computed from the valid samples.
+ * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
+ */
+import { CancelledError, SimspecError } from '../core/errors';
+import type { Matrix } from '../core/matrix';
+import { canonicalCompareMethod, subsampleCondensed, conditionsFromPairs, type CompareMethod } from '../metrics/rsa';
+import { noiseCeiling } from '../metrics/rsa/noise-ceiling';
+import { comparePrepared, prepareVector } from '../metrics/rsa/prepared';
+import { NumpyRandomState } from './random';
+import { percentile } from './summary';
+
+export type BootstrapOver = 'stimuli' | 'subjects' | 'both';
+
+export interface RsaBootstrapInput {
+  /** Condensed model RDMs (all over the same n conditions as the subjects). */
+  modelRdms: readonly Float64Array[];
+  /** Subject RDMs, one condensed RDM per row. */
+  subjectRdms: Matrix;
+  method: string;
+  over: BootstrapOver;
+  iterations: number;
+  seed: number;
+  /** Also bootstrap the rsatoolbox noise ceiling (default true). */
+  noiseCeiling?: boolean;
+  /** Central CI level in percent (default 95). */
+  ciLevel?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BootstrapSummary {
+  mean: number;
+  /** Bootstrap variance (ddof 1) before the n/(n−1) correction. */
+  rawVariance: number;
+  variance: number;
+  sem: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+export interface RsaBootstrapResult {
+  method: CompareMethod;
+  over: BootstrapOver;
+  iterations: number;
+  seed: number;
+  /** Samples dropped (fewer than 3 unique stimuli). */
+  dropped: number;
+  ciLevel: number;
+  /** n used in the n/(n−1) correction; dof = n − 1. */
+  correctionN: number;
+  dof: number;
+  /** evaluations[j][b]: model j in sample b (NaN when dropped). */
+  evaluations: Float64Array[];
+  models: BootstrapSummary[];
+  noiseCeilingLower?: Float64Array;
+  noiseCeilingUpper?: Float64Array;
+  lower?: BootstrapSummary;
+  upper?: BootstrapSummary;
+}
+
+export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
+  const method = canonicalCompareMethod(input.method);
+  const { subjectRdms, modelRdms, over, iterations: B, seed } = input;
+  const nRdm = subjectRdms.rows;
+  const nCond = conditionsFromPairs(subjectRdms.cols);
+  for (const [j, m] of modelRdms.entries()) {
+    if (m.length !== subjectRdms.cols) {
+      throw new SimspecError(`model RDM ${j} has ${m.length} pairs, the subject RDMs ${subjectRdms.cols}`, { expected: 'RDMs over the same conditions', code: 'rsa.bootstrap-shape' });
+    }
+  }
+  if (!Number.isInteger(B) || B < 2) throw new SimspecError(`bootstrap iterations = ${B}`, { expected: 'an integer ≥ 2', code: 'rsa.bootstrap-iterations' });
+  const withNc = input.noiseCeiling ?? true;
+  const rng = new NumpyRandomState(seed);
+  const subjects = Array.from({ length: nRdm }, (_, s) => subjectRdms.data.subarray(s * subjectRdms.cols, (s + 1) * subjectRdms.cols));
+  const evaluations = modelRdms.map(() => new Float64Array(B));
+  const ncLower = new Float64Array(B);
+  const ncUpper = new Float64Array(B);
+  const identityStimuli = Int32Array.from({ length: nCond }, (_, i) => i);
+  const progressStep = Math.max(1, Math.floor(B / 100));
+  let dropped = 0;
+
+  for (let b = 0; b < B; b++) {
+    if (input.signal?.aborted) throw new CancelledError();
+    const rdmIdx = over === 'stimuli' ? Int32Array.from({ length: nRdm }, (_, s) => s) : rng.integers(nRdm, nRdm);
+    const stimIdx = over === 'subjects' ? identityStimuli : rng.integers(nCond, nCond);
+    if (new Set(stimIdx).size < 3) {
+      dropped++;
+      for (const e of evaluations) e[b] = Number.NaN;
+      ncLower[b] = Number.NaN;
+      ncUpper[b] = Number.NaN;
+    } else {
+      const sampleSubjects = Array.from(rdmIdx, (s) => (over === 'subjects' ? subjects[s]! : subsampleCondensed(subjects[s]!, nCond, stimIdx)));
+      const sampleModels = modelRdms.map((m) => (over === 'subjects' ? m : subsampleCondensed(m, nCond, stimIdx)));
+      // Keep the pairs that are non-NaN in every sampled RDM (duplicates are NaN in all of them).
+      const all = [...sampleSubjects, ...sampleModels];
+      const N = all[0]!.length;
+      const keep: number[] = [];
+      for (let k = 0; k < N; k++) if (all.every((v) => !Number.isNaN(v[k]!))) keep.push(k);
+      const restrict = (v: Float64Array) => (keep.length === N ? v : Float64Array.from(keep, (k) => v[k]!));
+      const preparedSubjects = sampleSubjects.map((v) => prepareVector(restrict(v), method));
+      modelRdms.forEach((_, j) => {
+        const pm = prepareVector(restrict(sampleModels[j]!), method);
+        let s = 0;
+        for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
+        evaluations[j]![b] = s / preparedSubjects.length;
+      });
+      if (withNc) {
+        const distinct = new Set(rdmIdx).size;
+        if (distinct < 2) {
+          ncLower[b] = Number.NaN;
+          ncUpper[b] = Number.NaN;
+        } else {
+          const stacked = new Float64Array(sampleSubjects.length * keep.length);
+          sampleSubjects.forEach((v, r) => stacked.set(restrict(v), r * keep.length));
+          const nc = noiseCeiling({ rows: sampleSubjects.length, cols: keep.length, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
+          ncLower[b] = nc.lower;
+          ncUpper[b] = nc.upper;
+        }
+      }
+    }
+    if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
+  }
+
+  const correctionN = over === 'stimuli' ? nCond : over === 'subjects' ? nRdm : Math.min(nRdm, nCond);
+  const ciLevel = input.ciLevel ?? 95;
+  const summarise = (values: Float64Array) => summariseBootstrap(values, correctionN, ciLevel);
+  const result: RsaBootstrapResult = {
+    method,
+    over,
+    iterations: B,
+    seed,
+    dropped,
+    ciLevel,
+    correctionN,
+    dof: correctionN - 1,
+    evaluations,
+    models: evaluations.map(summarise),
+  };
+  if (withNc) {
+    result.noiseCeilingLower = ncLower;
+    result.noiseCeilingUpper = ncUpper;
+    result.lower = summarise(ncLower);
+    result.upper = summarise(ncUpper);
+  }
+  return result;
+}
+
+function summariseBootstrap(values: Float64Array, n: number, ciLevel: number): BootstrapSummary {
+  const valid = values.filter((v) => !Number.isNaN(v)).sort();
+  const count = valid.length;
+  let s = 0;
+  for (const v of valid) s += v;
+  const mean = s / count;
+  let ss = 0;
+  for (const v of valid) ss += (v - mean) ** 2;
+  const rawVariance = count > 1 ? ss / (count - 1) : Number.NaN;
+  const variance = n > 1 ? (rawVariance * n) / (n - 1) : Number.NaN;
+  const tail = (100 - ciLevel) / 2;
+  return { mean, rawVariance, variance, sem: Math.sqrt(variance), ciLow: percentile(valid, tail), ciHigh: percentile(valid, 100 - tail) };
+}
