@@ -6,7 +6,7 @@
  *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
  *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
  *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues
- *   svd.ts       thinSvd (one-sided Jacobi, descending), singularValues
+ *   svd.ts       thinSvd (Golub–Kahan, descending), thinSvdJacobi, singularValues
  *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
  *   norms.ts     frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm
  *   basics.ts    transpose, identity, zeros, scale, add, subtract, trace, symmetrize,
@@ -29,7 +29,7 @@ export {
 } from './basics';
 export { crossGram, crossProduct, gram, multiply, multiplyTransposed, multiplyVector } from './products';
 export { symmetricEigen, symmetricEigenvalues, type SymmetricEigen } from './eigen';
-export { singularValues, thinSvd, type ThinSvd } from './svd';
+export { singularValues, thinSvd, thinSvdJacobi, type SvdMethod, type ThinSvd } from './svd';
 export {
   cholesky,
   choleskySolve,

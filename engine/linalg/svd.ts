@@ -1,18 +1,21 @@
 /**
- * Thin singular value decomposition A = U·diag(s)·Vᵀ by one-sided (Hestenes) Jacobi rotations.
+ * Thin singular value decomposition A = U·diag(s)·Vᵀ, never via the eigenvalues of AᵀA.
  *
- * Why Jacobi: it works on A itself, never on AᵀA, so small singular values keep full relative
- * accuracy (Demmel & Veselić 1992) — what nuclear norms of rank-deficient cross products and
- * Procrustes alignments need. For m ≥ n the columns of A (stored as rows of Aᵀ, so rotations scan
- * contiguous memory) are rotated pairwise until mutually orthogonal to tolerance √m·ε (the
- * dgesvj criterion); then s_j = ‖column j‖, U's column j = column j / s_j and V accumulates the
- * rotations. A wide matrix (m < n) is handled as svd(Aᵀ) with U and V swapped.
+ * Two kernels on the tall orientation (a wide A is decomposed as Aᵀ with U and V swapped), both
+ * on column-major storage so rotations scan contiguous memory:
+ * - `thinSvd`: Golub–Kahan–Reinsch (svd-golub-kahan.ts) — bidiagonalisation + implicit-shift QR,
+ *   the LAPACK-class method (absolute accuracy O(ε·σ_max), as numpy's dgesdd). Default.
+ * - `thinSvdJacobi`: one-sided (Hestenes) Jacobi — columns rotated pairwise until orthogonal to
+ *   √m·ε (dgesvj's criterion); slower, but tiny singular values keep high relative accuracy
+ *   (Demmel & Veselić 1992). Columns of U with σ exactly 0 are completed to an orthonormal set.
  *
- * Output: k = min(m, n); s descending; U m×k and V n×k with orthonormal columns. Columns of U
- * whose singular value is exactly zero are completed to an orthonormal set, so U·Vᵀ is always a
- * partial isometry usable as a Procrustes rotation. Non-finite input gives all-NaN output.
+ * Output: k = min(m, n); s descending and ≥ 0; U m×k and V n×k with orthonormal columns even for
+ * rank-deficient A, so U·Vᵀ is always usable as a Procrustes rotation. Inputs are scaled by a
+ * power of two when their magnitude is extreme (exact, undone on s). Non-finite input gives
+ * all-NaN output rather than an error.
  */
 import type { Matrix } from '../core/matrix';
+import { golubKahanSvd, type TallSvdColumns } from './svd-golub-kahan';
 
 export interface ThinSvd {
   /** rows×k, orthonormal columns. */
@@ -26,35 +29,86 @@ export interface ThinSvd {
 const EPSILON = 2 ** -52;
 const MAX_SWEEPS = 80;
 
+export type SvdMethod = 'golub-kahan' | 'jacobi';
+
+/**
+ * Thin SVD. The default Golub–Kahan–Reinsch method (svd-golub-kahan.ts) is the faster one and
+ * matches LAPACK's accuracy (absolute error O(ε·σ_max)). `thinSvdJacobi` uses one-sided Jacobi,
+ * slower but with high relative accuracy for tiny singular values of graded matrices.
+ */
 export function thinSvd(a: Matrix): ThinSvd {
-  if (a.rows < a.cols) {
-    const t = tallSvd(a.data, a.cols, a.rows, false, true);
-    return { u: t.v, s: t.s, v: t.u };
-  }
-  return tallSvd(a.data, a.rows, a.cols, true, true);
+  return decompose(a, 'golub-kahan', true);
+}
+
+/** Thin SVD by one-sided Jacobi (see the header): same contract as `thinSvd`. */
+export function thinSvdJacobi(a: Matrix): ThinSvd {
+  return decompose(a, 'jacobi', true);
 }
 
 /** Singular values only (descending, length min(rows, cols)); cheaper than `thinSvd`. */
-export function singularValues(a: Matrix): Float64Array {
-  if (a.rows < a.cols) return tallSvd(a.data, a.cols, a.rows, false, false).s;
-  return tallSvd(a.data, a.rows, a.cols, true, false).s;
+export function singularValues(a: Matrix, method: SvdMethod = 'golub-kahan'): Float64Array {
+  return decompose(a, method, false).s;
 }
 
 /**
- * SVD of the m×n matrix (m ≥ n) whose entry (i, j) is data[i*n + j] when `rowMajorTall`, else
- * data[j*m + i] (i.e. data is the row-major n×m transpose).
+ * Works on the tall orientation: for m ≥ n that is A itself, for a wide A it is Aᵀ (with U and
+ * V swapped on return). Both kernels take the tall matrix column-major (row j of the flat array =
+ * column j), which for a wide A is simply A's own row-major data.
  */
-function tallSvd(data: Float64Array, m: number, n: number, rowMajorTall: boolean, wantVectors: boolean): ThinSvd {
+function decompose(a: Matrix, method: SvdMethod, wantVectors: boolean): ThinSvd {
+  const wide = a.rows < a.cols;
+  const m = wide ? a.cols : a.rows;
+  const n = wide ? a.rows : a.cols;
   const k = n;
-  // g: row j = column j of A (length m).
-  const g = new Float64Array(n * m);
-  if (rowMajorTall) {
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) g[j * m + i] = data[i * n + j]!;
-  } else {
-    g.set(data.subarray(0, n * m));
+  if (k === 0) {
+    const empty = { s: new Float64Array(0), u: { rows: a.rows, cols: 0, data: new Float64Array(0) }, v: { rows: a.cols, cols: 0, data: new Float64Array(0) } };
+    return empty;
   }
-  if (!allFinite(g)) return nanSvd(m, n, k);
+  const columns = new Float64Array(n * m);
+  if (wide) columns.set(a.data);
+  else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) columns[j * m + i] = a.data[i * n + j]!;
+  if (!allFinite(columns)) {
+    const nan = nanSvd(m, n, k);
+    return wide ? { u: nan.v, s: nan.s, v: nan.u } : nan;
+  }
+  // Scale by a power of two (exact) so sums of squares can neither overflow nor underflow.
+  // Two half-steps, so that 2^±1074 (subnormal inputs) stays representable.
+  const exponent = powerOfTwoExponent(columns);
+  const half = 2 ** Math.trunc(exponent / 2);
+  const rest = 2 ** (exponent - Math.trunc(exponent / 2));
+  if (exponent !== 0) for (let i = 0; i < columns.length; i++) columns[i] = columns[i]! * half * rest;
+  const result = method === 'jacobi' ? jacobiSvd(columns, m, n, wantVectors) : golubKahanSvd(columns, m, n, wantVectors);
+  const s = Float64Array.from(result.s);
+  if (exponent !== 0) for (let i = 0; i < k; i++) s[i] = s[i]! / half / rest;
+  if (!wantVectors) {
+    return { u: { rows: a.rows, cols: 0, data: new Float64Array(0) }, s, v: { rows: a.cols, cols: 0, data: new Float64Array(0) } };
+  }
+  const u = columnsToMatrix(result.uColumns, k, m);
+  const v = columnsToMatrix(result.vColumns, k, n);
+  return wide ? { u: v, s, v: u } : { u, s, v };
+}
 
+/** Rows of the flat k×len array become the columns of a len×k Matrix. */
+function columnsToMatrix(columns: Float64Array, k: number, len: number): Matrix {
+  const out = new Float64Array(len * k);
+  for (let r = 0; r < k; r++) for (let i = 0; i < len; i++) out[i * k + r] = columns[r * len + i]!;
+  return { rows: len, cols: k, data: out };
+}
+
+/** e such that 2^e·max|x| ≈ 1, or 0 when max|x| is moderate (no scaling needed). */
+function powerOfTwoExponent(x: Float64Array): number {
+  let largest = 0;
+  for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]!));
+  if (largest === 0 || (largest > 2 ** -400 && largest < 2 ** 400)) return 0;
+  return -Math.round(Math.log2(largest));
+}
+
+/**
+ * One-sided Jacobi on the tall m×n matrix given column-major in `g` (overwritten): rotate column
+ * pairs until mutually orthogonal to √m·ε (dgesvj's criterion); σ_j = ‖column j‖.
+ */
+function jacobiSvd(g: Float64Array, m: number, n: number, wantVectors: boolean): TallSvdColumns {
+  const k = n;
   // w: row j = column j of V.
   const w = wantVectors ? new Float64Array(n * n) : null;
   if (w) for (let j = 0; j < n; j++) w[j * n + j] = 1;
@@ -95,23 +149,19 @@ function tallSvd(data: Float64Array, m: number, n: number, rowMajorTall: boolean
   const order = Int32Array.from(sigma.keys()).sort((x, y) => sigma[y]! - sigma[x]!);
   const s = new Float64Array(k);
   for (let r = 0; r < k; r++) s[r] = sigma[order[r]!]!;
-  if (!wantVectors || !w) {
-    return { u: { rows: m, cols: 0, data: new Float64Array(0) }, s, v: { rows: n, cols: 0, data: new Float64Array(0) } };
-  }
+  if (!w) return { s, uColumns: new Float64Array(0), vColumns: new Float64Array(0) };
 
-  // uT: row r = column r of U.
+  // uT: row r = column r of U; vT: row r = column r of V.
   const uT = new Float64Array(k * m);
-  const v = new Float64Array(n * k);
+  const vT = new Float64Array(k * n);
   for (let r = 0; r < k; r++) {
     const src = order[r]!;
     const sr = s[r]!;
     if (sr > 0) for (let i = 0; i < m; i++) uT[r * m + i] = g[src * m + i]! / sr;
-    for (let i = 0; i < n; i++) v[i * k + r] = w[src * n + i]!;
+    vT.set(w.subarray(src * n, src * n + n), r * n);
   }
   completeOrthonormalRows(uT, k, m, s);
-  const u = new Float64Array(m * k);
-  for (let r = 0; r < k; r++) for (let i = 0; i < m; i++) u[i * k + r] = uT[r * m + i]!;
-  return { u: { rows: m, cols: k, data: u }, s, v: { rows: n, cols: k, data: v } };
+  return { s, uColumns: uT, vColumns: vT };
 }
 
 function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {

@@ -1,0 +1,323 @@
+/**
+ * Golub–Kahan–Reinsch SVD of a tall matrix (m ≥ n): Householder bidiagonalisation, explicit
+ * accumulation of the thin U (m×n) and V (n×n), then implicit-shift QR sweeps on the bidiagonal
+ * (LINPACK dsvdc as in JAMA; ported from ml-matrix's MIT-licensed JAMA port).
+ *
+ * Storage is column-major throughout (a flat Float64Array whose row j is column j of the
+ * matrix), so every O(mn²) inner loop — reflector applications, accumulation and the Givens
+ * rotations of the QR phase — scans contiguous memory.
+ *
+ * Accuracy: backward stable; singular values carry absolute error O(ε·σ_max), like LAPACK's
+ * dgesdd that numpy uses. U and V are orthonormal (products of reflections and rotations) even
+ * when A is rank-deficient, so no completion step is needed.
+ */
+
+const EPSILON = 2 ** -52;
+const MAX_QR_ITERATIONS_PER_VALUE = 75;
+
+export interface TallSvdColumns {
+  /** Singular values, descending, length n. */
+  s: Float64Array;
+  /** n×m: row j is left singular vector j (length m). Empty when vectors are not wanted. */
+  uColumns: Float64Array;
+  /** n×n: row j is right singular vector j (length n). Empty when vectors are not wanted. */
+  vColumns: Float64Array;
+}
+
+/**
+ * SVD of the m×n matrix (m ≥ n ≥ 1) given column-major in `columns` (row j of the flat n×m
+ * array = column j), which is overwritten.
+ */
+export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantVectors: boolean): TallSvdColumns {
+  const at = columns;
+  const nu = n;
+  const s = new Float64Array(n + 1);
+  const e = new Float64Array(n);
+  const work = new Float64Array(m);
+  const u = wantVectors ? new Float64Array(nu * m) : new Float64Array(0);
+  const v = wantVectors ? new Float64Array(n * n) : new Float64Array(0);
+
+  const nct = Math.min(m - 1, n);
+  const nrt = Math.max(0, Math.min(n - 2, m));
+  const mrc = Math.max(nct, nrt);
+
+  // Bidiagonalisation: left reflectors zero column k below the diagonal, right reflectors zero
+  // row k right of the superdiagonal.
+  for (let k = 0; k < mrc; k++) {
+    const rowK = k * m;
+    if (k < nct) {
+      let norm = columnNorm(at, rowK + k, m - k);
+      if (norm !== 0) {
+        if (at[rowK + k]! < 0) norm = -norm;
+        const inv = 1 / norm;
+        for (let i = k; i < m; i++) at[rowK + i] *= inv;
+        at[rowK + k] += 1;
+      }
+      s[k] = -norm;
+    }
+    for (let j = k + 1; j < n; j++) {
+      const rowJ = j * m;
+      if (k < nct && s[k] !== 0) {
+        let t = 0;
+        for (let i = k; i < m; i++) t += at[rowK + i]! * at[rowJ + i]!;
+        t = -t / at[rowK + k]!;
+        for (let i = k; i < m; i++) at[rowJ + i] += t * at[rowK + i]!;
+      }
+      e[j] = at[rowJ + k]!;
+    }
+    if (wantVectors && k < nct) {
+      for (let i = k; i < m; i++) u[k * m + i] = at[rowK + i]!;
+    }
+    if (k < nrt) {
+      let norm = columnNorm(e, k + 1, n - k - 1);
+      if (norm !== 0) {
+        if (e[k + 1]! < 0) norm = -norm;
+        const inv = 1 / norm;
+        for (let i = k + 1; i < n; i++) e[i] *= inv;
+        e[k + 1] += 1;
+      }
+      e[k] = -norm;
+      if (k + 1 < m && norm !== 0) {
+        work.fill(0, k + 1, m);
+        for (let j = k + 1; j < n; j++) {
+          const ej = e[j]!;
+          const rowJ = j * m;
+          for (let i = k + 1; i < m; i++) work[i] += ej * at[rowJ + i]!;
+        }
+        for (let j = k + 1; j < n; j++) {
+          const t = -e[j]! / e[k + 1]!;
+          const rowJ = j * m;
+          for (let i = k + 1; i < m; i++) at[rowJ + i] += t * work[i]!;
+        }
+      }
+      if (wantVectors) for (let i = k + 1; i < n; i++) v[k * n + i] = e[i]!;
+    }
+  }
+
+  let p = Math.min(n, m + 1);
+  if (nct < n) s[nct] = at[nct * m + nct]!;
+  if (m < p) s[p - 1] = 0;
+  if (nrt + 1 < p) e[nrt] = at[(p - 1) * m + nrt]!;
+  e[p - 1] = 0;
+
+  if (wantVectors) {
+    // U = H_0 ⋯ H_{nct−1} applied to the first nu unit vectors.
+    for (let j = nct; j < nu; j++) {
+      u.fill(0, j * m, (j + 1) * m);
+      u[j * m + j] = 1;
+    }
+    for (let k = nct - 1; k >= 0; k--) {
+      const rowK = k * m;
+      if (s[k] !== 0) {
+        for (let j = k + 1; j < nu; j++) {
+          const rowJ = j * m;
+          let t = 0;
+          for (let i = k; i < m; i++) t += u[rowK + i]! * u[rowJ + i]!;
+          t = -t / u[rowK + k]!;
+          for (let i = k; i < m; i++) u[rowJ + i] += t * u[rowK + i]!;
+        }
+        for (let i = k; i < m; i++) u[rowK + i] = -u[rowK + i]!;
+        u[rowK + k] = 1 + u[rowK + k]!;
+        for (let i = 0; i < k - 1; i++) u[rowK + i] = 0;
+      } else {
+        u.fill(0, rowK, rowK + m);
+        u[rowK + k] = 1;
+      }
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const rowK = k * n;
+      if (k < nrt && e[k] !== 0) {
+        for (let j = k + 1; j < n; j++) {
+          const rowJ = j * n;
+          let t = 0;
+          for (let i = k + 1; i < n; i++) t += v[rowK + i]! * v[rowJ + i]!;
+          t = -t / v[rowK + k + 1]!;
+          for (let i = k + 1; i < n; i++) v[rowJ + i] += t * v[rowK + i]!;
+        }
+      }
+      v.fill(0, rowK, rowK + n);
+      v[rowK + k] = 1;
+    }
+  }
+
+  // Implicit-shift QR on the bidiagonal (s, e).
+  const pp = p - 1;
+  let iterations = 0;
+  while (p > 0) {
+    if (iterations > MAX_QR_ITERATIONS_PER_VALUE) {
+      throw new Error(`thinSvd: bidiagonal QR did not converge (${m}×${n}, ${p} values left)`);
+    }
+    let k: number;
+    let kase: number;
+    // Find the largest k < p−1 with a negligible e[k].
+    for (k = p - 2; k >= 0; k--) {
+      const alpha = Number.MIN_VALUE + EPSILON * Math.abs(s[k]! + Math.abs(s[k + 1]!));
+      if (Math.abs(e[k]!) <= alpha || Number.isNaN(e[k]!)) {
+        e[k] = 0;
+        break;
+      }
+    }
+    if (k === p - 2) {
+      kase = 4; // s[p−1] converged
+    } else {
+      let ks: number;
+      for (ks = p - 1; ks > k; ks--) {
+        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
+        if (Math.abs(s[ks]!) <= EPSILON * t) {
+          s[ks] = 0;
+          break;
+        }
+      }
+      if (ks === k) kase = 3; // QR step
+      else if (ks === p - 1) kase = 1; // deflate negligible s[p−1]
+      else {
+        kase = 2; // split at negligible s[ks]
+        k = ks;
+      }
+    }
+    k++;
+
+    switch (kase) {
+      case 1: {
+        let f = e[p - 2]!;
+        e[p - 2] = 0;
+        for (let j = p - 2; j >= k; j--) {
+          const t = hypot2(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          if (j !== k) {
+            f = -sn * e[j - 1]!;
+            e[j - 1] = cs * e[j - 1]!;
+          }
+          if (wantVectors) rotateRows(v, j * n, (p - 1) * n, n, cs, sn);
+        }
+        break;
+      }
+      case 2: {
+        let f = e[k - 1]!;
+        e[k - 1] = 0;
+        for (let j = k; j < p; j++) {
+          const t = hypot2(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          f = -sn * e[j]!;
+          e[j] = cs * e[j]!;
+          if (wantVectors) rotateRows(u, j * m, (k - 1) * m, m, cs, sn);
+        }
+        break;
+      }
+      case 3: {
+        const scale = Math.max(Math.abs(s[p - 1]!), Math.abs(s[p - 2]!), Math.abs(e[p - 2]!), Math.abs(s[k]!), Math.abs(e[k]!));
+        const sp = s[p - 1]! / scale;
+        const spm1 = s[p - 2]! / scale;
+        const epm1 = e[p - 2]! / scale;
+        const sk = s[k]! / scale;
+        const ek = e[k]! / scale;
+        const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+        const c = sp * epm1 * (sp * epm1);
+        let shift = 0;
+        if (b !== 0 || c !== 0) {
+          shift = b < 0 ? -Math.sqrt(b * b + c) : Math.sqrt(b * b + c);
+          shift = c / (b + shift);
+        }
+        let f = (sk + sp) * (sk - sp) + shift;
+        let g = sk * ek;
+        for (let j = k; j < p - 1; j++) {
+          let t = hypot2(f, g);
+          if (t === 0) t = Number.MIN_VALUE;
+          let cs = f / t;
+          let sn = g / t;
+          if (j !== k) e[j - 1] = t;
+          f = cs * s[j]! + sn * e[j]!;
+          e[j] = cs * e[j]! - sn * s[j]!;
+          g = sn * s[j + 1]!;
+          s[j + 1] = cs * s[j + 1]!;
+          if (wantVectors) rotateRows(v, j * n, (j + 1) * n, n, cs, sn);
+          t = hypot2(f, g);
+          if (t === 0) t = Number.MIN_VALUE;
+          cs = f / t;
+          sn = g / t;
+          s[j] = t;
+          f = cs * e[j]! + sn * s[j + 1]!;
+          s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
+          g = sn * e[j + 1]!;
+          e[j + 1] = cs * e[j + 1]!;
+          if (wantVectors && j < m - 1) rotateRows(u, j * m, (j + 1) * m, m, cs, sn);
+        }
+        e[p - 2] = f;
+        iterations++;
+        break;
+      }
+      default: {
+        // Converged: make s[k] non-negative, then bubble it into descending order.
+        if (s[k]! <= 0) {
+          s[k] = s[k]! < 0 ? -s[k]! : 0;
+          if (wantVectors) for (let i = 0; i <= pp; i++) v[k * n + i] = -v[k * n + i]!;
+        }
+        while (k < pp && s[k]! < s[k + 1]!) {
+          const t = s[k]!;
+          s[k] = s[k + 1]!;
+          s[k + 1] = t;
+          if (wantVectors) {
+            swapRows(v, k * n, (k + 1) * n, n);
+            swapRows(u, k * m, (k + 1) * m, m);
+          }
+          k++;
+        }
+        iterations = 0;
+        p--;
+      }
+    }
+  }
+  return { s: s.subarray(0, n), uColumns: u, vColumns: v };
+}
+
+/** (x_j, x_q) ← (c·x_j + s·x_q, −s·x_j + c·x_q) on two rows of a flat array. */
+function rotateRows(x: Float64Array, rowJ: number, rowQ: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const xj = x[rowJ + i]!;
+    const xq = x[rowQ + i]!;
+    x[rowJ + i] = c * xj + s * xq;
+    x[rowQ + i] = -s * xj + c * xq;
+  }
+}
+
+function swapRows(x: Float64Array, rowA: number, rowB: number, len: number): void {
+  for (let i = 0; i < len; i++) {
+    const t = x[rowA + i]!;
+    x[rowA + i] = x[rowB + i]!;
+    x[rowB + i] = t;
+  }
+}
+
+/** Euclidean norm of x[offset .. offset+len) without overflow or underflow. */
+function columnNorm(x: Float64Array, offset: number, len: number): number {
+  let scale = 0;
+  let sumSquares = 1;
+  for (let i = offset; i < offset + len; i++) {
+    const v = x[i]!;
+    if (v === 0) continue;
+    const av = Math.abs(v);
+    if (scale < av) {
+      const r = scale / av;
+      sumSquares = 1 + sumSquares * r * r;
+      scale = av;
+    } else {
+      const r = av / scale;
+      sumSquares += r * r;
+    }
+  }
+  return scale * Math.sqrt(sumSquares);
+}
+
+function hypot2(x: number, y: number): number {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  const big = ax > ay ? ax : ay;
+  if (big === 0) return 0;
+  const small = ax > ay ? ay : ax;
+  const q = small / big;
+  return big * Math.sqrt(1 + q * q);
+}
