@@ -26,6 +26,8 @@ function render(): void {
   root.innerHTML = renderBody(results, state);
   window.scrollTo(0, scrollY);
   vscode.setState(state);
+  const rows = Array.from(root.querySelectorAll('#scores tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? ''));
+  vscode.postMessage({ type: 'rendered', file: state.file, rows });
 }
 
 /** SVG with the computed theme colours written onto each element, so the exported file looks the same outside the panel. */

@@ -9,7 +9,9 @@ export type ToWebview =
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'reveal'; comparison: string; layer: string; region: string }
-  | { type: 'export'; kind: 'csv' | 'svg'; name: string; content: string };
+  | { type: 'export'; kind: 'csv' | 'svg'; name: string; content: string }
+  /** After each render: the table's cells as shown (the host keeps them for the extension tests). */
+  | { type: 'rendered'; file?: string; rows: string[][] };
 
 /** What the webview keeps with vscode.setState and the serializer gets back after a reload. */
 export interface PersistedState extends ViewState {

@@ -1,0 +1,119 @@
+/** The extension's commands (contributes.commands) and the CodeLens commands the server's lenses call. */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { readdir, copyFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ResultsPanels } from './panel';
+import type { RunController } from './runController';
+import { comparisonAt, resultsPathOf } from './specLocations';
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  runs: RunController;
+  panels: ResultsPanels;
+}
+
+function toUri(argument: unknown): vscode.Uri | undefined {
+  if (argument instanceof vscode.Uri) return argument;
+  if (typeof argument === 'string') return vscode.Uri.parse(argument);
+  const editor = vscode.window.activeTextEditor;
+  return editor?.document.languageId === 'simspec' ? editor.document.uri : undefined;
+}
+
+async function specDocument(argument: unknown): Promise<vscode.TextDocument | undefined> {
+  const uri = toUri(argument);
+  if (!uri) {
+    void vscode.window.showWarningMessage('simspec: open a .simspec.yaml file first.');
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.isDirty) await document.save();
+  return document;
+}
+
+function trusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage('simspec: this workspace is not trusted. Specs are validated but not run (a run reads data files and writes results).', 'Manage Workspace Trust').then((c) => {
+    if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+export function registerCommands({ context, runs, panels }: CommandDeps): void {
+  const runAndShow = async (document: vscode.TextDocument, comparisons?: string[]) => {
+    if (!trusted()) return undefined;
+    const outcome = await runs.run({ specUri: document.uri, comparisons });
+    if (outcome.status === 'done') panels.show(outcome.output ?? resultsPathOf(document.uri.fsPath, document.getText()));
+    return outcome;
+  };
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+
+  register('simspec.runSpec', async (argument) => {
+    const document = await specDocument(argument);
+    return document && runAndShow(document);
+  });
+
+  register('simspec.runComparison', async (argument, name) => {
+    const document = await specDocument(argument);
+    return document && typeof name === 'string' ? runAndShow(document, [name]) : undefined;
+  });
+
+  register('simspec.runComparisonAtCursor', async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'simspec') return void vscode.window.showWarningMessage('simspec: open a .simspec.yaml file first.');
+    const name = comparisonAt(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
+    if (!name) return void vscode.window.showWarningMessage('simspec: the cursor is not inside a comparison (an entry of `comparisons:` with a `name`).');
+    if (editor.document.isDirty) await editor.document.save();
+    return runAndShow(editor.document, [name]);
+  });
+
+  register('simspec.openResults', async (argument) => {
+    let file: string | undefined;
+    const uri = toUri(argument);
+    if (uri && /\.json$/i.test(uri.fsPath)) file = uri.fsPath;
+    else if (uri) file = resultsPathOf(uri.fsPath, (await vscode.workspace.openTextDocument(uri)).getText());
+    if (!file || !existsSync(file)) {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'simspec results': ['json'] }, title: file ? `No results yet at ${basename(file)} — pick a results file` : 'Pick a simspec results file' });
+      file = picked?.[0]?.fsPath;
+    }
+    if (file) panels.show(file);
+    return file;
+  });
+
+  register('simspec.exportResults', async (argument) => {
+    const uri = toUri(argument);
+    const file = uri && /\.json$/i.test(uri.fsPath) ? uri.fsPath : uri ? resultsPathOf(uri.fsPath, (await vscode.workspace.openTextDocument(uri)).getText()) : undefined;
+    if (!file || !existsSync(file)) return void vscode.window.showWarningMessage('simspec: no results file to export; run the spec first.');
+    const panel = panels.show(file);
+    void vscode.window.showInformationMessage('simspec: use “Export CSV” above the table, or “SVG” under each plot.');
+    return panel.resultsFile;
+  });
+
+  register('simspec.newSpecFromSample', async () => {
+    const samples = vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath;
+    const entries: { label: string; folder: string; spec: string }[] = [];
+    for (const folder of existsSync(samples) ? await readdir(samples) : []) {
+      for (const file of await readdir(join(samples, folder)).catch(() => [] as string[])) {
+        if (/\.simspec\.ya?ml$/i.test(file)) entries.push({ label: `${folder}/${file}`, folder, spec: file });
+      }
+    }
+    if (entries.length === 0) return void vscode.window.showWarningMessage('simspec: no sample specs are bundled with this extension.');
+    const pick = await vscode.window.showQuickPick(entries, { placeHolder: 'Copy a sample spec (with its data) into the workspace' });
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!pick) return;
+    if (!workspace) return void vscode.window.showWarningMessage('simspec: open a folder first; the sample is copied into it.');
+    const target = join(workspace, pick.folder);
+    await copyTree(join(samples, pick.folder), target);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(target, pick.spec)));
+    await vscode.window.showTextDocument(document);
+  });
+}
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const source = join(from, entry.name), target = join(to, entry.name);
+    if (entry.isDirectory()) await copyTree(source, target);
+    else if (!existsSync(target)) await copyFile(source, target);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Extension entry: the output channel, the language client (dist/server.js over IPC), the run
+ * controller (engine in a worker thread), the result panels and the commands. Returns a small API
+ * that the extension tests (test/vscode/) use to read what the panel rendered.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { startLanguageClient } from './languageClient';
+import { ResultsPanels } from './panel';
+import { RunController } from './runController';
+
+export interface SimspecApi {
+  panels: ResultsPanels;
+  runs: RunController;
+  client: LanguageClient | undefined;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<SimspecApi> {
+  const output = vscode.window.createOutputChannel('simspec');
+  const runs = new RunController(context.extensionUri, output);
+  const panels = new ResultsPanels(context);
+  context.subscriptions.push(output, runs, panels);
+  registerCommands({ context, runs, panels });
+  try {
+    client = await startLanguageClient(context);
+  } catch (error) {
+    output.appendLine(`language server failed to start: ${(error as Error).stack ?? error}`);
+    void vscode.window.showErrorMessage('simspec: the language server failed to start; see the simspec output.');
+  }
+  return { panels, runs, client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
