@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { readArray } from '../io';
+import { caseHandlers as regressionHandlers } from './regression';
 import { caseHandlers as rsaHandlers } from './rsa';
+import { caseHandlers as shapeHandlers } from './shape';
 import type { CaseHandlers, ReferenceCase } from './types';
 
-export const allCaseHandlers: CaseHandlers = { ...rsaHandlers };
+export const allCaseHandlers: CaseHandlers = { ...rsaHandlers, ...regressionHandlers, ...shapeHandlers };
 
 export async function loadCase(dir: string): Promise<ReferenceCase> {
   const caseFile = existsSync(join(dir, 'case.json')) ? join(dir, 'case.json') : join(dir, 'expected.json');

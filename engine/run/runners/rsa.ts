@@ -12,6 +12,8 @@ import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod } from '../../metrics/rsa';
 import { oneSampleTTest, summarize } from '../../stats/summary';
+import { bootstrapRsa, type BootstrapOver } from '../../stats/rsa-bootstrap';
+import { permutationTest } from '../../stats/permutation';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
 
@@ -45,6 +47,12 @@ function subjectRdms(rep: LoadedRepresentation, method: string, context: RunCont
       return result.condensed;
     }),
   );
+}
+
+function stack(rdms: Float64Array[]): Matrix {
+  const out: Matrix = { rows: rdms.length, cols: rdms[0]!.length, data: new Float64Array(rdms.length * rdms[0]!.length) };
+  rdms.forEach((rdm, s) => out.data.set(rdm, s * out.cols));
+  return out;
 }
 
 function meanRdm(rdms: Float64Array[]): Float64Array {
@@ -88,9 +96,7 @@ export const rsaRunner: ComparisonRunner = {
         const convention = square ? 'algonauts' : 'rsatoolbox';
         const ceilingMethod = square ? 'spearman' : compareMethod;
         const ceiling = context.shared.get(`rsa:nc:${brain.name}:${rdmMethod}:${ceilingMethod}:${convention}`, () => {
-          const stacked: Matrix = { rows: brainRdms.length, cols: brainRdms[0]!.length, data: new Float64Array(brainRdms.length * brainRdms[0]!.length) };
-          brainRdms.forEach((rdm, s) => stacked.data.set(rdm, s * stacked.cols));
-          return noiseCeiling(stacked, ceilingMethod, convention, { file: brain.file, variable: brain.key ?? brain.name });
+          return noiseCeiling(stack(brainRdms), ceilingMethod, convention, { file: brain.file, variable: brain.key ?? brain.name });
         });
         score.noiseCeiling = {
           lower: ceiling.lower,
@@ -98,6 +104,47 @@ export const rsaRunner: ComparisonRunner = {
           convention: square ? 'Algonauts 2019: mean over subjects of squared Spearman ρ with the leave-one-out (lower) and all-subject (upper) mean RDM' : `rsatoolbox leave-one-subject-out (${ceilingMethod})`,
         };
       }
+    }
+    const { bootstrap, permutation } = comparison.statistics;
+    if (bootstrap) {
+      const subjectsToo = bootstrap.over.includes('subjects') && brainRdms.length > 1;
+      const over: BootstrapOver = subjectsToo ? (bootstrap.over.includes('stimuli') ? 'both' : 'subjects') : 'stimuli';
+      if (square) {
+        warnings.push('no bootstrap interval: the bootstrap evaluates the mean correlation, not the mean squared correlation of `square: true`');
+      } else {
+        const stacked = stack(brainRdms);
+        const result = bootstrapRsa({
+          modelRdms: [modelRdm],
+          subjectRdms: stacked,
+          method: compareMethod,
+          over,
+          iterations: bootstrap.samples,
+          seed: bootstrap.seed,
+          noiseCeiling: false,
+          ciLevel: bootstrap.ci * 100,
+          signal: context.signal,
+          onProgress: (done, total) => context.progress((permutation ? 0.5 : 1) * (done / total), 'bootstrap'),
+        });
+        const summary = result.models[0]!;
+        score.ci = { lower: summary.ciLow, upper: summary.ciHigh, level: bootstrap.ci, method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`, samples: bootstrap.samples, seed: bootstrap.seed, standardError: summary.sem };
+        if (result.dropped > 0) warnings.push(`${result.dropped} bootstrap samples had fewer than 3 distinct stimuli and were dropped`);
+      }
+    }
+    if (permutation) {
+      const brainMean = brainRdms.length === 1 ? brainRdms[0]! : meanRdm(brainRdms);
+      const result = permutationTest({
+        rdmA: modelRdm,
+        rdmB: brainMean,
+        method: compareMethod,
+        iterations: permutation.samples,
+        seed: permutation.seed,
+        signal: context.signal,
+        onProgress: (done, total) => context.progress((bootstrap ? 0.5 : 0) + (bootstrap ? 0.5 : 1) * (done / total), 'permutation test'),
+      });
+      score.nullDistribution = Array.from(result.nullDistribution);
+      const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), p = (1 + #{null ≥ observed})/(1 + B), against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;
+      if (score.p) score.details = { ...score.details, permutation: { p: result.p, observed: result.observed, test } };
+      else score.p = { value: result.p, test };
     }
     if (warnings.length) score.warnings = warnings;
     return score;
