@@ -14,9 +14,9 @@
  */
 import { CancelledError, SimspecError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
-import { canonicalCompareMethod, subsampleCondensed, conditionsFromPairs, type CompareMethod } from '../metrics/rsa';
+import { canonicalCompareMethod, compareRdms, conditionsFromPairs, subsampleCondensed, type CompareMethod } from '../metrics/rsa';
 import { noiseCeiling } from '../metrics/rsa/noise-ceiling';
-import { comparePrepared, prepareVector } from '../metrics/rsa/prepared';
+import { comparePrepared, isDotMethod, prepareVector } from '../metrics/rsa/prepared';
 import { NumpyRandomState } from './random';
 import { percentile } from './summary';
 
@@ -107,23 +107,31 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
       const N = all[0]!.length;
       const keep: number[] = [];
       for (let k = 0; k < N; k++) if (all.every((v) => !Number.isNaN(v[k]!))) keep.push(k);
-      const restrict = (v: Float64Array) => (keep.length === N ? v : Float64Array.from(keep, (k) => v[k]!));
-      const preparedSubjects = sampleSubjects.map((v) => prepareVector(restrict(v), method));
-      modelRdms.forEach((_, j) => {
-        const pm = prepareVector(restrict(sampleModels[j]!), method);
-        let s = 0;
-        for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
-        evaluations[j]![b] = s / preparedSubjects.length;
-      });
+      if (isDotMethod(method)) {
+        const restrict = (v: Float64Array) => (keep.length === N ? v : Float64Array.from(keep, (k) => v[k]!));
+        const preparedSubjects = sampleSubjects.map((v) => prepareVector(restrict(v), method));
+        modelRdms.forEach((_, j) => {
+          const pm = prepareVector(restrict(sampleModels[j]!), method);
+          let s = 0;
+          for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
+          evaluations[j]![b] = s / preparedSubjects.length;
+        });
+      } else {
+        // Whitened and Kendall methods need the full vectors (NaN pairs are intersected inside).
+        modelRdms.forEach((_, j) => {
+          let s = 0;
+          for (const v of sampleSubjects) s += compareRdms(sampleModels[j]!, v, method).value;
+          evaluations[j]![b] = s / sampleSubjects.length;
+        });
+      }
       if (withNc) {
-        const distinct = new Set(rdmIdx).size;
-        if (distinct < 2) {
+        if (new Set(rdmIdx).size < 2) {
           ncLower[b] = Number.NaN;
           ncUpper[b] = Number.NaN;
         } else {
-          const stacked = new Float64Array(sampleSubjects.length * keep.length);
-          sampleSubjects.forEach((v, r) => stacked.set(restrict(v), r * keep.length));
-          const nc = noiseCeiling({ rows: sampleSubjects.length, cols: keep.length, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
+          const stacked = new Float64Array(sampleSubjects.length * N);
+          sampleSubjects.forEach((v, r) => stacked.set(v, r * N));
+          const nc = noiseCeiling({ rows: sampleSubjects.length, cols: N, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
           ncLower[b] = nc.lower;
           ncUpper[b] = nc.upper;
         }

@@ -20,7 +20,7 @@
 import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { averageRanks } from '../../stats/ranks';
-import { canonicalCompareMethod, compareComplete, type CompareMethod } from './compare';
+import { canonicalCompareMethod, compareComplete, compareRdms, type CompareMethod } from './compare';
 import { conditionsFromPairs, type Origin } from './condensed';
 import { groupLabels, type ConditionLabels } from './conditions';
 
@@ -56,8 +56,18 @@ export function noiseCeiling(
     throw new SimspecError(`a noise ceiling needs at least 2 subject RDMs, got ${subjectRdms.rows}`, { ...origin, expected: '≥ 2 RDMs', code: 'rsa.noise-ceiling-subjects' });
   }
   conditionsFromPairs(subjectRdms.cols, origin);
-  const rdms = completeRows(subjectRdms);
+  // Transforms and pools act on the pairs present in every RDM; comparisons see full-length vectors
+  // (NaN where dropped) so that whitened methods keep the condition structure.
+  const { rows: rdms, keep } = completeRows(subjectRdms);
   const S = rdms.length;
+  const complete = keep.length === subjectRdms.cols;
+  const expand = (v: Float64Array): Float64Array => {
+    if (complete) return v;
+    const full = new Float64Array(subjectRdms.cols).fill(Number.NaN);
+    keep.forEach((k, i) => (full[k] = v[i]!));
+    return full;
+  };
+  const compare = (x: Float64Array, y: Float64Array): number => (complete ? compareComplete(x, y, m) : compareRdms(expand(x), expand(y), m).value);
   if (convention === 'rsatoolbox') {
     const groupOf = options.groups !== undefined ? groupLabels(options.groups, origin).groupOf : Int32Array.from({ length: S }, (_, i) => i);
     if (groupOf.length !== S) {
@@ -75,17 +85,17 @@ export function noiseCeiling(
         throw new SimspecError('leave-one-group-out needs at least 2 groups', { ...origin, expected: 'RDMs from ≥ 2 groups', code: 'rsa.noise-ceiling-groups' });
       }
       const poolRest = pool(rest, m);
-      lowerPerGroup[g] = mean(members.map((r) => compareComplete(poolRest, rdms[r]!, m)));
-      upperPerGroup[g] = mean(members.map((r) => compareComplete(poolAll, rdms[r]!, m)));
+      lowerPerGroup[g] = mean(members.map((r) => compare(poolRest, rdms[r]!)));
+      upperPerGroup[g] = mean(members.map((r) => compare(poolAll, rdms[r]!)));
     }
-    return { lower: mean(lowerPerGroup), upper: mean(upperPerGroup), lowerPerGroup, upperPerGroup, method: m, convention, pairs: rdms[0]!.length };
+    return { lower: mean(lowerPerGroup), upper: mean(upperPerGroup), lowerPerGroup, upperPerGroup, method: m, convention, pairs: keep.length };
   }
   const power = convention === 'algonauts' ? 2 : 1;
   const all = plainMean(rdms);
-  const upperPerGroup = Float64Array.from(rdms, (v) => compareComplete(v, all, m) ** power);
+  const upperPerGroup = Float64Array.from(rdms, (v) => compare(v, all) ** power);
   const lowerPerGroup = new Float64Array(S);
   if (convention === 'algonauts') {
-    for (let s = 0; s < S; s++) lowerPerGroup[s] = compareComplete(rdms[s]!, plainMean(rdms.filter((_, r) => r !== s)), m) ** 2;
+    for (let s = 0; s < S; s++) lowerPerGroup[s] = compare(rdms[s]!, plainMean(rdms.filter((_, r) => r !== s))) ** 2;
   } else lowerPerGroup.fill(Number.NaN);
   return {
     lower: convention === 'algonauts' ? mean(lowerPerGroup) : Number.NaN,
@@ -94,12 +104,12 @@ export function noiseCeiling(
     upperPerGroup,
     method: m,
     convention,
-    pairs: rdms[0]!.length,
+    pairs: keep.length,
   };
 }
 
-/** Rows of the matrix restricted to the pairs that are non-NaN in every row. */
-export function completeRows(rdms: Matrix): Float64Array[] {
+/** Rows of the matrix restricted to the pairs that are non-NaN in every row, and those pairs. */
+export function completeRows(rdms: Matrix): { rows: Float64Array[]; keep: number[] } {
   const { rows, cols, data } = rdms;
   const keep: number[] = [];
   for (let k = 0; k < cols; k++) {
@@ -107,7 +117,7 @@ export function completeRows(rdms: Matrix): Float64Array[] {
     for (let r = 0; r < rows && ok; r++) if (Number.isNaN(data[r * cols + k]!)) ok = false;
     if (ok) keep.push(k);
   }
-  return Array.from({ length: rows }, (_, r) => Float64Array.from(keep, (k) => data[r * cols + k]!));
+  return { rows: Array.from({ length: rows }, (_, r) => Float64Array.from(keep, (k) => data[r * cols + k]!)), keep };
 }
 
 /** The per-RDM transform before averaging (rsatoolbox `pool_rdm`). */
