@@ -23,7 +23,13 @@ type H5Group = InstanceType<H5['Group']>;
 
 let loading: Promise<H5> | undefined;
 async function loadH5wasm(): Promise<H5> {
-  loading ??= import('h5wasm/node').then(async (m) => { await m.ready; return m; });
+  loading ??= import('h5wasm/node').then(async (m) => {
+    const module = await m.ready;
+    // HDF5 prints its error stack to the process's stderr (fd 2) by default; this handler turns it
+    // into a thrown Error instead, which we convert to a SimspecError.
+    module.activate_throwing_error_handler();
+    return m;
+  });
   return loading;
 }
 
@@ -35,23 +41,32 @@ export async function withHdf5<T>(file: string, body: (f: H5File, h5: H5) => T):
     throw new SimspecError('file not found', { file, code: 'io.missing' });
   }
   const h5 = await loadH5wasm();
-  let handle: H5File;
-  const quiet = console.error;
-  console.error = () => {};
-  try {
-    handle = new h5.File(file, 'r');
-  } catch (e) {
-    throw new SimspecError(`cannot open as HDF5 (${String((e as Error).message ?? e)})`, {
-      file, expected: 'a valid HDF5 file (superblock at offset 0, 512, 1024, ...)', code: 'io.hdf5',
-    });
-  } finally {
-    console.error = quiet;
+  {
+    let handle: H5File;
+    try {
+      handle = new h5.File(file, 'r');
+      handle.keys(); // h5wasm reports a failed open only on first use
+    } catch (e) {
+      throw new SimspecError(`cannot open as HDF5 (${messageOf(e)})`, {
+        file, expected: 'a valid HDF5 file (superblock at offset 0, 512, 1024, ...)', code: 'io.hdf5',
+      });
+    }
+    try {
+      return body(handle, h5);
+    } catch (e) {
+      if (e instanceof SimspecError) throw e;
+      throw new SimspecError(`HDF5 read failed (${messageOf(e)})`, { file, expected: 'a readable HDF5 file', code: 'io.hdf5' });
+    } finally {
+      try { handle.close(); } catch { /* already unusable */ }
+    }
   }
-  try {
-    return body(handle, h5);
-  } finally {
-    handle.close();
-  }
+}
+
+/** The innermost cause of an HDF5 error stack ("bad superblock version number"), or the message. */
+function messageOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const causes = [...text.matchAll(/in \w+\(\): (.+)$/gm)].map((m) => m[1]!.trim());
+  return causes.length > 0 ? causes[causes.length - 1]! : text.split('\n')[0]!;
 }
 
 export function hasHdf5Signature(bytes: Uint8Array, offset: number): boolean {
