@@ -53,28 +53,20 @@ function interceptDirection(vectors: Matrix): number {
   return best;
 }
 
-export function ridgeCvLooFitPredict(
-  xTrain: Matrix,
-  yTrain: Matrix,
-  xTest: Matrix,
-  options: RidgeCvLooOptions,
-  names: DataNames = {},
-): RidgeCvLooResult {
-  requirePositiveAlphas(options.alphas);
-  requireProblem(xTrain, yTrain, xTest, names);
-  const { x, y, xTest: xt, yMean } = centerProblem(xTrain, yTrain, xTest);
+/**
+ * One decomposition of the centred training data; returns, for any α, the dual coefficients c
+ * (n×q, row-major) and g = diag(G⁻¹) (length n), so that the LOO residuals are c_it / g_i.
+ */
+export function looDecomposition(x: Matrix, y: Matrix, mode: LooMode): (alpha: number) => { c: Float64Array; g: Float64Array } {
   const n = x.rows;
   const p = x.cols;
   const q = y.cols;
-  const mode: LooMode = options.mode ?? (p > n ? 'eigen' : 'svd');
-
-  // Decomposition: basis B (n×k) with spectral values, and BᵀỸ.
   let basis: Matrix;
   let spectrum: Float64Array; // λ (eigen) or s² (svd)
   if (mode === 'eigen') {
-    const k = gram(x);
-    for (let i = 0; i < n * n; i++) k.data[i] += 1; // + 11ᵀ (intercept)
-    const eig = symmetricEigen(k);
+    const kernel = gram(x);
+    for (let i = 0; i < n * n; i++) kernel.data[i] += 1; // + 11ᵀ (intercept)
+    const eig = symmetricEigen(kernel);
     basis = eig.vectors;
     spectrum = eig.values;
   } else {
@@ -92,14 +84,8 @@ export function ridgeCvLooFitPredict(
   const intercept = interceptDirection(basis);
   const squaredBasis = new Float64Array(n * k);
   for (let i = 0; i < n * k; i++) squaredBasis[i] = basis.data[i]! ** 2;
-
-  const perTarget = options.alphaPerTarget === true && q > 1;
-  let bestC: Float64Array | null = null;
-  let bestShared = -Infinity;
-  const bestPerTarget = new Float64Array(q).fill(-Infinity);
-  const chosenAlpha = new Float64Array(q);
-  const weights = new Float64Array(k);
-  for (const alpha of options.alphas) {
+  return (alpha: number) => {
+    const weights = new Float64Array(k);
     for (let j = 0; j < k; j++) weights[j] = mode === 'eigen' ? 1 / (spectrum[j]! + alpha) : 1 / (spectrum[j]! + alpha) - 1 / alpha;
     weights[intercept] = mode === 'eigen' ? 0 : -1 / alpha;
     const c = multiply(basis, scaleRows(projected, weights)).data;
@@ -110,6 +96,45 @@ export function ridgeCvLooFitPredict(
       g[i] = s;
     }
     if (mode === 'svd') for (let i = 0; i < n * q; i++) c[i] += y.data[i]! / alpha;
+    return { c, g };
+  };
+}
+
+/** Leave-one-out residuals (n×q) of ridge with intercept at one α, by the closed form. */
+export function leaveOneOutResiduals(xTrain: Matrix, yTrain: Matrix, alpha: number, mode?: LooMode): Matrix {
+  requirePositiveAlphas([alpha], 'alpha');
+  requireProblem(xTrain, yTrain, xTrain);
+  const { x, y } = centerProblem(xTrain, yTrain, xTrain);
+  const { c, g } = looDecomposition(x, y, mode ?? (x.cols > x.rows ? 'eigen' : 'svd'))(alpha);
+  const q = y.cols;
+  const out = new Float64Array(c.length);
+  for (let i = 0; i < x.rows; i++) for (let t = 0; t < q; t++) out[i * q + t] = c[i * q + t]! / g[i]!;
+  return { rows: x.rows, cols: q, data: out };
+}
+
+export function ridgeCvLooFitPredict(
+  xTrain: Matrix,
+  yTrain: Matrix,
+  xTest: Matrix,
+  options: RidgeCvLooOptions,
+  names: DataNames = {},
+): RidgeCvLooResult {
+  requirePositiveAlphas(options.alphas);
+  requireProblem(xTrain, yTrain, xTest, names);
+  const { x, y, xTest: xt, yMean } = centerProblem(xTrain, yTrain, xTest);
+  const n = x.rows;
+  const p = x.cols;
+  const q = y.cols;
+  const mode: LooMode = options.mode ?? (p > n ? 'eigen' : 'svd');
+
+  const solver = looDecomposition(x, y, mode);
+  const perTarget = options.alphaPerTarget === true && q > 1;
+  let bestC: Float64Array | null = null;
+  let bestShared = -Infinity;
+  const bestPerTarget = new Float64Array(q).fill(-Infinity);
+  const chosenAlpha = new Float64Array(q);
+  for (const alpha of options.alphas) {
+    const { c, g } = solver(alpha);
     const targetScore = new Float64Array(q);
     let total = 0;
     for (let i = 0; i < n; i++) {
