@@ -61,6 +61,13 @@ function allowedKeys(value: unknown, path: SpecPath, error: ErrorObject): string
   return [...keys];
 }
 
+function isMetricKeyWithoutKnownMetric(value: unknown, path: SpecPath, key: string): boolean {
+  const METRICS = (schemaAtPointer('#/$defs/comparison/properties/metric')?.enum as string[] | undefined) ?? [];
+  const metric = (getIn(value, path) as Record<string, unknown> | undefined)?.metric;
+  if (typeof metric === 'string' && METRICS.includes(metric)) return false;
+  return METRICS.some((m) => key in ((schemaAtPointer(`#/$defs/${m}Comparison`)?.properties as object) ?? {}));
+}
+
 function getIn(value: unknown, path: SpecPath): unknown {
   let node = value;
   for (const p of path) {
@@ -128,6 +135,8 @@ export function validateAgainstSchema(parsed: ParsedSpec): Problem[] {
           const key = String((e.params as Record<string, string>).additionalProperty ?? (e.params as Record<string, string>).unevaluatedProperty);
           // A known key whose value failed its metric's definition shows up as "unevaluated": its own error says more.
           if (e.keyword === 'unevaluatedProperties' && errors.some((x) => x !== e && x.instancePath.startsWith(`${pointer}/${key}`))) break;
+          // A metric's own key under a misspelt or missing `metric`: the error on `metric` says it all.
+          if (e.keyword === 'unevaluatedProperties' && path[0] === 'comparisons' && isMetricKeyWithoutKnownMetric(value, path, key)) break;
           const candidates = allowedKeys(value, path, e).filter((k) => (getIn(value, path) as Record<string, unknown> | undefined)?.[k] === undefined);
           const suggestions = didYouMean(key, candidates);
           const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : candidates.length ? ` Allowed here: ${candidates.map((s) => `\`${s}\``).join(', ')}.` : '';
