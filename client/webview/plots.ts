@@ -145,7 +145,7 @@ export function nullHistogram(score: PanelScore, id: string): string {
   out += `<line class="axis" x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}"/>`;
   for (const t of niceTicks(lo, hi, 6)) out += `<text class="tick" x="${f(x(t))}" y="${height - bottom + 14}" text-anchor="middle">${esc(formatNumber(t, 2))}</text>`;
   if (!Number.isNaN(observed)) {
-    out += `<line class="observed" x1="${f(x(observed))}" x2="${f(x(observed))}" y1="${top}" y2="${height - bottom}"/><text class="tick" x="${f(x(observed))}" y="${top - 2}" text-anchor="middle">observed ${esc(formatNumber(observed))}${score.p && finite(score.p.value) ? ', p = ' + esc(formatNumber(score.p.value)) : ''}</text>`;
+    out += `<line class="observed" x1="${f(x(observed))}" x2="${f(x(observed))}" y1="${top}" y2="${height - bottom}"/><text class="tick" x="${f(x(observed))}" y="${top - 2}" text-anchor="${x(observed) > width * 0.7 ? 'end' : x(observed) < width * 0.3 ? 'start' : 'middle'}">observed ${esc(formatNumber(observed))}${score.p && finite(score.p.value) ? ', p = ' + esc(formatNumber(score.p.value)) : ''}</text>`;
   }
   return out + `<text class="tick" x="${left}" y="${height - 4}">${nulls.length} permutations</text></svg>`;
 }
@@ -156,13 +156,15 @@ export function layerRegionMatrix(results: PanelResults, comparison: string, bes
   const values = scores.map((s) => s.value).filter(finite);
   const lo = Math.min(...values), hi = Math.max(...values);
   const higher = scores[0]?.higherIsBetter !== false;
-  const left = 110, top = 40, cw = 64, ch = 24;
-  const width = left + cw * results.regions.length + 8, height = top + ch * results.layers.length + 8;
+  const layers = results.layers.filter((l) => scores.some((s) => s.layer === l));
+  const regions = results.regions.filter((r) => scores.some((s) => s.region === r));
+  const left = 12 + 6.2 * Math.max(4, ...layers.map((l) => l.length)), top = 40, cw = 72, ch = 24;
+  const width = Math.max(left + cw * regions.length + 8, 260), height = top + ch * layers.length + 8;
   let out = svgOpen(width, height, `Layer × region: ${comparison}`, id) + `<text class="plot-title" x="2" y="14">${esc(comparison)}: best layer per region ★</text>`;
-  results.regions.forEach((r, j) => (out += `<text class="tick" x="${left + cw * j + cw / 2}" y="${top - 6}" text-anchor="middle">${esc(r)}</text>`));
-  results.layers.forEach((l, i) => {
+  regions.forEach((r, j) => (out += `<text class="tick" x="${left + cw * j + cw / 2}" y="${top - 6}" text-anchor="middle">${esc(r)}</text>`));
+  layers.forEach((l, i) => {
     out += `<text class="tick" x="${left - 6}" y="${top + ch * i + ch / 2 + 4}" text-anchor="end">${esc(l)}</text>`;
-    results.regions.forEach((r, j) => {
+    regions.forEach((r, j) => {
       const s = scores.find((t) => t.layer === l && t.region === r);
       if (!s) return;
       const t = finite(s.value) && hi > lo ? (s.value - lo) / (hi - lo) : 0.5;
