@@ -5,12 +5,18 @@ import { visit, type Node, type Pair } from 'yaml';
 import { isMap, isScalar, isSeq, offsetsToRange, offsetToPosition, type ParsedSpec } from '../../engine/spec';
 import { parsedOf } from './document';
 
+/** The offset before any trailing whitespace (a block collection's range runs to the next line). */
+function trimEnd(parsed: ParsedSpec, start: number, end: number): number {
+  while (end > start && /\s/.test(parsed.text[end - 1]!)) end--;
+  return end;
+}
+
 function pairRanges(parsed: ParsedSpec, pair: Pair): { range: Range; selectionRange: Range } | undefined {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
   if (!key?.range) return undefined;
   const end = value?.range ? value.range[1] : key.range[1];
-  return { range: offsetsToRange(parsed, key.range[0], Math.max(end, key.range[1])), selectionRange: offsetsToRange(parsed, key.range[0], key.range[1]) };
+  return { range: offsetsToRange(parsed, key.range[0], trimEnd(parsed, key.range[1], Math.max(end, key.range[1]))), selectionRange: offsetsToRange(parsed, key.range[0], key.range[1]) };
 }
 
 function detailOf(value: unknown): string | undefined {
@@ -61,7 +67,7 @@ export function computeSymbols(document: TextDocument): DocumentSymbol[] {
           const get = (k: string) => item.items.find((p) => isScalar(p.key) && p.key.value === k)?.value;
           const nameNode = get('name');
           const metricNode = get('metric');
-          const range = offsetsToRange(parsed, item.range[0], item.range[1]);
+          const range = offsetsToRange(parsed, item.range[0], trimEnd(parsed, item.range[0], item.range[1]));
           const selection = isScalar(nameNode) && nameNode.range ? offsetsToRange(parsed, nameNode.range[0], nameNode.range[1]) : { start: range.start, end: range.start };
           const label = isScalar(nameNode) && String(nameNode.value ?? '') !== '' ? String(nameNode.value) : `comparison ${index + 1}`;
           children.push({ name: label, kind: SymbolKind.Function, range, selectionRange: selection, ...(isScalar(metricNode) ? { detail: String(metricNode.value) } : {}) });
