@@ -73,10 +73,35 @@ export function halfToDouble(h: number): number {
  * Uses a DataView so any alignment and either byte order works; 64-bit integers lose precision
  * beyond 2^53 exactly as numpy's astype(float64) does.
  */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayLike<number>;
+const NATIVE: Partial<Record<NumericDtype, TypedArrayConstructor>> = {
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array,
+  uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
+};
+
+/**
+ * Widen `count` elements of type `type` starting at `bytes[offset]` into `out[outOffset...]`.
+ * Host-order types go through a typed-array view (copying first if misaligned); other orders,
+ * bool, float16 and 64-bit integers through a DataView. 64-bit integers lose precision beyond
+ * 2^53 exactly as numpy's astype(float64) does.
+ */
 export function decodeElements(
   bytes: Uint8Array, offset: number, count: number, type: ElementType,
   out: Float64Array = new Float64Array(count), outOffset = 0,
 ): Float64Array {
+  const native = NATIVE[type.dtype];
+  if (native && (type.size === 1 || type.littleEndian === HOST_LITTLE_ENDIAN)) {
+    let start = bytes.byteOffset + offset;
+    let buffer = bytes.buffer;
+    if (start % type.size !== 0) {
+      buffer = bytes.slice(offset, offset + count * type.size).buffer;
+      start = 0;
+    }
+    out.set(new native(buffer, start, count) as unknown as ArrayLike<number>, outOffset);
+    return out;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * type.size);
   const le = type.littleEndian;
   const o = outOffset;
@@ -113,15 +138,17 @@ export function fortranToC(data: Float64Array, shape: readonly number[]): Float6
   const n = data.length;
   const out = new Float64Array(n);
   const k = shape.length;
-  // Strides of the column-major layout, visited in C order with an odometer.
+  // Column-major strides; the last C dimension is walked in a tight loop, the others by odometer.
   const fStride = new Array<number>(k);
   let s = 1;
   for (let d = 0; d < k; d++) { fStride[d] = s; s *= shape[d]!; }
+  const last = shape[k - 1]!;
+  const lastStride = fStride[k - 1]!;
   const index = new Array<number>(k).fill(0);
   let f = 0;
-  for (let c = 0; c < n; c++) {
-    out[c] = data[f]!;
-    for (let d = k - 1; d >= 0; d--) {
+  for (let c = 0; c < n; c += last) {
+    for (let j = 0, q = f; j < last; j++, q += lastStride) out[c + j] = data[q]!;
+    for (let d = k - 2; d >= 0; d--) {
       index[d]!++;
       f += fStride[d]!;
       if (index[d]! < shape[d]!) break;

@@ -146,7 +146,9 @@ export function stackNumeric(resolved: Resolved, file: string, selector: string)
   for (const leaf of leaves) {
     if (leaf.kind !== 'numeric') {
       const hint = leaf.kind === 'string' ? ' (read it as labels)' : leaf.kind === 'struct' ? ` — add '.${leaf.fields[0] ?? 'field'}'` : '';
-      throw new SimspecError(`the selection is ${describe(leaf)}${hint}`, { file, variable: selector, expected: 'a numeric array', code: 'io.kind' });
+      throw new SimspecError(`the selection is ${describe(leaf)}${hint}`, {
+        file, variable: selector, expected: 'a numeric array', code: leaf.kind === 'unsupported' ? 'io.unsupported' : 'io.kind',
+      });
     }
   }
   const numeric = leaves as Extract<DataNode, { kind: 'numeric' }>[];

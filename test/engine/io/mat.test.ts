@@ -140,7 +140,7 @@ test('stacking elements of different shapes is refused', async () => {
 });
 
 test('sparse matrices are reported as unsupported', async () => {
-  await rejectsWith(readArray(fixture('mat', 'v5_compressed.mat'), 'sparse'), 'io.kind', /sparse matrix/, /full\(/);
+  await rejectsWith(readArray(fixture('mat', 'v5_compressed.mat'), 'sparse'), 'io.unsupported', /sparse matrix/, /full\(/);
 });
 
 test('corrupt mat: bad header, bad endian mark, truncated element', async () => {
