@@ -10,6 +10,10 @@ import type { WorkerReply, WorkerRequest } from './runProtocol';
 
 export interface RunOutcome {
   status: 'done' | 'cancelled' | 'failed';
+  /** For cancelled runs: 'signal' when the engine stopped itself, 'terminate' when the worker had to be stopped. */
+  via?: 'signal' | 'terminate';
+  /** For cancelled runs: milliseconds from Cancel to the run's end. */
+  cancelMilliseconds?: number;
   output?: string;
   message?: string;
 }
@@ -24,6 +28,8 @@ export class RunController implements vscode.Disposable {
   private readonly running = new Map<string, { cancel(): void }>();
   private readonly done = new vscode.EventEmitter<RunOutcome & { specUri: vscode.Uri }>();
   readonly onDidFinish = this.done.event;
+  private readonly progressed = new vscode.EventEmitter<{ specUri: string; stage: string; fraction: number; message: string }>();
+  readonly onDidProgress = this.progressed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -50,17 +56,19 @@ export class RunController implements vscode.Disposable {
     this.output.appendLine(`[${new Date().toISOString()}] run ${label}`);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `simspec: ${label}`, cancellable: true },
-      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output }, progress, token),
+      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cancelFlag: new SharedArrayBuffer(4) }, progress, token),
     );
     this.report(request.specUri, outcome);
     this.done.fire({ ...outcome, specUri: request.specUri });
     return outcome;
   }
 
-  private runInWorker(key: string, start: WorkerRequest, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<RunOutcome & { reply?: WorkerReply }> {
+  private runInWorker(key: string, start: WorkerRequest & { type: 'start' }, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<RunOutcome & { reply?: WorkerReply }> {
     return new Promise((resolve) => {
       const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'runWorker.js').fsPath;
       const worker = new Worker(script, { workerData: start });
+      const flag = new Int32Array(start.cancelFlag!);
+      let cancelledAt = 0;
       let reported = 0;
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
@@ -75,14 +83,17 @@ export class RunController implements vscode.Disposable {
       };
       const cancel = () => {
         if (settled) return;
+        if (cancelledAt) return;
+        cancelledAt = Date.now();
         this.output.appendLine('  cancelling…');
+        Atomics.store(flag, 0, 1);
         worker.postMessage({ type: 'cancel' } satisfies WorkerRequest);
         // The engine checks its signal between pairs and inside long loops; if a kernel does not
         // return within a second, stop the thread. Results are written atomically, so either way the
         // earlier results file stays as it was.
         killTimer = setTimeout(() => {
           this.output.appendLine('  worker did not stop within 1 s; terminated');
-          finish({ status: 'cancelled' });
+          finish({ status: 'cancelled', via: 'terminate', cancelMilliseconds: Date.now() - cancelledAt });
         }, 1000);
       };
       const subscription = token.onCancellationRequested(cancel);
@@ -93,6 +104,7 @@ export class RunController implements vscode.Disposable {
             const percent = Math.round(Math.min(1, Math.max(0, reply.fraction)) * 100);
             progress.report({ message: `${reply.stage}: ${reply.message}`, increment: Math.max(0, percent - reported) });
             reported = Math.max(reported, percent);
+            this.progressed.fire({ specUri: key, stage: reply.stage, fraction: reply.fraction, message: reply.message });
             this.output.appendLine(`  ${reply.stage} ${percent}% ${reply.message}`);
             break;
           }
@@ -100,7 +112,7 @@ export class RunController implements vscode.Disposable {
             finish({ status: 'done', output: reply.output, reply });
             break;
           case 'cancelled':
-            finish({ status: 'cancelled' });
+            finish({ status: 'cancelled', via: 'signal', cancelMilliseconds: Date.now() - cancelledAt });
             break;
           case 'failed':
             finish({ status: 'failed', message: reply.message, reply });
@@ -118,7 +130,7 @@ export class RunController implements vscode.Disposable {
       this.output.appendLine(`  done: ${reply.scores} scores in ${reply.milliseconds} ms → ${reply.output ?? '?'}`);
       for (const warning of reply.warnings) this.output.appendLine(`  warning: ${warning}`);
     } else if (outcome.status === 'cancelled') {
-      this.output.appendLine('  cancelled; the results file was not changed');
+      this.output.appendLine(`  cancelled after ${outcome.cancelMilliseconds} ms (${outcome.via === 'signal' ? 'the engine stopped' : 'worker terminated'}); the results file was not changed`);
       void vscode.window.showInformationMessage('simspec: run cancelled; the results file was not changed.');
     } else if (reply?.type === 'failed') {
       this.output.appendLine(`  failed: ${reply.message}`);
@@ -143,5 +155,6 @@ export class RunController implements vscode.Disposable {
   dispose(): void {
     for (const run of this.running.values()) run.cancel();
     this.done.dispose();
+    this.progressed.dispose();
   }
 }

@@ -10,6 +10,19 @@ import type { WorkerReply, WorkerRequest } from './runProtocol';
 
 const port = parentPort!;
 const controller = new AbortController();
+const start = workerData as WorkerRequest & { type: 'start' };
+// The engine's kernels are synchronous loops that check `signal.aborted`; a 'cancel' message could
+// only be handled after such a loop returns. The shared flag is visible at once.
+if (start.cancelFlag) {
+  const flag = new Int32Array(start.cancelFlag);
+  const native = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  Object.defineProperty(controller.signal, 'aborted', {
+    get(this: AbortSignal) {
+      if (Atomics.load(flag, 0) === 1 && !native.call(this)) controller.abort();
+      return native.call(this);
+    },
+  });
+}
 
 function reply(message: WorkerReply): void {
   port.postMessage(message);
@@ -42,4 +55,4 @@ async function main(request: WorkerRequest & { type: 'start' }): Promise<void> {
   }
 }
 
-void main(workerData as WorkerRequest & { type: 'start' });
+void main(start);

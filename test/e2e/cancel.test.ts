@@ -1,0 +1,58 @@
+/**
+ * Cancel during a long run: the real worker bundle (client/runWorker.ts) runs a spec with a very
+ * long bootstrap; after the first bootstrap progress the controller's two signals are sent (shared
+ * flag + message). The engine must stop by itself (reply 'cancelled', not a terminated thread), and
+ * the earlier results file must be byte-for-byte unchanged with no temporary file left behind.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
+import { repoRoot } from './environment';
+import type { WorkerReply } from '../../client/runProtocol';
+
+const data = join(repoRoot, 'samples', 'kriegeskorte2008', 'data', 'Kriegeskorte_Neuron2008_supplementalData.mat');
+
+test('Cancel stops a long bootstrap through the signal and leaves the earlier results file unchanged', { timeout: 120_000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'simspec-cancel-'));
+  await build({
+    entryPoints: [join(repoRoot, 'client', 'runWorker.ts')], outfile: join(work, 'runWorker.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  const spec = join(work, 'long.simspec.yaml');
+  writeFileSync(spec, [
+    'simspec: 1', 'stimuli: { count: 92 }',
+    'model:', '  layers:', `    mIT: { file: ${JSON.stringify(data)}, key: 'RDMs_mIT_hIT_fig1[0].RDM', kind: rdm }`,
+    'brain:', `  hIT: { file: ${JSON.stringify(data)}, key: 'RDMs_mIT_hIT_fig1[1].RDM', kind: rdm }`,
+    'comparisons:', '  - name: long_bootstrap', '    metric: rsa', '    compare: pearson',
+    '    statistics:', '      bootstrap: { over: [stimuli], samples: 2000000, seed: 1 }',
+    'output: long.results.json', '',
+  ].join('\n'));
+  const output = join(work, 'long.results.json');
+  const earlier = '{"format":"simspec-results","note":"earlier run"}\n';
+  writeFileSync(output, earlier);
+
+  const cancelFlag = new SharedArrayBuffer(4);
+  const worker = new Worker(join(work, 'runWorker.js'), { workerData: { type: 'start', specFile: spec, cancelFlag } });
+  let cancelledAt = 0;
+  const reply = await new Promise<WorkerReply>((resolve, reject) => {
+    worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'progress' && /bootstrap/.test(m.message) && !cancelledAt) {
+        cancelledAt = Date.now();
+        Atomics.store(new Int32Array(cancelFlag), 0, 1);
+        worker.postMessage({ type: 'cancel' });
+      } else if (m.type !== 'progress') resolve(m);
+    });
+    worker.on('error', reject);
+  });
+  const stopMilliseconds = Date.now() - cancelledAt;
+  await worker.terminate();
+  console.log(`cancel → stopped in ${stopMilliseconds} ms`);
+  assert.ok(cancelledAt > 0, 'the run never reached the bootstrap');
+  assert.equal(reply.type, 'cancelled', JSON.stringify(reply));
+  assert.equal(readFileSync(output, 'utf8'), earlier);
+  assert.deepEqual(readdirSync(work).filter((f) => f.endsWith('.tmp')), []);
+});
