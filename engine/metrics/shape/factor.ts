@@ -42,7 +42,10 @@ export interface FactorOptions {
   route?: RouteChoice;
 }
 
-const GRAM_BLOCK_COLUMNS = 256;
+/** Columns per centred block: about 16 MB of block, whatever n is. */
+function gramBlockColumns(n: number): number {
+  return Math.max(32, Math.floor(2 ** 21 / Math.max(n, 1)));
+}
 
 export function chooseRoute(rows: number, cols: number, choice: RouteChoice = 'auto'): FactorRoute {
   if (choice !== 'auto') return choice;
@@ -99,8 +102,9 @@ export function centredGram(x: Matrix, center = true): { gram: Matrix; means: Fl
   const n = x.rows;
   const k = new Float64Array(n * n);
   const means = center ? new Float64Array(x.cols) : null;
-  for (let j0 = 0; j0 < x.cols; j0 += GRAM_BLOCK_COLUMNS) {
-    const b = Math.min(GRAM_BLOCK_COLUMNS, x.cols - j0);
+  const blockColumns = gramBlockColumns(n);
+  for (let j0 = 0; j0 < x.cols; j0 += blockColumns) {
+    const b = Math.min(blockColumns, x.cols - j0);
     const block = new Float64Array(n * b);
     for (let i = 0; i < n; i++) {
       const row = i * x.cols + j0;

@@ -1,0 +1,228 @@
+/**
+ * Shape-metric comparison of one model layer with one brain region (Williams, Kunz, Kornblith &
+ * Linderman 2021; engine/metrics/shape). Params (schema `shapeComparison`): `group`, `alpha`,
+ * `score`, `center`, `whitening`, `zero_pad`, `reduce`, `cv`, `warping`. Without `cv` the score is
+ * the distance on all stimuli (a pseudometric); with `cv` it is the mean held-out distance over the
+ * folds (fit on training rows, applied unchanged to test rows), and the folds are saved. Per brain
+ * subject one distance; the value is their mean (SEM over subjects). Per-network factors are
+ * cached in `context.shared` for the no-CV case, so each layer and region is factorised once.
+ * Distances: lower is better.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SimspecError } from '../../core/errors';
+import type { Matrix } from '../../core/matrix';
+import {
+  alignFactors,
+  checkShapeInputs,
+  crossValidatedShapeDistance,
+  factorizeNetwork,
+  resolveShapeOptions,
+  shapeDistance,
+  trainingLinearScore,
+  warpingIndex,
+  type NetworkFactor,
+  type Reduction,
+  type ShapeFold,
+  type ShapeOptions,
+} from '../../metrics/shape';
+import {
+  explicitSplits,
+  groupKFoldSplits,
+  kFoldSplits,
+  leaveOneOutSplits,
+  shuffleSplits,
+  stratifiedShuffleSplits,
+  type Split,
+} from '../../stats/cv';
+import { summarize } from '../../stats/summary';
+import type { ComparisonSpec } from '../../spec/types';
+import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
+
+function where(comparison: ComparisonSpec, key: string) {
+  return { file: undefined, variable: `comparisons[${comparison.index}].${key}` };
+}
+
+/** Shape options from the comparison's params (snake_case as in the spec). */
+export function shapeOptionsFromParams(comparison: ComparisonSpec): ShapeOptions {
+  const p = comparison.params;
+  const options: ShapeOptions = {};
+  if (p.group !== undefined) options.group = p.group as ShapeOptions['group'];
+  if (typeof p.alpha === 'number') {
+    options.alpha = p.alpha;
+    // `alpha` alone means the linear family (partial whitening); α = 1 is Procrustes.
+    if (p.group === undefined) options.group = p.alpha === 1 ? 'orthogonal' : 'linear';
+  }
+  if (p.score !== undefined) options.score = p.score as ShapeOptions['score'];
+  if (typeof p.center === 'boolean') options.center = p.center;
+  if (p.whitening !== undefined) options.whitening = p.whitening as ShapeOptions['whitening'];
+  if (typeof p.zero_pad === 'boolean') options.zeroPad = p.zero_pad;
+  const reduce = p.reduce as Record<string, unknown> | undefined;
+  if (reduce) {
+    const method = reduce.method === 'random-projection' ? 'random-projection' : 'pca';
+    options.reduce = (method === 'pca'
+      ? { method, components: Number(reduce.components) }
+      : { method, components: Number(reduce.components), seed: Number(reduce.seed ?? 0) }) as Reduction;
+  }
+  try {
+    resolveShapeOptions(options);
+  } catch (e) {
+    if (e instanceof SimspecError) throw new SimspecError(e.message, { ...where(comparison, e.variable ?? 'params'), code: e.code });
+    throw e;
+  }
+  return options;
+}
+
+/** The comparison's `cv` block as explicit folds (engine/stats/cv splitters, seeded). */
+export function foldsFromCv(comparison: ComparisonSpec, n: number, context: RunContext): Split[] | null {
+  const cv = comparison.params.cv as Record<string, unknown> | undefined;
+  if (!cv) return null;
+  const seed = typeof cv.seed === 'number' ? cv.seed : 0;
+  const column = (name: string): string[] => {
+    const table = context.labels;
+    const c = table?.columns.indexOf(name) ?? -1;
+    if (!table || c < 0) {
+      throw new SimspecError(`the label column '${name}' is not available`, { ...where(comparison, 'cv'), expected: 'a column of `stimuli.labels`', code: 'cv.labels' });
+    }
+    if (table.rows.length !== n) {
+      throw new SimspecError(`the labels table has ${table.rows.length} rows for ${n} stimuli`, { ...where(comparison, 'cv'), expected: `${n} label rows`, code: 'cv.labels' });
+    }
+    return table.rows.map((r) => r[c] ?? '');
+  };
+  return context.shared.get(`cv:folds:${comparison.name}:${n}`, () => {
+    switch (cv.scheme) {
+      case 'kfold':
+        return kFoldSplits(n, Number(cv.folds ?? 5), { shuffle: cv.shuffle === true, seed });
+      case 'shuffle-split': {
+        const options = { nSplits: Number(cv.splits ?? 10), trainSize: Number(cv.train ?? 0.9), seed };
+        return typeof cv.stratify === 'string' ? stratifiedShuffleSplits(column(cv.stratify), options) : shuffleSplits(n, options);
+      }
+      case 'leave-one-out':
+        return leaveOneOutSplits(n);
+      case 'group-kfold':
+        return groupKFoldSplits(column(String(cv.group)), Number(cv.folds ?? 5));
+      case 'indices': {
+        const file = resolve(context.spec.baseDir, String(cv.file));
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new SimspecError(`cannot read the folds file: ${(e as Error).message}`, { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
+        }
+        if (!Array.isArray(parsed)) throw new SimspecError('the folds file is not a list', { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
+        return explicitSplits(n, parsed as { train: number[]; test: number[] }[], { file });
+      }
+      default:
+        throw new SimspecError(`unknown cv scheme '${String(cv.scheme)}'`, { ...where(comparison, 'cv.scheme'), expected: 'kfold, shuffle-split, leave-one-out, group-kfold or indices', code: 'cv.scheme' });
+    }
+  });
+}
+
+export function responsesOf(rep: LoadedRepresentation, metric: string): Matrix[] {
+  return rep.subjects.map((s) => {
+    if (!s.responses) {
+      throw new SimspecError(`${metric} needs a stimuli × units response matrix, but '${rep.name}' is given as ${rep.kind === 'rdm' ? 'an RDM' : rep.kind}`, {
+        file: rep.file,
+        variable: rep.key ?? rep.name,
+        expected: 'kind: responses (or repeats)',
+        code: 'data.kind',
+      });
+    }
+    return s.responses;
+  });
+}
+
+/** One model matrix: the single subject, or the mean over model subjects (with a warning). */
+export function modelMatrix(model: LoadedRepresentation, metric: string, warnings: string[]): Matrix {
+  const all = responsesOf(model, metric);
+  if (all.length === 1) return all[0]!;
+  warnings.push(`the model '${model.name}' has ${all.length} subjects; their mean responses are used`);
+  const out = new Float64Array(all[0]!.data.length);
+  for (const m of all) for (let k = 0; k < out.length; k++) out[k] = out[k]! + m.data[k]! / all.length;
+  return { rows: all[0]!.rows, cols: all[0]!.cols, data: out };
+}
+
+function describeOptions(o: ReturnType<typeof resolveShapeOptions>): string {
+  const g = o.group === 'permutation' ? 'permutation' : o.alpha === 1 ? 'orthogonal (Procrustes)' : o.alpha === 0 ? 'linear (α = 0)' : `partial whitening α = ${o.alpha}`;
+  return `${o.score} shape distance, ${g}${o.whitening === 'scale-free' ? ', scale-free whitening' : ''}${o.center ? '' : ', uncentred'}`;
+}
+
+export const shapeRunner: ComparisonRunner = {
+  metric: 'shape',
+  async run(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
+    const options: ShapeOptions = { ...shapeOptionsFromParams(comparison), labels: { x: `model layer '${model.name}'`, y: `brain region '${brain.name}'` } };
+    const resolved = resolveShapeOptions(options);
+    const warnings: string[] = [];
+    const x = modelMatrix(model, 'a shape metric', warnings);
+    const brainMatrices = responsesOf(brain, 'a shape metric');
+    const folds = foldsFromCv(comparison, x.rows, context);
+    const perSubject: number[] = [];
+    const details: Record<string, unknown> = { group: resolved.group, alpha: resolved.alpha, score: resolved.score, center: resolved.center, whitening: resolved.whitening, zeroPad: resolved.zeroPad };
+    for (let s = 0; s < brainMatrices.length; s++) {
+      if (context.signal.aborted) break;
+      const y = brainMatrices[s]!;
+      context.progress(s / brainMatrices.length, brainMatrices.length > 1 ? `subject ${s + 1}/${brainMatrices.length}` : 'shape distance');
+      if (folds) {
+        const r = crossValidatedShapeDistance(x, y, folds as readonly ShapeFold[], options);
+        perSubject.push(r.distance);
+        if (s === 0) {
+          details.regime = 'held-out rows (mean test distance over folds)';
+          details.trainDistance = r.trainDistance;
+          details.foldTestDistances = r.folds.map((f) => f.testDistance);
+          details.foldTrainDistances = r.folds.map((f) => f.trainDistance);
+          details.reduction = r.reduction;
+          details.projectedOntoTrainingSpan = r.projectedOntoTrainingSpan;
+          if (r.reduction && r.reduction.reason !== 'requested') warnings.push(r.reduction.reason);
+          if (r.projectedOntoTrainingSpan) warnings.push('a network is rank deficient on training rows: held-out rows were projected onto its training principal subspace (metrics-reference §4.4)');
+        }
+      } else if (resolved.group !== 'permutation' && !resolved.reduce && resolved.whitening === 'netrep') {
+        // Reuse each network's factor across pairs (netrep re-whitens per pair; §8 item 9).
+        const fx = context.shared.get<NetworkFactor>(`shape:factor:model:${model.name}:${resolved.center}`, () => factorizeNetwork(x, { center: resolved.center }));
+        const fy = context.shared.get<NetworkFactor>(`shape:factor:brain:${brain.name}:${s}:${resolved.center}`, () => factorizeNetwork(y, { center: resolved.center }));
+        checkShapeInputs(x, y, resolved);
+        const al = alignFactors(fx, fy, resolved.alpha, Math.max(x.cols, y.cols));
+        perSubject.push(trainingLinearScore(al, resolved.score));
+        if (s === 0) {
+          details.regime = 'all stimuli (training distance)';
+          details.route = { model: fx.route, brain: fy.route };
+          details.rank = { model: fx.rank, brain: fy.rank };
+        }
+      } else {
+        const r = shapeDistance(x, y, options);
+        perSubject.push(r.distance);
+        if (s === 0) {
+          details.regime = 'all stimuli (training distance)';
+          details.route = r.route;
+          details.rank = r.rank;
+          details.reduction = r.reduction;
+        }
+      }
+    }
+    if (comparison.params.warping === true) {
+      try {
+        const { group: _g, alpha: _a, score: _s, ...rest } = options;
+        const w = warpingIndex(x, brainMatrices[0]!, { ...rest, ...(folds ? { folds: folds as readonly ShapeFold[] } : {}) });
+        details.warping = w;
+      } catch (e) {
+        if (!(e instanceof SimspecError)) throw e;
+        warnings.push(`no warping index: ${e.message}`);
+      }
+    }
+    const summary = summarize(perSubject);
+    const score: Score = {
+      measure: `${describeOptions(resolved)}${folds ? ', held-out' : ''}${brainMatrices.length > 1 ? ` (mean over ${brainMatrices.length} subjects)` : ''}`,
+      value: summary.mean,
+      higherIsBetter: false,
+      details,
+    };
+    if (brainMatrices.length > 1) {
+      score.perSubject = perSubject;
+      score.sem = summary.sem;
+    }
+    if (folds) score.folds = folds.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) }));
+    const { bootstrap, permutation } = comparison.statistics;
+    if (bootstrap || permutation) warnings.push('bootstrap intervals and permutation tests are not implemented for shape metrics yet; only the distance is reported');
+    if (warnings.length) score.warnings = warnings;
+    return score;
+  },
+};

@@ -1,0 +1,72 @@
+// The shape, CKA and CCA runners on in-memory representations: the score equals the metric called
+// directly (training and held-out regimes), subjects are averaged, folds are saved, bad kinds refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shapeRunner } from '../../../engine/run/runners/shape';
+import { ckaRunner } from '../../../engine/run/runners/cka';
+import { ccaRunner } from '../../../engine/run/runners/cca';
+import type { LoadedRepresentation, RunContext } from '../../../engine/run/types';
+import type { ComparisonSpec, MetricFamily, Spec } from '../../../engine/spec/types';
+import type { Matrix } from '../../../engine/core/matrix';
+import { crossValidatedShapeDistance, shapeDistance } from '../../../engine/metrics/shape';
+import { unbiasedLinearCka } from '../../../engine/metrics/cka';
+import { svcca } from '../../../engine/metrics/cca';
+import { kFoldSplits } from '../../../engine/stats/cv';
+import { SimspecError } from '../../../engine/core/errors';
+import { randomMatrix, close } from './helpers';
+
+function representation(name: string, role: 'model' | 'brain', matrices: Matrix[]): LoadedRepresentation {
+  return { name, role, kind: 'responses', stimuli: matrices[0]!.rows, subjects: matrices.map((m) => ({ responses: m })), hasSubjects: matrices.length > 1, file: `${name}.npy` };
+}
+
+function comparison(metric: MetricFamily, params: Record<string, unknown>): ComparisonSpec {
+  return { name: 'c', metric, params, layers: [], regions: [], statistics: { noiseCeiling: true, test: 'two-sided' }, index: 0 };
+}
+
+function context(): RunContext {
+  const cache = new Map<string, unknown>();
+  return {
+    spec: { baseDir: '/tmp' } as Spec,
+    signal: new AbortController().signal,
+    progress: () => {},
+    shared: { get: <T>(key: string, compute: () => T): T => (cache.has(key) ? (cache.get(key) as T) : (cache.set(key, compute()), cache.get(key) as T)) },
+    warn: () => {},
+  };
+}
+
+const x = randomMatrix(40, 12, 1, 1);
+const y1 = randomMatrix(40, 8, 2);
+const y2 = randomMatrix(40, 8, 3);
+const model = representation('conv1', 'model', [x]);
+const brain = representation('IT', 'brain', [y1, y2]);
+
+test('shape runner: mean over subjects of shapeDistance; cached factors give the same numbers', async () => {
+  const ctx = context();
+  const params = { group: 'linear', alpha: 0.5, score: 'euclidean' };
+  const s = await shapeRunner.run(comparison('shape', params), model, brain, ctx);
+  const want = [y1, y2].map((y) => shapeDistance(x, y, { group: 'linear', alpha: 0.5, score: 'euclidean' }).distance);
+  close(s.value, (want[0]! + want[1]!) / 2, 1e-12, 'mean');
+  assert.deepEqual(s.perSubject!.map((v) => +v.toFixed(12)), want.map((v) => +v.toFixed(12)));
+  assert.equal(s.higherIsBetter, false);
+  const again = await shapeRunner.run(comparison('shape', params), model, brain, ctx);
+  assert.equal(again.value, s.value);
+});
+
+test('shape runner with cv: held-out distance, folds saved, warping index in details', async () => {
+  const params = { group: 'orthogonal', cv: { scheme: 'kfold', folds: 4, shuffle: true, seed: 3 }, warping: true };
+  const s = await shapeRunner.run(comparison('shape', params), model, representation('V4', 'brain', [y1]), context());
+  const folds = kFoldSplits(40, 4, { shuffle: true, seed: 3 });
+  close(s.value, crossValidatedShapeDistance(x, y1, folds, { group: 'orthogonal' }).distance, 1e-12, 'cv');
+  assert.equal(s.folds!.length, 4);
+  assert.deepEqual(s.folds![0]!.test, Array.from(folds[0]!.test));
+  assert.ok((s.details!.warping as { regime: string }).regime.startsWith('held-out'));
+});
+
+test('CKA and CCA runners match the metrics; RDM inputs are refused', async () => {
+  const cka = await ckaRunner.run(comparison('cka', {}), model, brain, context());
+  close(cka.value, (unbiasedLinearCka(x, y1) + unbiasedLinearCka(x, y2)) / 2, 1e-12, 'cka');
+  const cca = await ccaRunner.run(comparison('cca', { method: 'svcca', components: 5 }), model, brain, context());
+  close(cca.value, (svcca(x, y1, { components: 5 }).svcca + svcca(x, y2, { components: 5 }).svcca) / 2, 1e-12, 'svcca');
+  const rdm: LoadedRepresentation = { ...representation('r', 'brain', [y1]), kind: 'rdm', subjects: [{ rdm: new Float64Array(780) }] };
+  await assert.rejects(shapeRunner.run(comparison('shape', {}), model, rdm, context()), SimspecError);
+});
