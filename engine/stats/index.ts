@@ -4,7 +4,7 @@
  * their own modules (cv*, reliability*).
  */
 export { NumpyRandomState } from './random';
-export { averageRanks, argsort, tiedPairCount } from './ranks';
+export { argsort, averageRanks, denseRanks, sortWithOrder, tiedPairCount } from './ranks';
 export { logGamma, regularizedIncompleteBeta, studentTCdf, studentTSurvival, studentTPValue, type Alternative } from './distributions';
 export { oneSampleTTest, percentile, summarize, type OneSampleTTest, type SampleSummary } from './summary';
 export { bootstrapRsa, type BootstrapOver, type BootstrapSummary, type RsaBootstrapInput, type RsaBootstrapResult } from './rsa-bootstrap';

@@ -5,35 +5,98 @@
  * differ on categorical RDMs (metrics-reference.md §2.3).
  */
 
-/** Indices that sort `values` ascending (stable). NaN must have been removed by the caller. */
-export function argsort(values: ArrayLike<number>): Uint32Array {
+/**
+ * Indices that sort `values` ascending (stable), with the sorted values. A bottom-up merge sort on
+ * parallel typed arrays: sequential memory access and no comparator callback, which matters for the
+ * ~10⁶-pair RDMs of 1,500 images. NaN must have been removed by the caller.
+ */
+export function sortWithOrder(values: ArrayLike<number>): { order: Uint32Array; sorted: Float64Array } {
   const n = values.length;
-  const order = new Uint32Array(n);
+  let keys = Float64Array.from(values);
+  let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  // Ties are broken by index, so the order is stable whatever the engine's sort does.
-  order.sort((a, b) => {
-    const d = values[a]! - values[b]!;
-    return d !== 0 ? d : a - b;
-  });
-  return order;
+  let keysOut = new Float64Array(n);
+  let orderOut = new Uint32Array(n);
+  // Insertion-sort runs of 16 first: fewer merge passes.
+  const run = 16;
+  for (let lo = 0; lo < n; lo += run) {
+    const hi = Math.min(lo + run, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const k = keys[i]!;
+      const o = order[i]!;
+      let j = i - 1;
+      while (j >= lo && keys[j]! > k) {
+        keys[j + 1] = keys[j]!;
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      keys[j + 1] = k;
+      order[j + 1] = o;
+    }
+  }
+  for (let width = run; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (keys[j]! < keys[i]!) {
+          keysOut[k] = keys[j]!;
+          orderOut[k++] = order[j++]!;
+        } else {
+          keysOut[k] = keys[i]!;
+          orderOut[k++] = order[i++]!;
+        }
+      }
+      while (i < mid) {
+        keysOut[k] = keys[i]!;
+        orderOut[k++] = order[i++]!;
+      }
+      while (j < hi) {
+        keysOut[k] = keys[j]!;
+        orderOut[k++] = order[j++]!;
+      }
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [order, orderOut] = [orderOut, order];
+  }
+  return { order, sorted: keys };
 }
 
-/** Average ranks 1..N of `values`. */
+/** Indices that sort `values` ascending (stable). */
+export function argsort(values: ArrayLike<number>): Uint32Array {
+  return sortWithOrder(values).order;
+}
+
+/** Average ranks 1..N of `values` (ties share the mean of their ranks). */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = argsort(values);
+  const { order, sorted } = sortWithOrder(values);
   const ranks = new Float64Array(n);
   let start = 0;
   while (start < n) {
     let end = start + 1;
-    const v = values[order[start]!]!;
-    while (end < n && values[order[end]!]! === v) end++;
+    while (end < n && sorted[end] === sorted[start]) end++;
     // Positions start..end−1 (0-based) hold ranks start+1..end; their mean is (start + end + 1)/2.
     const rank = (start + end + 1) / 2;
     for (let k = start; k < end; k++) ranks[order[k]!] = rank;
     start = end;
   }
   return ranks;
+}
+
+/** Dense ranks 0..(u−1) of `values` (equal values share a rank) and the number u of distinct values. */
+export function denseRanks(values: ArrayLike<number>): { ranks: Float64Array; distinct: number } {
+  const { order, sorted } = sortWithOrder(values);
+  const ranks = new Float64Array(values.length);
+  let u = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    if (k > 0 && sorted[k] !== sorted[k - 1]) u++;
+    ranks[order[k]!] = u;
+  }
+  return { ranks, distinct: sorted.length === 0 ? 0 : u + 1 };
 }
 
 /** Σ t(t−1)/2 over the tie groups of `values` (number of tied pairs). */
