@@ -29,7 +29,7 @@ import type { VariableInfo } from './types';
 
 export type { VariableInfo, VariableKind } from './types';
 export type { Table } from './text';
-export { readNpy, decodeNpy, readNpyHeader, readNpyRows, parseNpyHeader, type NpyHeader } from './npy';
+export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader } from './npy';
 export { readNpz, listNpz } from './npz';
 
 export type Format = 'npy' | 'npz' | 'mat' | 'hdf5' | 'csv' | 'json';

@@ -133,3 +133,40 @@ export async function readNpyRows(path: string, rowStart: number, rowCount: numb
 function truncated(file: string, variable: string | undefined, expected: string): SimspecError {
   return new SimspecError('truncated .npy file', { file, variable, expected, code: 'io.truncated' });
 }
+
+/**
+ * Columns [colStart, colStart + colCount) of a 2-D .npy (rows × cols), read from disk without
+ * the other columns: one contiguous read for Fortran order, one read per row for C order. The
+ * result has shape (rows, colCount), C order. For streaming Gram matrices over feature blocks.
+ */
+export async function readNpyColumns(path: string, colStart: number, colCount: number): Promise<NDArray> {
+  const header = await readNpyHeader(path);
+  if (header.shape.length !== 2) {
+    throw new SimspecError(`column blocks need a 2-D array, got shape (${header.shape.join(', ')})`, { file: path, expected: 'a 2-D array', code: 'io.shape' });
+  }
+  const [rows, cols] = header.shape as [number, number];
+  if (colStart < 0 || colCount < 0 || colStart + colCount > cols) {
+    throw new SimspecError(`columns ${colStart}..${colStart + colCount - 1} are out of range`, { file: path, expected: `columns within 0..${cols - 1}`, code: 'io.index' });
+  }
+  const size = header.type.size;
+  const out = new Float64Array(rows * colCount);
+  const handle = await open(path, 'r');
+  try {
+    if (header.fortranOrder) {
+      const bytes = new Uint8Array(rows * colCount * size);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, header.dataOffset + colStart * rows * size);
+      if (bytesRead < bytes.length) throw truncated(path, undefined, `${bytes.length} bytes for columns ${colStart}..${colStart + colCount - 1}`);
+      const block = decodeElements(bytes, 0, rows * colCount, header.type);
+      return { shape: [rows, colCount], data: fortranToC(block, [rows, colCount]), dtype: header.type.dtype };
+    }
+    const segment = new Uint8Array(colCount * size);
+    for (let r = 0; r < rows; r++) {
+      const { bytesRead } = await handle.read(segment, 0, segment.length, header.dataOffset + (r * cols + colStart) * size);
+      if (bytesRead < segment.length) throw truncated(path, undefined, `row ${r} of ${rows}`);
+      decodeElements(segment, 0, colCount, header.type, out, r * colCount);
+    }
+    return { shape: [rows, colCount], data: out, dtype: header.type.dtype };
+  } finally {
+    await handle.close();
+  }
+}

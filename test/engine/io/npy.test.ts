@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { readArray, readNpy, readNpyHeader, readNpyRows, listVariables } from '../../../engine/io';
+import { readArray, readNpy, readNpyColumns, readNpyHeader, readNpyRows, listVariables } from '../../../engine/io';
 import { expected, fixture, rejectsWith, assertClose } from './helpers';
 
 const npyFiles = readdirSync(fixture('npy')).filter((f) => f.endsWith('.npy'));
@@ -59,4 +59,17 @@ test('unsupported dtypes: complex, pickled object, structured, datetime', async 
   await rejectsWith(readArray(fixture('bad', 'datetime.npy')), 'io.dtype', /datetime/);
   const [info] = await listVariables(fixture('bad', 'complex.npy'));
   assert.match(info!.unsupported!, /complex/);
+});
+
+test('column blocks of C- and Fortran-order files equal the same columns of the whole array', async () => {
+  for (const name of ['f8_le.npy', 'fortran_be_i4.npy', 'i2_be.npy']) {
+    const whole = expected[`npy/${name}`]!;
+    const [rows, cols] = whole.shape as [number, number];
+    const block = await readNpyColumns(fixture('npy', name), 1, 2);
+    assert.deepEqual([...block.shape], [rows, 2]);
+    const want: number[] = [];
+    for (let r = 0; r < rows; r++) want.push(whole.data[r * cols + 1]!, whole.data[r * cols + 2]!);
+    assert.deepEqual(Array.from(block.data), want, name);
+  }
+  await rejectsWith(readNpyColumns(fixture('npy', 'f8_le.npy'), 2, 2), 'io.index', /columns 2\.\.3 are out of range/);
 });
