@@ -198,9 +198,8 @@ export function nodeInfo(name: string, node: DataNode): VariableInfo {
 /** Resolve a selector against named top-level nodes. */
 export function select(roots: Map<string, DataNode>, selector: string | undefined, file: string): Resolved & { selector: string } {
   if (selector === undefined) {
-    const numeric = [...roots].filter(([, n]) => n.kind === 'numeric');
-    if (roots.size === 1 || numeric.length === 1) {
-      const [name, node] = roots.size === 1 ? [...roots][0]! : numeric[0]!;
+    if (roots.size === 1) {
+      const [name, node] = [...roots][0]!;
       return { stackShape: [], leaves: [node], selector: name };
     }
     throw new SimspecError(`the file holds ${roots.size} variables, so a variable name is needed`, {

@@ -59,8 +59,9 @@ test('introspection lists kinds, shapes, MATLAB classes and struct fields', asyn
   assert.match(byName.get('sparse')!.unsupported!, /sparse/);
 });
 
-test('a one-variable mat file needs no variable name', async () => {
+test('a one-variable mat file needs no variable name; a file of several does', async () => {
   assert.deepEqual(Array.from((await readArray(fixture('mat', 'one_var.mat'))).data), expected['mat/one_var.mat']!.data);
+  await rejectsWith(readArray(supplemental), 'io.variable', /holds 4 variables/, /one of: categoryLabels, RDMs_mIT_hIT_fig1, categoryVectors, stimuli_92objs/);
 });
 
 test('Kriegeskorte 2008: RDMs_mIT_hIT_fig1[0].RDM is the condensed (squareform) monkey IT RDM', async () => {
