@@ -10,6 +10,9 @@
  *  - with `noiseCeiling`, the rsatoolbox noise ceiling of each sample (groups = original subject);
  *  - variance = sample variance over valid samples (ddof 1) × n/(n−1), n = n_cond, n_rdm or
  *    min(n_rdm, n_cond); dof = n − 1. The percentile CI is computed from the valid samples.
+ * Two-factor correction (Schütt et al. 2023, rsatoolbox `eval_dual_bootstrap`), opt-in for 'both':
+ *   each joint draw is also evaluated with only its subject indices and only its stimulus indices;
+ *   the corrected variance combines the three (see twoFactorVariance).
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
  */
 import { CancelledError, SimspecError } from '../core/errors';
@@ -33,6 +36,11 @@ export interface RsaBootstrapInput {
   seed: number;
   /** Also bootstrap the rsatoolbox noise ceiling (default true). */
   noiseCeiling?: boolean;
+  /**
+   * With over = 'both': also evaluate the subjects-only and stimuli-only resamplings of each draw and
+   * report the Schütt et al. (2023) two-factor corrected variance (rsatoolbox eval_dual_bootstrap).
+   */
+  twoFactorCorrection?: boolean;
   /** Central CI level in percent (default 95). */
   ciLevel?: number;
   signal?: AbortSignal;
@@ -67,6 +75,23 @@ export interface RsaBootstrapResult {
   noiseCeilingUpper?: Float64Array;
   lower?: BootstrapSummary;
   upper?: BootstrapSummary;
+  /** Per model, when `twoFactorCorrection` was requested (over = 'both'). */
+  twoFactor?: TwoFactorVariance[];
+  /** The subjects-only and stimuli-only resamplings of each joint draw (two-factor mode). */
+  evaluationsSubjectsOnly?: Float64Array[];
+  evaluationsStimuliOnly?: Float64Array[];
+}
+
+export interface TwoFactorVariance {
+  /** Bootstrap variances (ddof 1) of the joint, subjects-only and stimuli-only resamplings. */
+  varianceBoth: number;
+  varianceSubjects: number;
+  varianceStimuli: number;
+  /** Corrected variance, clipped to [max(n_r/(n_r−1)σ²_r, n_p/(n_p−1)σ²_p), σ²_b]. */
+  variance: number;
+  sem: number;
+  /** min(n_subjects, n_stimuli) − 1 */
+  dof: number;
 }
 
 export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
@@ -86,55 +111,66 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const evaluations = modelRdms.map(() => new Float64Array(B));
   const ncLower = new Float64Array(B);
   const ncUpper = new Float64Array(B);
-  const identityStimuli = Int32Array.from({ length: nCond }, (_, i) => i);
+  const twoFactor = over === 'both' && (input.twoFactorCorrection ?? false);
+  const subjectsOnly = twoFactor ? modelRdms.map(() => new Float64Array(B)) : [];
+  const stimuliOnly = twoFactor ? modelRdms.map(() => new Float64Array(B)) : [];
+  const allSubjects = Int32Array.from({ length: nRdm }, (_, s) => s);
   const progressStep = Math.max(1, Math.floor(B / 100));
   let dropped = 0;
 
+  /** Mean over the drawn subjects of compare(model, subject), per model; stimIdx null = all stimuli. */
+  const evaluateSample = (rdmIdx: Int32Array, stimIdx: Int32Array | null, into: Float64Array[], b: number, ceiling: boolean): void => {
+    const sampleSubjects = Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!));
+    const sampleModels = modelRdms.map((m) => (stimIdx ? subsampleCondensed(m, nCond, stimIdx) : m));
+    // Keep the pairs that are non-NaN in every sampled RDM (duplicates are NaN in all of them).
+    const all = [...sampleSubjects, ...sampleModels];
+    const N = all[0]!.length;
+    if (isDotMethod(method)) {
+      const keep: number[] = [];
+      for (let k = 0; k < N; k++) if (all.every((v) => !Number.isNaN(v[k]!))) keep.push(k);
+      const restrict = (v: Float64Array) => (keep.length === N ? v : Float64Array.from(keep, (k) => v[k]!));
+      const preparedSubjects = sampleSubjects.map((v) => prepareVector(restrict(v), method));
+      modelRdms.forEach((_, j) => {
+        const pm = prepareVector(restrict(sampleModels[j]!), method);
+        let s = 0;
+        for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
+        into[j]![b] = s / preparedSubjects.length;
+      });
+    } else {
+      // Whitened and Kendall methods need the full vectors (NaN pairs are intersected inside).
+      modelRdms.forEach((_, j) => {
+        let s = 0;
+        for (const v of sampleSubjects) s += compareRdms(sampleModels[j]!, v, method).value;
+        into[j]![b] = s / sampleSubjects.length;
+      });
+    }
+    if (!ceiling) return;
+    if (new Set(rdmIdx).size < 2) {
+      ncLower[b] = Number.NaN;
+      ncUpper[b] = Number.NaN;
+      return;
+    }
+    const stacked = new Float64Array(sampleSubjects.length * N);
+    sampleSubjects.forEach((v, r) => stacked.set(v, r * N));
+    const nc = noiseCeiling({ rows: sampleSubjects.length, cols: N, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
+    ncLower[b] = nc.lower;
+    ncUpper[b] = nc.upper;
+  };
+
   for (let b = 0; b < B; b++) {
     if (input.signal?.aborted) throw new CancelledError();
-    const rdmIdx = over === 'stimuli' ? Int32Array.from({ length: nRdm }, (_, s) => s) : rng.integers(nRdm, nRdm);
-    const stimIdx = over === 'subjects' ? identityStimuli : rng.integers(nCond, nCond);
-    if (new Set(stimIdx).size < 3) {
+    const rdmIdx = over === 'stimuli' ? allSubjects : rng.integers(nRdm, nRdm);
+    const stimIdx = over === 'subjects' ? null : rng.integers(nCond, nCond);
+    if (stimIdx && new Set(stimIdx).size < 3) {
       dropped++;
-      for (const e of evaluations) e[b] = Number.NaN;
+      for (const e of [...evaluations, ...subjectsOnly, ...stimuliOnly]) e[b] = Number.NaN;
       ncLower[b] = Number.NaN;
       ncUpper[b] = Number.NaN;
     } else {
-      const sampleSubjects = Array.from(rdmIdx, (s) => (over === 'subjects' ? subjects[s]! : subsampleCondensed(subjects[s]!, nCond, stimIdx)));
-      const sampleModels = modelRdms.map((m) => (over === 'subjects' ? m : subsampleCondensed(m, nCond, stimIdx)));
-      // Keep the pairs that are non-NaN in every sampled RDM (duplicates are NaN in all of them).
-      const all = [...sampleSubjects, ...sampleModels];
-      const N = all[0]!.length;
-      const keep: number[] = [];
-      for (let k = 0; k < N; k++) if (all.every((v) => !Number.isNaN(v[k]!))) keep.push(k);
-      if (isDotMethod(method)) {
-        const restrict = (v: Float64Array) => (keep.length === N ? v : Float64Array.from(keep, (k) => v[k]!));
-        const preparedSubjects = sampleSubjects.map((v) => prepareVector(restrict(v), method));
-        modelRdms.forEach((_, j) => {
-          const pm = prepareVector(restrict(sampleModels[j]!), method);
-          let s = 0;
-          for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
-          evaluations[j]![b] = s / preparedSubjects.length;
-        });
-      } else {
-        // Whitened and Kendall methods need the full vectors (NaN pairs are intersected inside).
-        modelRdms.forEach((_, j) => {
-          let s = 0;
-          for (const v of sampleSubjects) s += compareRdms(sampleModels[j]!, v, method).value;
-          evaluations[j]![b] = s / sampleSubjects.length;
-        });
-      }
-      if (withNc) {
-        if (new Set(rdmIdx).size < 2) {
-          ncLower[b] = Number.NaN;
-          ncUpper[b] = Number.NaN;
-        } else {
-          const stacked = new Float64Array(sampleSubjects.length * N);
-          sampleSubjects.forEach((v, r) => stacked.set(v, r * N));
-          const nc = noiseCeiling({ rows: sampleSubjects.length, cols: N, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
-          ncLower[b] = nc.lower;
-          ncUpper[b] = nc.upper;
-        }
+      evaluateSample(rdmIdx, stimIdx, evaluations, b, withNc);
+      if (twoFactor) {
+        evaluateSample(rdmIdx, null, subjectsOnly, b, false);
+        evaluateSample(allSubjects, stimIdx, stimuliOnly, b, false);
       }
     }
     if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
@@ -155,6 +191,11 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     evaluations,
     models: evaluations.map(summarise),
   };
+  if (twoFactor) {
+    result.twoFactor = evaluations.map((e, j) => twoFactorVariance(e, subjectsOnly[j]!, stimuliOnly[j]!, nRdm, nCond));
+    result.evaluationsSubjectsOnly = subjectsOnly;
+    result.evaluationsStimuliOnly = stimuliOnly;
+  }
   if (withNc) {
     result.noiseCeilingLower = ncLower;
     result.noiseCeilingUpper = ncUpper;
@@ -162,6 +203,30 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     result.upper = summarise(ncUpper);
   }
   return result;
+}
+
+/**
+ * Schütt et al. 2023 (metrics-reference.md §2.5), n_r subjects, n_p stimuli:
+ *   σ² = n_r/(n_r−1)·σ²_r + n_p/(n_p−1)·σ²_p − n_r n_p/((n_r−1)(n_p−1))·(σ²_b − σ²_r − σ²_p)
+ * clipped below at max(n_r/(n_r−1)σ²_r, n_p/(n_p−1)σ²_p) and above at σ²_b. Samples dropped in any
+ * of the three resamplings are left out of all three.
+ */
+function twoFactorVariance(both: Float64Array, subjects: Float64Array, stimuli: Float64Array, nr: number, np: number): TwoFactorVariance {
+  const ok = (k: number) => !Number.isNaN(both[k]!) && !Number.isNaN(subjects[k]!) && !Number.isNaN(stimuli[k]!);
+  const keep = Array.from(both.keys()).filter(ok);
+  const variance = (v: Float64Array) => {
+    const x = keep.map((k) => v[k]!);
+    const m = x.reduce((s, y) => s + y, 0) / x.length;
+    return x.reduce((s, y) => s + (y - m) ** 2, 0) / (x.length - 1);
+  };
+  const vb = variance(both);
+  const vr = variance(subjects);
+  const vp = variance(stimuli);
+  const fr = nr / (nr - 1);
+  const fp = np / (np - 1);
+  const raw = fr * vr + fp * vp - fr * fp * (vb - vr - vp);
+  const corrected = Math.min(Math.max(raw, fr * vr, fp * vp), vb);
+  return { varianceBoth: vb, varianceSubjects: vr, varianceStimuli: vp, variance: corrected, sem: Math.sqrt(corrected), dof: Math.min(nr, np) - 1 };
 }
 
 function summariseBootstrap(values: Float64Array, n: number, ciLevel: number): BootstrapSummary {

@@ -62,6 +62,23 @@ test('bootstrap with a whitened method (cosine_cov) compares on the full vectors
   assert.ok(Number.isFinite(r.noiseCeilingLower![0]!) && Number.isFinite(r.noiseCeilingUpper![0]!));
 });
 
+test('two-factor bootstrap: the three resamplings of a draw replayed by hand, corrected variance within its clip bounds', () => {
+  const r = bootstrapRsa({ modelRdms: [model], subjectRdms: subjects, method: 'corr', over: 'both', iterations: 40, seed: 8, twoFactorCorrection: true, noiseCeiling: false });
+  const rng = new NumpyRandomState(8);
+  const rdmIdx = rng.integers(subjects.rows, subjects.rows);
+  const stimIdx = rng.integers(n, n);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const sm = subsampleCondensed(model, n, stimIdx);
+  close(r.evaluations[0]![0]!, mean(Array.from(rdmIdx, (i) => compareRdms(sm, subsampleCondensed(row(subjects, i), n, stimIdx), 'corr').value)), 1e-12, 'both');
+  close(r.evaluationsSubjectsOnly![0]![0]!, mean(Array.from(rdmIdx, (i) => compareRdms(model, row(subjects, i), 'corr').value)), 1e-12, 'subjects only');
+  close(r.evaluationsStimuliOnly![0]![0]!, mean([0, 1, 2, 3, 4].map((i) => compareRdms(sm, subsampleCondensed(row(subjects, i), n, stimIdx), 'corr').value)), 1e-12, 'stimuli only');
+  const t = r.twoFactor![0]!;
+  const nr = subjects.rows;
+  const lowerBound = Math.max((nr / (nr - 1)) * t.varianceSubjects, (n / (n - 1)) * t.varianceStimuli);
+  assert.ok(t.variance <= t.varianceBoth + 1e-15 && (t.variance >= lowerBound - 1e-15 || t.variance === t.varianceBoth));
+  assert.equal(t.dof, Math.min(nr, n) - 1);
+});
+
 test('bootstrap over subjects: sample 0 = mean over the drawn subjects; noise ceiling per sample', () => {
   const r = bootstrapRsa({ modelRdms: [model], subjectRdms: subjects, method: 'spearman', over: 'subjects', iterations: 5, seed: 4 });
   const idx = new NumpyRandomState(4).integers(subjects.rows, subjects.rows);
