@@ -166,6 +166,7 @@ export function mat73Roots(f: H5File, h5: H5, file: string): Map<string, DataNod
   const toNode = (entity: unknown, where: string): DataNode => {
     if (isGroup(entity, h5)) {
       const cls = attribute(entity, 'MATLAB_class');
+      if (attribute(entity, 'MATLAB_sparse') !== undefined) return { kind: 'unsupported', shape: [], reason: 'sparse matrix; save it with full(...) or as a dense array' };
       if (cls !== 'struct') return { kind: 'unsupported', shape: [1, 1], reason: `MATLAB class ${cls ?? 'unknown'} stored as a group` };
       const fields = entity.keys();
       const values = fields.map((k) => entity.get(k));
