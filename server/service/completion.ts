@@ -54,6 +54,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 export async function computeCompletions(document: TextDocument, position: Position, context: ServiceContext): Promise<CompletionItem[]> {
   const text = document.getText();
+  if (position.line >= document.lineCount) return [];
   const cursor = cursorContext(text, position.line, position.character);
   let root = instanceAround(text, position.line);
   const range: Range = { start: { line: position.line, character: cursor.replaceStart }, end: { line: position.line, character: Math.max(cursor.replaceStart, cursor.replaceEnd) } };
@@ -140,7 +141,7 @@ function comparisonSnippets(cursor: CursorContext, range: Range, withDash: boole
     const own = (schemaAtPointer(`#/$defs/${metric}Comparison`)?.properties ?? {}) as Record<string, SchemaNode>;
     for (const [key, sub] of Object.entries(own)) {
       const values = enumValues([sub]);
-      if (values.length > 1) {
+      if (values.length > 1 && sub.type !== 'boolean') {
         const ordered = [...values.filter((v) => v.isDefault), ...values.filter((v) => !v.isDefault)];
         lines.push(`${key}: \${${tab++}|${ordered.map((v) => String(v.value)).join(',')}|}`);
       } else if (sub.$ref === '#/$defs/cv') {

@@ -38,7 +38,7 @@ export function tokenize(line: string): Token[] {
 function itemIndex(lines: string[], line: number, col: number): number {
   let index = 0;
   for (let j = line - 1; j >= 0; j--) {
-    const tokens = tokenize(lines[j]!);
+    const tokens = tokenize(lines[j] ?? '');
     if (tokens.length === 0) continue;
     const first = tokens[0]!;
     if (first.col < col) break;
@@ -73,7 +73,7 @@ export function containerPath(lines: string[], line: number, col: number): SpecP
   for (let i = own.length - 1; i >= 0; i--) visit(own[i]!, line);
   for (let j = line - 1; j >= 0; j--) {
     if (cur === 0 && !afterDash) break;
-    const tokens = tokenize(lines[j]!);
+    const tokens = tokenize(lines[j] ?? '');
     // A dash sibling at the current column ends nothing; only tokens left of `cur` are ancestors.
     for (let i = tokens.length - 1; i >= 0; i--) visit(tokens[i]!, j);
   }
@@ -131,7 +131,8 @@ function unquote(text: string): { text: string; offset: number } {
 /** The structural context of the cursor at (line, character). */
 export function cursorContext(text: string, line: number, character: number): CursorContext {
   const lines = text.split(/\r?\n/);
-  const full = lines[line] ?? '';
+  if (line >= lines.length || line < 0) return { kind: 'key', path: [], prefix: '', replaceStart: character, replaceEnd: character, indent: 0, inFlow: false, lineText: '' };
+  const full = lines[line]!;
   const before = full.slice(0, character);
   const after = full.slice(character);
   const wordAfter = WORD_AFTER.exec(after)![0].length;

@@ -12,6 +12,7 @@ import { cursorContext } from '../../server/service/context';
 import { computeDiagnostics } from '../../server/service/diagnostics';
 import { computeHover } from '../../server/service/hover';
 import { computeFoldingRanges, computeSymbols } from '../../server/service/outline';
+import { schemaAtPointer } from '../../engine/spec';
 import { context, doc, SAMPLE_URI, sampleText, sampleWith, withCursor } from './helpers';
 
 const ctx = context();
@@ -123,11 +124,20 @@ test('completion of enum values carries their markdown and marks the default', a
   assert.equal(items.find((i) => i.label === 'spearman')!.detail, '(default)');
 });
 
+/** The keys the schema allows in a comparison of `metric`, minus those already written. */
+function schemaKeys(metric: string, present: string[]): string[] {
+  const common = Object.keys(schemaAtPointer('#/$defs/comparison/properties')!);
+  const own = Object.keys(schemaAtPointer(`#/$defs/${metric}Comparison/properties`)!);
+  return [...new Set([...common, ...own])].filter((k) => !present.includes(k)).sort();
+}
+
 test('keys of a comparison follow its metric and skip keys already present', async () => {
   const shape = (await complete(sampleWith('    group: orthogonal', '    group: orthogonal\n    |'))).map((i) => i.label);
-  assert.deepEqual(shape.filter((l) => !l.startsWith('comparison')).sort(), ['alpha', 'layers', 'score', 'statistics']);
+  assert.deepEqual(shape.sort(), schemaKeys('shape', ['name', 'metric', 'group', 'regions', 'cv']));
+  assert.ok(shape.includes('score') && !shape.includes('compare'));
   const rsa = (await complete(sampleWith('    compare: rho-a', '    compare: rho-a\n    |'))).map((i) => i.label);
-  assert.deepEqual(rsa.sort(), ['layers', 'noise', 'regions', 'square', 'statistics']);
+  assert.deepEqual(rsa.sort(), schemaKeys('rsa', ['name', 'metric', 'rdm', 'compare']));
+  assert.ok(rsa.includes('square') && !rsa.includes('group'));
 });
 
 test('a half-typed key still completes, replacing what was typed', async () => {
@@ -141,8 +151,15 @@ test('a new list item under comparisons offers a whole comparison per metric', a
   const labels = items.map((i) => i.label);
   assert.deepEqual(labels.filter((l) => l.startsWith('comparison: ')), ['comparison: rsa', 'comparison: regression', 'comparison: shape', 'comparison: cka', 'comparison: cca']);
   assert.deepEqual(labels.filter((l) => !l.startsWith('comparison: ')), ['name', 'metric', 'layers', 'regions', 'statistics']);
-  const shape = items.find((i) => i.label === 'comparison: shape')!;
-  assert.equal((shape.textEdit as { newText: string }).newText, 'name: ${1:shape}\n    metric: shape\n    group: ${2|orthogonal,permutation,linear|}\n    score: ${3|angular,euclidean|}\n    cv: { scheme: ${4|kfold,shuffle-split,leave-one-out,group-kfold,indices|}, folds: ${5:5}, seed: ${6:0} }');
+  const shape = (items.find((i) => i.label === 'comparison: shape')!.textEdit as { newText: string }).newText.split('\n');
+  assert.deepEqual(shape.slice(0, 3), ['name: ${1:shape}', '    metric: shape', '    group: ${2|orthogonal,permutation,linear|}']);
+  // Every further line is one of the metric's enum parameters (default first) or its cv, indented under the item.
+  const own = schemaAtPointer('#/$defs/shapeComparison/properties')! as Record<string, { type?: string; enum?: unknown[] }>;
+  for (const line of shape.slice(3)) {
+    const key = /^    ([a-z_]+): /.exec(line)?.[1];
+    assert.ok(key && own[key] && own[key].type !== 'boolean', line);
+  }
+  assert.ok(shape.some((l) => l.startsWith('    cv: { scheme: ${') && l.includes('|kfold,shuffle-split,leave-one-out,group-kfold,indices|}')), 'a cv line');
 });
 
 test('a new brain region and model layer come as snippets', async () => {
@@ -178,8 +195,11 @@ test('done-when: hover on `group:` shows the group, its citation, and the chosen
   const h = await hover(sampleWith('group: orthogonal', 'gr|oup: orthogonal'));
   assert.deepEqual(h!.range, range(20, 4, 20, 9));
   const text = hoverText(h);
-  assert.match(text, /The group G of transformations that count as "the same" \(Williams et al\. 2021\)/);
-  assert.match(text, /`orthogonal`: Rotations and reflections \(Procrustes\)/);
+  const group = schemaAtPointer('#/$defs/shapeComparison/properties/group')! as { markdownDescription: string; markdownEnumDescriptions: string[]; enum: string[] };
+  assert.ok(text.startsWith(`**group**\n\n${group.markdownDescription}\n\n`), text);
+  assert.ok(text.includes(`\`orthogonal\`: ${group.markdownEnumDescriptions[group.enum.indexOf('orthogonal')]}`));
+  assert.match(text, /Williams et al\. 2021/); // citation
+  assert.match(text, /min over T ∈ G of ‖φ\(X\) − φ\(Y\)T‖/); // formula
   assert.match(text, /Metric `shape`: \*\*Generalized shape metric\*\*/);
 });
 
