@@ -33,6 +33,14 @@ async function loadH5wasm(): Promise<H5> {
   return loading;
 }
 
+/**
+ * Start loading h5wasm now (compiling its 4 MB of wasm takes about a second, several under load),
+ * so the first HDF5 / v7.3 introspection does not wait for it. Safe to call many times.
+ */
+export async function preloadHdf5(): Promise<void> {
+  await loadH5wasm();
+}
+
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Open, run `body` while the file is open, close. HDF5's own diagnostics are kept off stderr. */

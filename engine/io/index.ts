@@ -8,6 +8,7 @@
  *   readTable(file)                csv/tsv as named string columns
  *   introspectCached(file)         listVariables memoised on absolute path + mtime + size
  *   requireFinite(array, context)  throws naming the first NaN/Inf
+ *   preloadHdf5()                  start h5wasm's (slow) wasm compile early, e.g. when the server starts
  *
  * Selectors: npz key (with or without '.npy'), MAT variable, HDF5 dataset path ('/group/ds'),
  * JSON key, csv column name, and for MAT/JSON a dotted path with 0-based indices into structs and
@@ -31,6 +32,7 @@ export type { VariableInfo, VariableKind } from './types';
 export type { Table } from './text';
 export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader } from './npy';
 export { readNpz, listNpz } from './npz';
+export { preloadHdf5 } from './hdf5';
 
 export type Format = 'npy' | 'npz' | 'mat' | 'hdf5' | 'csv' | 'json';
 
