@@ -1,5 +1,5 @@
 // Linear-algebra benchmark: `npx tsx bench/linalg.ts [--quick] [--no-ml]`.
-// Prints time (median of runs after one warm-up), GFLOP/s and the ratio to ml-matrix on the same
+// Prints CPU time (median of runs after one warm-up), GFLOP/s and the ratio to ml-matrix on the same
 // input (ml-matrix time / ours, so > 1 means faster). Flop conventions as in
 // /work/shared/docs/performance-notes.md: GEMM and Gram count 2·m·n·k (Gram's figure is therefore
 // "effective", it does about half), eigh 4n³/3 + 9n³ ≈ tred2 + tql2 with vectors, SVD is timed only.
@@ -29,21 +29,24 @@ function toMl(m: Matrix): MlMatrix {
   return out;
 }
 
+// CPU time of this (single-threaded) process rather than wall time: the development machine is
+// shared, and CPU time is much less sensitive to other processes (cache contention remains).
+function cpuSeconds(fn: () => unknown): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function time(fn: () => unknown, runs: number): number {
   fn(); // warm-up (JIT)
   const t: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
+  for (let r = 0; r < runs; r++) t.push(cpuSeconds(fn));
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
 }
 
 function timeOnce(fn: () => unknown): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  return cpuSeconds(fn);
 }
 
 function report(label: string, seconds: number, flops: number | null, mlSeconds: number | null): void {

@@ -41,3 +41,4 @@ export {
   type LuDecomposition,
 } from './solve';
 export { frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm } from './norms';
+export { thinQr, type ThinQr } from './qr';

@@ -12,6 +12,8 @@
  * when A is rank-deficient, so no completion step is needed.
  */
 
+import { gemmStrided } from './gemm';
+
 const EPSILON = 2 ** -52;
 const MAX_QR_ITERATIONS_PER_VALUE = 75;
 
@@ -140,7 +142,18 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
     }
   }
 
-  // Implicit-shift QR on the bidiagonal (s, e).
+  // Implicit-shift QR on the bidiagonal (s, e). The right rotations act on V, the left ones
+  // on U_B (n×n, from I); U = U_house·U_B is formed at the end by one blocked product, so the
+  // rotation work is n³ instead of m·n². During this phase V and U_B are row-major (vector j =
+  // column j), so each sweep's whole chain of rotations is applied row by row in one pass
+  // (applyChain): every entry is read and written once per sweep, contiguously.
+  const vr = wantVectors ? transposeSquare(v, n) : new Float64Array(0);
+  const ub = wantVectors ? new Float64Array(n * n) : new Float64Array(0);
+  if (wantVectors) for (let j = 0; j < n; j++) ub[j * n + j] = 1;
+  const cosV = new Float64Array(n);
+  const sinV = new Float64Array(n);
+  const cosU = new Float64Array(n);
+  const sinU = new Float64Array(n);
   const pp = p - 1;
   let iterations = 0;
   while (p > 0) {
@@ -179,6 +192,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
 
     switch (kase) {
       case 1: {
+        // Rotations (j, p−1), j = p−2 … k, on the columns of V.
         let f = e[p - 2]!;
         e[p - 2] = 0;
         for (let j = p - 2; j >= k; j--) {
@@ -190,11 +204,14 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
             f = -sn * e[j - 1]!;
             e[j - 1] = cs * e[j - 1]!;
           }
-          if (wantVectors) rotateRows(v, j * n, (p - 1) * n, n, cs, sn);
+          cosV[j] = cs;
+          sinV[j] = sn;
         }
+        if (wantVectors) applyPivotChain(vr, n, p - 1, p - 2, k, -1, cosV, sinV);
         break;
       }
       case 2: {
+        // Rotations (j, k−1), j = k … p−1, on the columns of U_B.
         let f = e[k - 1]!;
         e[k - 1] = 0;
         for (let j = k; j < p; j++) {
@@ -204,8 +221,10 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
           s[j] = t;
           f = -sn * e[j]!;
           e[j] = cs * e[j]!;
-          if (wantVectors) rotateRows(u, j * m, (k - 1) * m, m, cs, sn);
+          cosU[j] = cs;
+          sinU[j] = sn;
         }
+        if (wantVectors) applyPivotChain(ub, n, k - 1, k, p - 1, 1, cosU, sinU);
         break;
       }
       case 3: {
@@ -224,6 +243,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
         }
         let f = (sk + sp) * (sk - sp) + shift;
         let g = sk * ek;
+        // Chase the bulge: rotation j acts on columns (j, j+1) of V, then of U_B.
         for (let j = k; j < p - 1; j++) {
           let t = hypot2(f, g);
           if (t === 0) t = Number.MIN_VALUE;
@@ -234,7 +254,8 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
           e[j] = cs * e[j]! - sn * s[j]!;
           g = sn * s[j + 1]!;
           s[j + 1] = cs * s[j + 1]!;
-          if (wantVectors) rotateRows(v, j * n, (j + 1) * n, n, cs, sn);
+          cosV[j] = cs;
+          sinV[j] = sn;
           t = hypot2(f, g);
           if (t === 0) t = Number.MIN_VALUE;
           cs = f / t;
@@ -244,9 +265,14 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
           s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
           g = sn * e[j + 1]!;
           e[j + 1] = cs * e[j + 1]!;
-          if (wantVectors && j < m - 1) rotateRows(u, j * m, (j + 1) * m, m, cs, sn);
+          cosU[j] = cs;
+          sinU[j] = sn;
         }
         e[p - 2] = f;
+        if (wantVectors) {
+          applyAdjacentChain(vr, n, k, p - 1, cosV, sinV);
+          applyAdjacentChain(ub, n, k, p - 1, cosU, sinU);
+        }
         iterations++;
         break;
       }
@@ -254,15 +280,15 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
         // Converged: make s[k] non-negative, then bubble it into descending order.
         if (s[k]! <= 0) {
           s[k] = s[k]! < 0 ? -s[k]! : 0;
-          if (wantVectors) for (let i = 0; i <= pp; i++) v[k * n + i] = -v[k * n + i]!;
+          if (wantVectors) for (let i = 0; i <= pp; i++) vr[i * n + k] = -vr[i * n + k]!;
         }
         while (k < pp && s[k]! < s[k + 1]!) {
           const t = s[k]!;
           s[k] = s[k + 1]!;
           s[k + 1] = t;
           if (wantVectors) {
-            swapRows(v, k * n, (k + 1) * n, n);
-            swapRows(u, k * m, (k + 1) * m, m);
+            swapColumns(vr, n, k);
+            swapColumns(ub, n, k);
           }
           k++;
         }
@@ -271,25 +297,93 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
       }
     }
   }
-  return { s: s.subarray(0, n), uColumns: u, vColumns: v };
+  if (!wantVectors) return { s: s.subarray(0, n), uColumns: u, vColumns: v };
+  // Column-major U: row r of the result = Σ_j U_B(j, r)·(column j of U_house).
+  const uFinal = new Float64Array(n * m);
+  gemmStrided(n, m, n, { data: ub, rowStride: 1, colStride: n }, { data: u, rowStride: m, colStride: 1 }, uFinal);
+  return { s: s.subarray(0, n), uColumns: uFinal, vColumns: transposeSquare(vr, n) };
 }
 
-/** (x_j, x_q) ← (c·x_j + s·x_q, −s·x_j + c·x_q) on two rows of a flat array. */
-function rotateRows(x: Float64Array, rowJ: number, rowQ: number, len: number, c: number, s: number): void {
-  for (let i = 0; i < len; i++) {
-    const xj = x[rowJ + i]!;
-    const xq = x[rowQ + i]!;
-    x[rowJ + i] = c * xj + s * xq;
-    x[rowQ + i] = -s * xj + c * xq;
+/**
+ * Rotations (j, j+1) for j = first … last−1, in that order, applied to the columns of the
+ * row-major n×n matrix x: column j ← c·x_j + s·x_{j+1}, column j+1 ← −s·x_j + c·x_{j+1}.
+ */
+function applyAdjacentChain(x: Float64Array, n: number, first: number, last: number, cos: Float64Array, sin: Float64Array): void {
+  // Four rows at a time: four independent carried chains hide the multiply-add latency that a
+  // single chain is bound by, and each (c, s) pair is loaded once per four rows.
+  const stride = n;
+  let row = 0;
+  for (; row + 3 * stride < n * n; row += 4 * stride) {
+    const r0 = row;
+    const r1 = row + stride;
+    const r2 = row + 2 * stride;
+    const r3 = row + 3 * stride;
+    let c0 = x[r0 + first]!, c1 = x[r1 + first]!, c2 = x[r2 + first]!, c3 = x[r3 + first]!;
+    for (let j = first; j < last; j++) {
+      const c = cos[j]!;
+      const s = sin[j]!;
+      const n0 = x[r0 + j + 1]!, n1 = x[r1 + j + 1]!, n2 = x[r2 + j + 1]!, n3 = x[r3 + j + 1]!;
+      x[r0 + j] = c * c0 + s * n0;
+      x[r1 + j] = c * c1 + s * n1;
+      x[r2 + j] = c * c2 + s * n2;
+      x[r3 + j] = c * c3 + s * n3;
+      c0 = c * n0 - s * c0;
+      c1 = c * n1 - s * c1;
+      c2 = c * n2 - s * c2;
+      c3 = c * n3 - s * c3;
+    }
+    x[r0 + last] = c0;
+    x[r1 + last] = c1;
+    x[r2 + last] = c2;
+    x[r3 + last] = c3;
+  }
+  for (; row < n * n; row += stride) {
+    let carried = x[row + first]!;
+    for (let j = first; j < last; j++) {
+      const next = x[row + j + 1]!;
+      const c = cos[j]!;
+      const s = sin[j]!;
+      x[row + j] = c * carried + s * next;
+      carried = c * next - s * carried;
+    }
+    x[row + last] = carried;
   }
 }
 
-function swapRows(x: Float64Array, rowA: number, rowB: number, len: number): void {
-  for (let i = 0; i < len; i++) {
-    const t = x[rowA + i]!;
-    x[rowA + i] = x[rowB + i]!;
-    x[rowB + i] = t;
+/**
+ * Rotations (j, pivot) for j = from, from+step, … , to (inclusive), applied to the columns of the
+ * row-major n×n matrix x: column j ← c·x_j + s·x_pivot, column pivot ← −s·x_j + c·x_pivot.
+ */
+function applyPivotChain(
+  x: Float64Array, n: number, pivot: number, from: number, to: number, step: number, cos: Float64Array, sin: Float64Array,
+): void {
+  const count = (to - from) * step + 1;
+  if (count <= 0) return;
+  for (let row = 0; row < n * n; row += n) {
+    let carried = x[row + pivot]!;
+    for (let t = 0, j = from; t < count; t++, j += step) {
+      const xj = x[row + j]!;
+      const c = cos[j]!;
+      const s = sin[j]!;
+      x[row + j] = c * xj + s * carried;
+      carried = -s * xj + c * carried;
+    }
+    x[row + pivot] = carried;
   }
+}
+
+function swapColumns(x: Float64Array, n: number, k: number): void {
+  for (let row = 0; row < n * n; row += n) {
+    const t = x[row + k]!;
+    x[row + k] = x[row + k + 1]!;
+    x[row + k + 1] = t;
+  }
+}
+
+function transposeSquare(x: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = x[i * n + j]!;
+  return out;
 }
 
 /** Euclidean norm of x[offset .. offset+len) without overflow or underflow. */

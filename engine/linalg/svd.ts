@@ -15,6 +15,8 @@
  * all-NaN output rather than an error.
  */
 import type { Matrix } from '../core/matrix';
+import { gemmStrided } from './gemm';
+import { formQ, householderInPlace } from './qr';
 import { golubKahanSvd, type TallSvdColumns } from './svd-golub-kahan';
 
 export interface ThinSvd {
@@ -27,6 +29,8 @@ export interface ThinSvd {
 }
 
 const EPSILON = 2 ** -52;
+/** Tall-orientation aspect ratio m/n from which the QR-first path is used. */
+const QR_FIRST_RATIO = 1.8;
 const MAX_SWEEPS = 80;
 
 export type SvdMethod = 'golub-kahan' | 'jacobi';
@@ -77,7 +81,9 @@ function decompose(a: Matrix, method: SvdMethod, wantVectors: boolean): ThinSvd 
   const half = 2 ** Math.trunc(exponent / 2);
   const rest = 2 ** (exponent - Math.trunc(exponent / 2));
   if (exponent !== 0) for (let i = 0; i < columns.length; i++) columns[i] = columns[i]! * half * rest;
-  const result = method === 'jacobi' ? jacobiSvd(columns, m, n, wantVectors) : golubKahanSvd(columns, m, n, wantVectors);
+  const result = m >= QR_FIRST_RATIO * n
+    ? svdViaQr(columns, m, n, method, wantVectors)
+    : kernel(method)(columns, m, n, wantVectors);
   const s = Float64Array.from(result.s);
   if (exponent !== 0) for (let i = 0; i < k; i++) s[i] = s[i]! / half / rest;
   if (!wantVectors) {
@@ -86,6 +92,30 @@ function decompose(a: Matrix, method: SvdMethod, wantVectors: boolean): ThinSvd 
   const u = columnsToMatrix(result.uColumns, k, m);
   const v = columnsToMatrix(result.vColumns, k, n);
   return wide ? { u: v, s, v: u } : { u, s, v };
+}
+
+type TallKernel = (columns: Float64Array, m: number, n: number, wantVectors: boolean) => TallSvdColumns;
+
+function kernel(method: SvdMethod): TallKernel {
+  return method === 'jacobi' ? jacobiSvd : golubKahanSvd;
+}
+
+/**
+ * Clearly tall matrices are first reduced by Householder QR (A = QR), the n×n R is decomposed,
+ * and U = Q·U_R (one blocked product): about 2mn² + O(n³) work instead of 4mn² for direct
+ * bidiagonalisation (LAPACK's dgesdd does the same above m ≈ 1.8n; dgejsv always does).
+ */
+function svdViaQr(columns: Float64Array, m: number, n: number, method: SvdMethod, wantVectors: boolean): TallSvdColumns {
+  const tau = householderInPlace(columns, m, n);
+  const r = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) r[j * n + i] = columns[j * m + i]!;
+  const inner = kernel(method)(r, n, n, wantVectors);
+  if (!wantVectors) return inner;
+  const q = formQ(columns, tau, m, n);
+  // Column-major U: row r of the result = Σ_j U_R(j, r)·Q(:, j).
+  const u = new Float64Array(n * m);
+  gemmStrided(n, m, n, { data: inner.uColumns, rowStride: n, colStride: 1 }, { data: q, rowStride: m, colStride: 1 }, u);
+  return { s: inner.s, uColumns: u, vColumns: inner.vColumns };
 }
 
 /** Rows of the flat k×len array become the columns of a len×k Matrix. */

@@ -76,6 +76,10 @@ test('rank-deficient inputs: zero singular values and still-orthonormal U, V (bo
       const svd = assertSvd(x, `rank 3 ${x.rows}×${x.cols}`, method);
       for (let j = 3; j < svd.s.length; j++) assert.ok(svd.s[j]! <= 1e-14 * svd.s[0]!, `σ_${j} = ${svd.s[j]}`);
     }
+    // Tall enough for the QR-first path (m ≥ 1.8n), rank 2.
+    const tall = multiply(randomMatrix(40, 2, 18), randomMatrix(2, 9, 19));
+    const t = assertSvd(tall, 'rank 2 40×9 (QR first)', method);
+    for (let j = 2; j < 9; j++) assert.ok(t.s[j]! <= 1e-14 * t.s[0]!, `σ_${j} = ${t.s[j]}`);
     // Exact zeros: zero matrix and duplicated / zero columns.
     const zero = { rows: 6, cols: 4, data: new Float64Array(24) };
     assert.deepEqual(Array.from(assertSvd(zero, 'zero', method).s), [0, 0, 0, 0]);
