@@ -13,3 +13,4 @@ export { factorizeNetwork, centredGram, type NetworkFactor, type FactorRoute, ty
 export { alignFactors, trainingLinearScore, type ShapeScore, type LinearAlignment } from './linearShape';
 export { netrepWhiteningWeights, NETREP_EIGENVALUE_FLOOR } from './whitening';
 export { gaussianProjectionMatrix, numpyStandardNormal } from './reduce';
+export { softMatchingDistance, type SoftMatchingOptions, type SoftMatchingResult } from './softMatching';
