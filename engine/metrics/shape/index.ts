@@ -14,3 +14,4 @@ export { alignFactors, trainingLinearScore, type ShapeScore, type LinearAlignmen
 export { netrepWhiteningWeights, NETREP_EIGENVALUE_FLOOR } from './whitening';
 export { gaussianProjectionMatrix, numpyStandardNormal } from './reduce';
 export { softMatchingDistance, type SoftMatchingOptions, type SoftMatchingResult } from './softMatching';
+export { convolutionalShapeDistance, type ConvolutionalShapeResult } from './convolutional';
