@@ -132,9 +132,11 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
     case 'csv': {
       const { header, matrix } = numericMatrix(parseDelimited(await readFile(file, 'utf-8'), delimiterFor(file), file), file, variable);
       if (variable === undefined || variable === 'data') return matrix;
-      const column = header?.indexOf(variable) ?? -1;
+      // A column by its header name; 'data.<name>' too, as introspection lists columns as fields of 'data'.
+      const name = variable.startsWith('data.') && !header?.includes(variable) ? variable.slice(5) : variable;
+      const column = header?.indexOf(name) ?? -1;
       if (column < 0) {
-        throw new SimspecError(`no column '${variable}'; ${header ? availableText(variable, header) : 'the file has no header row'}`, { file, variable, code: 'io.variable' });
+        throw new SimspecError(`no column '${name}'; ${header ? availableText(name, header) : 'the file has no header row'}`, { file, variable, code: 'io.variable' });
       }
       const [rows, cols] = matrix.shape as [number, number];
       return { shape: [rows], data: Float64Array.from({ length: rows }, (_, r) => matrix.data[r * cols + column]!), dtype: 'float64' };

@@ -11,6 +11,8 @@ test('csv and tsv numeric matrices, with and without a header row', async () => 
   assert.deepEqual([...h.shape], [2, 3]);
   assert.deepEqual(Array.from(h.data), [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(Array.from((await readArray(fixture('text', 'header.csv'), 'b')).data), [2, 5]);
+  assert.deepEqual(Array.from((await readArray(fixture('text', 'header.csv'), 'data.c')).data), [3, 6]);
+  await rejectsWith(readArray(fixture('text', 'header.csv'), 'B'), 'io.variable', /no column 'B'/, /did you mean 'b'/);
   assert.deepEqual(Array.from((await readArray(fixture('text', 'matrix.tsv'))).data), [1, 2, 3, 4]);
   const [info] = await listVariables(fixture('text', 'header.csv'));
   assert.deepEqual(info!.fields!.map((f) => f.name), ['a', 'b', 'c']);
