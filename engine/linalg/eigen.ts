@@ -34,15 +34,17 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(w, n, d, e, true);
-  qlImplicit(d, e, n, w);
+  // The QL rotations act on columns (i, i+1) of V: in natural row-major V each sweep's chain of
+  // rotations is applied row by row in one pass (applyDescendingChain).
+  const v = transposeSquare(w, n);
+  qlImplicit(d, e, n, v);
   const order = ascendingOrder(d);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const src = order[j]!;
     values[j] = d[src]!;
-    const row = src * n;
-    for (let i = 0; i < n; i++) vectors[i * n + j] = w[row + i]!;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = v[i * n + src]!;
   }
   return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
@@ -187,10 +189,12 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 
 /**
  * tql2 / tql1: implicit QL on the tridiagonal (d, e[1..n-1]); eigenvalues overwrite d (unsorted).
- * If w is given, the rotations are applied to its rows (W = Vᵀ).
+ * If v (row-major n×n) is given, the rotations are applied to its columns.
  */
-function qlImplicit(d: Float64Array, e: Float64Array, n: number, w: Float64Array | null): void {
+function qlImplicit(d: Float64Array, e: Float64Array, n: number, v: Float64Array | null): void {
   if (n === 0) return;
+  const cosines = new Float64Array(n);
+  const sines = new Float64Array(n);
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -235,17 +239,10 @@ function qlImplicit(d: Float64Array, e: Float64Array, n: number, w: Float64Array
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          if (w !== null) {
-            const rowI = i * n;
-            const rowNext = rowI + n;
-            for (let k = 0; k < n; k++) {
-              const vNext = w[rowNext + k]!;
-              const vI = w[rowI + k]!;
-              w[rowNext + k] = s * vI + c * vNext;
-              w[rowI + k] = c * vI - s * vNext;
-            }
-          }
+          cosines[i] = c;
+          sines[i] = s;
         }
+        if (v !== null) applyDescendingChain(v, n, l, m, cosines, sines);
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
@@ -254,6 +251,55 @@ function qlImplicit(d: Float64Array, e: Float64Array, n: number, w: Float64Array
     d[l] = d[l]! + f;
     e[l] = 0;
   }
+}
+
+/**
+ * The rotations of one QL sweep, i = top−1 down to bottom, each mixing columns (i, i+1) of the
+ * row-major n×n v as JAMA's tql2 does: v_{i+1} ← s·v_i + c·v_{i+1}, v_i ← c·v_i − s·v_{i+1}.
+ * Column i+1 is final after rotation i and the new column i feeds rotation i−1, so one value per
+ * row is carried; four rows run together so their independent chains overlap.
+ */
+function applyDescendingChain(v: Float64Array, n: number, bottom: number, top: number, cos: Float64Array, sin: Float64Array): void {
+  let row = 0;
+  for (; row + 3 * n < n * n; row += 4 * n) {
+    const r0 = row;
+    const r1 = row + n;
+    const r2 = row + 2 * n;
+    const r3 = row + 3 * n;
+    let c0 = v[r0 + top]!, c1 = v[r1 + top]!, c2 = v[r2 + top]!, c3 = v[r3 + top]!;
+    for (let i = top - 1; i >= bottom; i--) {
+      const c = cos[i]!;
+      const s = sin[i]!;
+      const x0 = v[r0 + i]!, x1 = v[r1 + i]!, x2 = v[r2 + i]!, x3 = v[r3 + i]!;
+      v[r0 + i + 1] = s * x0 + c * c0;
+      v[r1 + i + 1] = s * x1 + c * c1;
+      v[r2 + i + 1] = s * x2 + c * c2;
+      v[r3 + i + 1] = s * x3 + c * c3;
+      c0 = c * x0 - s * c0;
+      c1 = c * x1 - s * c1;
+      c2 = c * x2 - s * c2;
+      c3 = c * x3 - s * c3;
+    }
+    v[r0 + bottom] = c0;
+    v[r1 + bottom] = c1;
+    v[r2 + bottom] = c2;
+    v[r3 + bottom] = c3;
+  }
+  for (; row < n * n; row += n) {
+    let carried = v[row + top]!;
+    for (let i = top - 1; i >= bottom; i--) {
+      const x = v[row + i]!;
+      v[row + i + 1] = sin[i]! * x + cos[i]! * carried;
+      carried = cos[i]! * x - sin[i]! * carried;
+    }
+    v[row + bottom] = carried;
+  }
+}
+
+function transposeSquare(x: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = x[i * n + j]!;
+  return out;
 }
 
 /** √(x² + y²) without overflow or underflow (Math.hypot is slow in V8). */
