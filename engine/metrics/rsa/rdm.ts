@@ -156,9 +156,29 @@ function scaleInPlace(v: Float64Array, s: number): Float64Array {
   return v;
 }
 
-/** ‖b_i − b_j‖² through the Gram matrix of the column-centred patterns. */
+/**
+ * ‖b_i − b_j‖² through the Gram matrix of the column-centred patterns. The Gram route loses relative
+ * accuracy when d² ≪ ‖b_i‖² + ‖b_j‖² (rounding ~1e-16·(K_ii + K_jj)), which matters after a square
+ * root (scipy 'euclidean' of near-duplicate patterns): such pairs are recomputed from differences.
+ */
 function squaredDistances(x: Matrix): Float64Array {
-  return distancesFromKernel(gram(centerColumns(x).centered), true);
+  const centred = centerColumns(x).centered;
+  const kernel = gram(centred);
+  const d = distancesFromKernel(kernel, true);
+  const { rows: n, cols, data } = x; // differences of the raw patterns, as scipy computes them
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, p++) {
+      if (d[p]! > 1e-6 * (kernel.data[i * n + i]! + kernel.data[j * n + j]!)) continue;
+      let s = 0;
+      for (let c = 0; c < cols; c++) {
+        const diff = data[i * cols + c]! - data[j * cols + c]!;
+        s += diff * diff;
+      }
+      d[p] = s;
+    }
+  }
+  return d;
 }
 
 /** (b_i − b_j) Λ (b_i − b_j)ᵀ through K = B̃ Λ B̃ᵀ (B̃ column-centred). */

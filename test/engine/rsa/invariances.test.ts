@@ -156,3 +156,11 @@ test('rdmFromResponses rejects unknown methods and non-finite responses with Sim
   assert.throws(() => rdmFromResponses(bad, 'correlation', { file: 'acts.npy' }), (e: unknown) => e instanceof SimspecError && e.code === 'data.nonfinite' && e.message.includes('acts.npy'));
   assert.ok(randomVector(3, 1).length === 3);
 });
+
+test('pdist euclidean stays accurate for near-duplicate patterns (no √ of rounding noise)', () => {
+  const base = [1000, -2000, 3000.5, 42];
+  const x = matrixFromRows([base, base.map((v, k) => (k === 0 ? v + 1e-6 : v)), [0, 0, 0, 0]]);
+  const d = rdmFromResponses(x, 'euclidean', { convention: 'scipy' }).condensed;
+  close(d[0]!, 1000 + 1e-6 - 1000, 1e-21, 'distance ≈ 1e-6 between rows 0 and 1');
+  close(rdmFromResponses(matrixFromRows([base, base]), 'euclidean', { convention: 'scipy' }).condensed[0]!, 0, 0, 'identical rows');
+});
