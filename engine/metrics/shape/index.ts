@@ -15,3 +15,4 @@ export { netrepWhiteningWeights, NETREP_EIGENVALUE_FLOOR } from './whitening';
 export { gaussianProjectionMatrix, numpyStandardNormal } from './reduce';
 export { softMatchingDistance, type SoftMatchingOptions, type SoftMatchingResult } from './softMatching';
 export { convolutionalShapeDistance, type ConvolutionalShapeResult } from './convolutional';
+export { gaussianStochasticDistance, buresSquared, type GaussianRepresentation, type GaussianStochasticOptions, type GaussianStochasticResult } from './gaussianStochastic';
