@@ -65,5 +65,7 @@ export function permutationTest(input: PermutationTestInput): PermutationTestRes
     if (greater ? stat >= observed : stat <= observed) extreme++;
     if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
   }
-  return { method, observed, p: (1 + extreme) / (1 + B), iterations: B, seed, nullDistribution, tail: greater ? 'greater' : 'less' };
+  // An undefined observed statistic (constant RDM) has no p-value.
+  const p = Number.isNaN(observed) ? Number.NaN : (1 + extreme) / (1 + B);
+  return { method, observed, p, iterations: B, seed, nullDistribution, tail: greater ? 'greater' : 'less' };
 }

@@ -122,6 +122,12 @@ test('permutation test: first null value replayed by hand, p = (1 + #{≥ obs})/
   assert.ok(s1.p <= 2 / 31, `p = ${s1.p}`);
 });
 
+test('permutation test of a constant RDM: NaN statistic and NaN p, not a crash', () => {
+  const flat = new Float64Array(model.length).fill(1);
+  const r = permutationTest({ rdmA: flat, rdmB: other, method: 'spearman', iterations: 5, seed: 1 });
+  assert.ok(Number.isNaN(r.observed) && Number.isNaN(r.p));
+});
+
 test('bootstrap and permutation are cancellable and report progress', () => {
   for (const run of [
     (signal: AbortSignal, onProgress: (d: number, t: number) => void) =>
