@@ -12,7 +12,8 @@
  * A non-finite input gives all-NaN values and vectors instead of an endless QL iteration.
  */
 import type { Matrix } from '../core/matrix';
-import { requireSquare } from './basics';
+import { requireSquare, symmetrize } from './basics';
+import { multiplyTransposed } from './products';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
@@ -47,6 +48,20 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
     for (let i = 0; i < n; i++) vectors[i * n + j] = v[i * n + src]!;
   }
   return { values, vectors: { rows: n, cols: n, data: vectors } };
+}
+
+/**
+ * f(A) = V·diag(f(λ))·Vᵀ for symmetric A: square roots (Bures), inverse square roots (whitening),
+ * eigenvalue clipping. f sees each eigenvalue once, ascending; the result is exactly symmetric.
+ * Clipping negative rounding noise before √ is the caller's choice, e.g. (x) => Math.sqrt(Math.max(x, 0)).
+ */
+export function symmetricMatrixFunction(a: Matrix, f: (lambda: number) => number): Matrix {
+  const { values, vectors } = symmetricEigen(a);
+  const n = values.length;
+  const fv = values.map(f);
+  const scaled = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) scaled[i * n + j] = vectors.data[i * n + j]! * fv[j]!;
+  return symmetrize(multiplyTransposed({ rows: n, cols: n, data: scaled }, vectors));
 }
 
 /** Eigenvalues only (ascending), about 4× cheaper than `symmetricEigen`. */

@@ -5,9 +5,10 @@
  *
  *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
  *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
- *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues
+ *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues, symmetricMatrixFunction
  *   svd.ts       thinSvd (Golub–Kahan, descending), thinSvdJacobi, singularValues
  *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
+ *   qr.ts        thinQr (Householder, LAPACK sign convention)
  *   norms.ts     frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm
  *   basics.ts    transpose, identity, zeros, scale, add, subtract, trace, symmetrize,
  *                columnMeans, centerColumns, frobeniusInner, diagonal, copyMatrix
@@ -28,7 +29,7 @@ export {
   zeros,
 } from './basics';
 export { crossGram, crossProduct, gram, multiply, multiplyTransposed, multiplyVector } from './products';
-export { symmetricEigen, symmetricEigenvalues, type SymmetricEigen } from './eigen';
+export { symmetricEigen, symmetricEigenvalues, symmetricMatrixFunction, type SymmetricEigen } from './eigen';
 export { singularValues, thinSvd, thinSvdJacobi, type SvdMethod, type ThinSvd } from './svd';
 export {
   cholesky,

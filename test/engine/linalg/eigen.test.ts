@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { SimspecError } from '../../../engine/core/errors';
 import type { Matrix } from '../../../engine/core/matrix';
-import { gram, multiply, symmetricEigen, symmetricEigenvalues, transpose } from '../../../engine/linalg';
+import { add, gram, identity, multiply, symmetricEigen, symmetricEigenvalues, symmetricMatrixFunction, transpose } from '../../../engine/linalg';
 import { at, EPS, maxAbs, maxAbsDifference, orthogonalityError, randomMatrix, randomOrthogonal, randomSymmetric, toMl } from './helpers';
 
 /** Checks A·v_j = λ_j·v_j, VᵀV = I and ascending order, relative to ‖A‖_max·n. */
@@ -103,4 +103,15 @@ test('non-finite input gives NaN; non-square input throws SimspecError', () => {
   assert.ok(values.every(Number.isNaN) && vectors.data.every(Number.isNaN));
   assert.ok(symmetricEigenvalues(a).every(Number.isNaN));
   assert.throws(() => symmetricEigen(randomMatrix(3, 4, 1)), SimspecError);
+});
+
+test('symmetricMatrixFunction: √A·√A = A, A·f(A) = I for f = 1/x, identity f returns A', () => {
+  const a = add(gram(randomMatrix(12, 15, 41)), identity(12), 0.5);
+  const root = symmetricMatrixFunction(a, Math.sqrt);
+  const scale = maxAbs(a.data) * 12;
+  assert.ok(maxAbsDifference(multiply(root, root).data, a.data) <= 100 * EPS * scale);
+  const inverse = symmetricMatrixFunction(a, (x) => 1 / x);
+  assert.ok(maxAbsDifference(multiply(a, inverse).data, identity(12).data) <= 1e-12);
+  assert.ok(maxAbsDifference(symmetricMatrixFunction(a, (x) => x).data, a.data) <= 100 * EPS * scale);
+  for (let i = 0; i < 12; i++) for (let j = 0; j < i; j++) assert.equal(root.data[i * 12 + j], root.data[j * 12 + i]);
 });
