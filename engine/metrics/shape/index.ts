@@ -16,3 +16,4 @@ export { gaussianProjectionMatrix, numpyStandardNormal } from './reduce';
 export { softMatchingDistance, type SoftMatchingOptions, type SoftMatchingResult } from './softMatching';
 export { convolutionalShapeDistance, type ConvolutionalShapeResult } from './convolutional';
 export { gaussianStochasticDistance, buresSquared, type GaussianRepresentation, type GaussianStochasticOptions, type GaussianStochasticResult } from './gaussianStochastic';
+export { energyStochasticDistance, type EnergyStochasticOptions, type EnergyStochasticResult } from './energyStochastic';

@@ -1,8 +1,8 @@
-// Gaussian stochastic shape metric (Duong et al. 2023; §4.7, §7.1 values) and its properties.
+// Stochastic shape metrics (Duong et al. 2023; §4.7, §7.1 values): Gaussian/Bures and energy distance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matrixFromRows, type Matrix } from '../../../engine/core/matrix';
-import { buresSquared, gaussianStochasticDistance, type GaussianRepresentation } from '../../../engine/metrics/shape';
+import { matrixFromRows, type Matrix, type NDArray } from '../../../engine/core/matrix';
+import { buresSquared, energyStochasticDistance, gaussianStochasticDistance, type GaussianRepresentation } from '../../../engine/metrics/shape';
 import { multiply, multiplyTransposed, crossProduct } from '../../../engine/linalg';
 import { close, randomMatrix, randomOrthogonal } from './helpers';
 
@@ -51,4 +51,37 @@ test('d_α ≥ √((1 − α/2)·d_0² + (α/2)·d_2²) (the minimum of a mixtur
     const d = gaussianStochasticDistance(a, b, { alpha }).distance;
     assert.ok(d >= Math.sqrt((1 - alpha / 2) * d0 ** 2 + (alpha / 2) * d2 ** 2) - 1e-9, `α = ${alpha}`);
   }
+});
+
+// Energy-distance stochastic metric (§4.7).
+
+function repeats(n: number, r: number, p: number, seed: number, shift = 0): NDArray {
+  const noise = randomMatrix(n * r, p, seed);
+  const means = randomMatrix(n, p, 999);
+  const data = new Float64Array(n * r * p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < r; a++) for (let k = 0; k < p; k++) {
+    data[(i * r + a) * p + k] = 3 * means.data[i * p + k]! + 0.5 * noise.data[(i * r + a) * p + k]! + (k === 0 ? shift : 0);
+  }
+  return { shape: [n, r, p], data, dtype: 'float64' };
+}
+
+test('energy metric: identical inputs give a negative raw value clipped to 0 [parity]; a rotated copy gives 0', () => {
+  const x = repeats(8, 4, 3, 1);
+  const self = energyStochasticDistance(x, x);
+  assert.ok(self.raw < 0);
+  assert.equal(self.distance, 0);
+  const q = randomOrthogonal(3, 5);
+  const rotated: NDArray = { shape: x.shape, data: multiply({ rows: 32, cols: 3, data: x.data }, q).data, dtype: 'float64' };
+  assert.equal(energyStochasticDistance(x, rotated).distance, 0);
+  close(energyStochasticDistance(x, rotated).raw, self.raw, 1e-6, 'the fit undoes the rotation');
+});
+
+test('energy metric: shifted distributions are farther than a fresh sample of the same ones; symmetric', () => {
+  const x = repeats(8, 5, 3, 2);
+  const same = repeats(8, 5, 3, 3);
+  const shifted = repeats(8, 5, 3, 4, 2);
+  const dSame = energyStochasticDistance(x, same).distance;
+  const dShift = energyStochasticDistance(x, shifted).distance;
+  assert.ok(dShift > dSame + 0.3, `${dShift} vs ${dSame}`);
+  close(energyStochasticDistance(shifted, x).distance, dShift, 1e-4, 'symmetry');
 });
