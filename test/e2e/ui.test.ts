@@ -1,0 +1,76 @@
+/**
+ * What a person does, driven by Playwright in code-server with the packaged .vsix installed: open
+ * the Kriegeskorte 2008 sample from the Explorer, click the "▶ Run" CodeLens of mIT_vs_hIT_pearson,
+ * run the whole spec from the command palette, and read the result panel's DOM through the webview's
+ * nested iframes. Screenshots go to test-artifacts/ui-*.png.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type FrameLocator, type Page } from 'playwright-core';
+import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from './environment';
+import { buildBundles, codeServerDirs, installExtension, sampleWorkspace, startCodeServer } from './codeServer';
+
+const PUBLISHED = '0.4912'; // mIT vs hIT Pearson r (Kriegeskorte et al. 2008: 0.49; rsatoolbox: 0.4912)
+
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+test('a person runs the sample from CodeLens and the palette and reads the panel', { timeout: 300_000 }, async (t) => {
+  if (!requireTools(t, { chromium: true, codeServer: true })) return;
+  await buildBundles();
+  const vsix = join(mkdtempSync(join(tmpdir(), 'simspec-vsix-')), 'simspec.vsix');
+  const packaged = spawnSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, encoding: 'utf8', input: '' });
+  assert.equal(packaged.status, 0, `vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  console.log(`vsix: ${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
+  const dirs = codeServerDirs();
+  installExtension(vsix, dirs);
+  const folder = sampleWorkspace();
+  const server = await startCodeServer(folder, dirs);
+  t.after(() => server.stop());
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  mkdirSync(artifactsDir, { recursive: true });
+  const shot = (name: string) => page.screenshot({ path: join(artifactsDir, `ui-${name}.png`) });
+
+  await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.getByRole('treeitem', { name: 'kriegeskorte2008.simspec.yaml' }).click({ timeout: 60_000 });
+  const runLens = page.locator('.codelens-decoration a', { hasText: '▶ Run' });
+  await runLens.first().waitFor({ timeout: 60_000 });
+  await shot('1-spec-open');
+  // No problems reported for the sample (status bar counts errors and warnings).
+  await page.waitForTimeout(1000);
+  const problems = await page.locator('#status\\.problems').textContent();
+  assert.match(problems ?? '', /^\D*0\D+0\D*$/, `status bar problems: ${problems}`);
+
+  // CodeLens above the first comparison (mIT_vs_hIT_pearson): runs only that comparison.
+  await page.locator('.codelens-decoration a', { hasText: /^▶ Run$/ }).first().click();
+  const firstRow = panel(page).locator('#scores tbody tr', { hasText: 'mIT_vs_hIT_pearson' });
+  await firstRow.waitFor({ timeout: 120_000 });
+  assert.equal(await panel(page).locator('#scores tbody tr').count(), 1);
+  assert.equal(await firstRow.locator('td[data-col="value"]').textContent(), PUBLISHED);
+  await shot('2-codelens-run');
+
+  // The whole spec from the command palette.
+  await page.getByRole('treeitem', { name: 'kriegeskorte2008.simspec.yaml' }).click();
+  await page.keyboard.press('F1');
+  await page.keyboard.type('simspec: Run Spec');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'simspec: Run Spec' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await panel(page).locator('#scores tbody tr', { hasText: 'sessions_corr' }).first().waitFor({ timeout: 120_000 });
+  const rows = panel(page).locator('#scores tbody tr');
+  assert.equal(await rows.count(), 26); // 1 + 1 + 8 + 8 + 8 (comparisons × layers in the sample spec)
+  assert.equal(await panel(page).locator('#scores tbody tr', { hasText: 'mIT_vs_hIT_pearson' }).locator('td[data-col="value"]').textContent(), PUBLISHED);
+  await panel(page).locator('#scores tbody tr', { hasText: 'mIT_vs_hIT_pearson' }).click();
+  await panel(page).locator('#rdm-model').waitFor();
+  await shot('3-palette-run-panel');
+  // Clicking the row revealed its comparison in the spec: the editor's selection is on that name.
+  const nameLine = readFileSync(join(folder, 'kriegeskorte2008.simspec.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('name: mIT_vs_hIT_pearson')) + 1;
+  await page.waitForFunction((line) => new RegExp(`Ln ${line},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''), nameLine, { timeout: 10_000 });
+});
