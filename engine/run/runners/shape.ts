@@ -6,7 +6,8 @@
  * folds (fit on training rows, applied unchanged to test rows), and the folds are saved. Per brain
  * subject one distance; the value is their mean (SEM over subjects). Per-network factors are
  * cached in `context.shared` for the no-CV case, so each layer and region is factorised once.
- * Distances: lower is better.
+ * Distances: lower is better. With `mds: true`, `finish` adds a 2-D classical-MDS map of every layer
+ * and region of the comparison (K × K distances under the same metric and regime).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,6 +37,7 @@ import {
   type Split,
 } from '../../stats/cv';
 import { summarize } from '../../stats/summary';
+import { classicalMds } from '../../metrics/embedding';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
 
@@ -225,4 +227,57 @@ export const shapeRunner: ComparisonRunner = {
     if (warnings.length) score.warnings = warnings;
     return score;
   },
+
+  /** With `mds: true`: classical MDS of the pairwise distances of every layer and region scored. */
+  async finish(comparison, records, representations, context) {
+    if (comparison.params.mds !== true) return undefined;
+    const layerNames = new Set(records.map((r) => r.layer));
+    const regionNames = new Set(records.map((r) => r.region));
+    const reps = representations.filter((r) => (r.role === 'model' ? layerNames.has(r.name) : regionNames.has(r.name)));
+    if (reps.length < 3) return undefined;
+    if (reps.length > MDS_LIMIT) {
+      context.warn(`no MDS map: ${reps.length} representations (at most ${MDS_LIMIT})`);
+      return undefined;
+    }
+    const options = shapeOptionsFromParams(comparison);
+    const ignored: string[] = [];
+    const matrices = reps.map((r) => (r.role === 'model' ? modelMatrix(r, 'a shape metric', ignored) : meanOverSubjects(r)));
+    const folds = foldsFromCv(comparison, matrices[0]!.rows, context);
+    const k = reps.length;
+    const distances: Matrix = { rows: k, cols: k, data: new Float64Array(k * k) };
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        if (context.signal.aborted) return undefined;
+        const d = folds
+          ? crossValidatedShapeDistance(matrices[a]!, matrices[b]!, folds as readonly ShapeFold[], options).distance
+          : shapeDistance(matrices[a]!, matrices[b]!, options).distance;
+        distances.data[a * k + b] = distances.data[b * k + a] = d;
+      }
+    }
+    // Held-out distances are symmetric only up to rounding and tied singular values.
+    const mds = classicalMds(distances, 2);
+    return {
+      mds: {
+        names: reps.map((r) => `${r.role === 'model' ? 'layer' : 'region'} ${r.name}`),
+        roles: reps.map((r) => r.role),
+        distances: Array.from({ length: k }, (_, a) => Array.from(distances.data.subarray(a * k, (a + 1) * k))),
+        coordinates: Array.from({ length: k }, (_, a) => [mds.coordinates.data[a * 2]!, mds.coordinates.data[a * 2 + 1] ?? 0]),
+        eigenvalues: mds.eigenvalues,
+        negativeEigenvalueShare: mds.negativeEigenvalueShare,
+        regime: folds ? 'held-out distances (mean over folds)' : 'training distances (all stimuli)',
+        method: 'classical MDS (Torgerson); eigenvector signs: largest-|·| entry positive',
+      },
+    };
+  },
 };
+
+const MDS_LIMIT = 60;
+
+/** Brain representations with subjects: the mean response matrix over subjects (for the map). */
+function meanOverSubjects(rep: LoadedRepresentation): Matrix {
+  const all = responsesOf(rep, 'a shape metric');
+  if (all.length === 1) return all[0]!;
+  const out = new Float64Array(all[0]!.data.length);
+  for (const m of all) for (let t = 0; t < out.length; t++) out[t] = out[t]! + m.data[t]! / all.length;
+  return { rows: all[0]!.rows, cols: all[0]!.cols, data: out };
+}

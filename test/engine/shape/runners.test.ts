@@ -70,3 +70,15 @@ test('CKA and CCA runners match the metrics; RDM inputs are refused', async () =
   const rdm: LoadedRepresentation = { ...representation('r', 'brain', [y1]), kind: 'rdm', subjects: [{ rdm: new Float64Array(780) }] };
   await assert.rejects(shapeRunner.run(comparison('shape', {}), model, rdm, context()), SimspecError);
 });
+
+test('shape runner finish (mds: true): a K × K distance map of layers and regions with a classical MDS embedding', async () => {
+  const layer2 = representation('conv2', 'model', [randomMatrix(40, 10, 9)]);
+  const comp = comparison('shape', { group: 'orthogonal', mds: true });
+  const records = ['conv1', 'conv2'].flatMap((layer) => ['IT'].map((region) => ({ comparison: 'c', metric: 'shape' as const, layer, region, measure: '', value: 0, higherIsBetter: false, milliseconds: 0 })));
+  const extra = (await shapeRunner.finish!(comp, records, [model, layer2, brain], context())) as { mds: { distances: number[][]; coordinates: number[][]; names: string[] } };
+  assert.deepEqual(extra.mds.names, ['layer conv1', 'layer conv2', 'region IT']);
+  const itMean = { rows: 40, cols: 8, data: y1.data.map((v, t) => (v + y2.data[t]!) / 2) };
+  close(extra.mds.distances[0]![2]!, shapeDistance(x, itMean, { group: 'orthogonal' }).distance, 1e-12, 'entry');
+  assert.equal(extra.mds.coordinates.length, 3);
+  assert.equal(await shapeRunner.finish!(comparison('shape', {}), records, [model, layer2, brain], context()), undefined);
+});
