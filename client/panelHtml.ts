@@ -13,7 +13,9 @@ export const panelStyles = `
 body { font-family: var(--vscode-font-family, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #ccc); background: var(--vscode-editor-background, #1e1e1e); padding: 0 16px 24px; }
 h1 { font-size: 1.4em; margin: 12px 0 2px; } h2 { font-size: 1.1em; margin: 18px 0 6px; }
 header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; } header .meta { color: var(--vscode-descriptionForeground, #999); margin: 0; flex: 1; }
+#scores-wrap { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+td { white-space: nowrap; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); text-align: left; }
 td.num { text-align: right; }
 th.sortable { cursor: pointer; user-select: none; } th.active { color: var(--vscode-textLink-foreground, #3794ff); }

@@ -43,14 +43,14 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   let html = `<header><h1>${esc(results.title ?? 'simspec results')}</h1><p class="meta">${esc(results.spec.file)} · ${esc(results.created ?? '')} · ${esc(String(results.stimuli ?? '?'))} stimuli · ${esc(results.engine?.name ?? 'simspec')} ${esc(results.engine?.version ?? '')}</p>`;
   html += `<button class="export" id="export-csv" title="Save the table as CSV">Export CSV</button></header>`;
   for (const w of results.warnings ?? []) html += `<p class="warning">${esc(w)}</p>`;
-  html += `<section><h2>Scores</h2><table id="scores"><thead><tr>`;
+  html += `<section><h2>Scores</h2><div id="scores-wrap"><table id="scores"><thead><tr>`;
   for (const c of columns) {
     const sortable = c.id !== 'ci';
     const active = state.sort.column === c.id;
     const arrow = active ? (state.sort.descending ? ' ▼' : ' ▲') : '';
     html += sortable ? `<th data-sort="${c.id}" class="sortable${active ? ' active' : ''}" aria-sort="${active ? (state.sort.descending ? 'descending' : 'ascending') : 'none'}">${c.label}${arrow}</th>` : `<th>${c.label}</th>`;
   }
-  html += `</tr></thead><tbody>${rows.map((s) => row(s, s === selected)).join('')}</tbody></table></section>`;
+  html += `</tr></thead><tbody>${rows.map((s) => row(s, s === selected)).join('')}</tbody></table></div></section>`;
 
   html += `<section><h2>Layer × region</h2><div class="plots">`;
   results.comparisons.forEach((c, i) => {
