@@ -18,12 +18,15 @@
  * in which case one iteration more or less would move predictions by ≲1e-3. Iteration counts are
  * returned (info.nIter) so a run can be checked against sklearn's `n_iter_`.
  * The target order matters (the start vector is the first usable Y column) [parity].
+ * Speed: with p > n the same iteration runs through the n×n Gram matrix of the deflated X
+ * (w = X_kᵀv kept implicit), O(n² + nq) per step instead of O(np + nq); the two routes agree to
+ * rounding and take the same iteration counts (tested).
  * Limits: K ≤ min(n_train, p) (current sklearn raises beyond p; Brain-Score issue #335 asks for
  * min(p, 25)); a K beyond the numerical rank of X̃ stops with a clear error instead of NaNs.
  */
 import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
-import { multiply, pseudoInverse } from '../../linalg';
+import { gram, multiply, pseudoInverse } from '../../linalg';
 import { addRowVectorInPlace, centerProblem, requireProblem, type DataNames } from './design';
 import type { Estimator, FitPredictResult } from './estimator';
 
@@ -33,6 +36,8 @@ export interface PlsOptions {
   nComponents: number;
   maxIter?: number;
   tol?: number;
+  /** 'gram' iterates through X_k X_kᵀ (default when p > n); 'direct' on X_k itself. */
+  route?: 'direct' | 'gram';
 }
 
 export interface PlsModel {
@@ -100,6 +105,8 @@ export function fitPls(xTrain: Matrix, yTrain: Matrix, options: PlsOptions, name
   const xk = Float64Array.from(problem.x.data);
   const yk = Float64Array.from(problem.y.data);
   const xNorm0 = Math.sqrt(dot(xk, xk));
+  // With more units than stimuli, iterate through the n×n Gram matrix of the deflated X.
+  const kernel: Float64Array | null = (options.route ?? (p > n ? 'gram' : 'direct')) === 'gram' ? gram({ rows: n, cols: p, data: xk }).data : null;
   const W = new Float64Array(p * K); // column k = x_weights
   const P = new Float64Array(p * K); // x_loadings
   const Q = new Float64Array(q * K); // y_loadings
@@ -133,26 +140,58 @@ export function fitPls(xTrain: Matrix, yTrain: Matrix, options: PlsOptions, name
     for (let i = 0; i < n; i++) u[i] = yk[i * q + start]!;
     let w: Float64Array = new Float64Array(p);
     let c: Float64Array = new Float64Array(q);
-    let wOld: Float64Array | null = null;
     let iterations = 0;
-    for (let it = 0; it < maxIter; it++) {
-      iterations = it + 1;
-      const uu = dot(u, u);
-      w = transposeTimes(xk, n, p, u);
-      for (let j = 0; j < p; j++) w[j] /= uu;
-      const wNorm = Math.sqrt(dot(w, w)) + EPSILON;
-      for (let j = 0; j < p; j++) w[j] /= wNorm;
-      const t = times(xk, n, p, w);
-      const tt = dot(t, t);
-      c = transposeTimes(yk, n, q, t);
-      for (let j = 0; j < q; j++) c[j] /= tt;
-      const cc = dot(c, c) + EPSILON;
-      u = times(yk, n, q, c);
-      for (let i = 0; i < n; i++) u[i] /= cc;
-      let change = 0;
-      for (let j = 0; j < p; j++) change += (w[j]! - (wOld === null ? 100 : wOld[j]!)) ** 2;
-      if (change < tol || q === 1) break;
-      wOld = w;
+    if (kernel === null) {
+      let wOld: Float64Array | null = null;
+      for (let it = 0; it < maxIter; it++) {
+        iterations = it + 1;
+        const uu = dot(u, u);
+        w = transposeTimes(xk, n, p, u);
+        for (let j = 0; j < p; j++) w[j] /= uu;
+        const wNorm = Math.sqrt(dot(w, w)) + EPSILON;
+        for (let j = 0; j < p; j++) w[j] /= wNorm;
+        const t = times(xk, n, p, w);
+        const tt = dot(t, t);
+        c = transposeTimes(yk, n, q, t);
+        for (let j = 0; j < q; j++) c[j] /= tt;
+        const cc = dot(c, c) + EPSILON;
+        u = times(yk, n, q, c);
+        for (let i = 0; i < n; i++) u[i] /= cc;
+        let change = 0;
+        for (let j = 0; j < p; j++) change += (w[j]! - (wOld === null ? 100 : wOld[j]!)) ** 2;
+        if (change < tol || q === 1) break;
+        wOld = w;
+      }
+    } else {
+      // Same iteration with w = X_kᵀv kept implicit: t = Xw = K v, ‖w‖² = aᵀKa, and
+      // ‖w − w_old‖² = (v − v_old)ᵀK(v − v_old) = (v − v_old)ᵀ(t − t_old). O(n² + nq) per step.
+      let vOld: Float64Array | null = null;
+      let tOld: Float64Array | null = null;
+      let v = new Float64Array(n);
+      for (let it = 0; it < maxIter; it++) {
+        iterations = it + 1;
+        const uu = dot(u, u);
+        const a = u.map((value) => value / uu);
+        const ka = times(kernel, n, n, a);
+        const scale = Math.sqrt(dot(a, ka)) + EPSILON;
+        v = a.map((value) => value / scale);
+        const t = ka.map((value) => value / scale);
+        const tt = dot(t, t);
+        c = transposeTimes(yk, n, q, t);
+        for (let j = 0; j < q; j++) c[j] /= tt;
+        const cc = dot(c, c) + EPSILON;
+        u = times(yk, n, q, c);
+        for (let i = 0; i < n; i++) u[i] /= cc;
+        let change = Infinity; // the first step compares with w_old = 100: never converged
+        if (vOld !== null && tOld !== null) {
+          change = 0;
+          for (let i = 0; i < n; i++) change += (v[i]! - vOld[i]!) * (t[i]! - tOld[i]!);
+        }
+        if (change < tol || q === 1) break;
+        vOld = v;
+        tOld = t;
+      }
+      w = transposeTimes(xk, n, p, v);
     }
     nIter.push(iterations);
     // Sign: largest-|·| entry of w positive (first such entry, as numpy argmax).
@@ -169,6 +208,16 @@ export function fitPls(xTrain: Matrix, yTrain: Matrix, options: PlsOptions, name
       const ti = t[i]!;
       for (let j = 0; j < p; j++) xk[i * p + j] -= ti * loadingX[j]!;
       for (let j = 0; j < q; j++) yk[i * q + j] -= ti * loadingY[j]!;
+    }
+    if (kernel !== null) {
+      // K ← H K H with H = I − t tᵀ/(tᵀt), the Gram matrix of the deflated X.
+      const kt = times(kernel, n, n, t);
+      const tkt = dot(t, kt);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          kernel[i * n + j] += (-t[i]! * kt[j]! - kt[i]! * t[j]!) / tt + (tkt * t[i]! * t[j]!) / (tt * tt);
+        }
+      }
     }
     for (let j = 0; j < p; j++) {
       W[j * K + k] = w[j]!;

@@ -263,3 +263,15 @@ test('Pearson r per target is unchanged by scaling predictions', () => {
   const r2 = pearsonPerTarget(a, { rows: 10, cols: 3, data: b.data.map((v) => 2 * v + 1) });
   r1.forEach((v, j) => assert.ok(Math.abs(v - r2[j]!) < 1e-14));
 });
+
+test('PLS: the Gram route (p > n) takes the same NIPALS iterations and gives the same predictions as the direct route', () => {
+  const x = randomMatrix(30, 80, 151);
+  const y = responses(x, 6, 152);
+  const xTest = randomMatrix(5, 80, 153);
+  const direct = fitPls(x, y, { nComponents: 8, route: 'direct' });
+  const viaGram = fitPls(x, y, { nComponents: 8, route: 'gram' });
+  assert.deepEqual(viaGram.nIter, direct.nIter);
+  const a = plsFitPredict(x, y, xTest, { nComponents: 8, route: 'direct' }).predictions;
+  const b = plsFitPredict(x, y, xTest, { nComponents: 8, route: 'gram' }).predictions;
+  assert.ok(maxAbsDiff(a, b) <= 1e-9 * maxAbs(a), `max diff ${maxAbsDiff(a, b)}`);
+});
