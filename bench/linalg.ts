@@ -1,8 +1,10 @@
 // Linear-algebra benchmark: `npx tsx bench/linalg.ts [--quick] [--no-ml]`.
 // Prints CPU time (median of runs after one warm-up), GFLOP/s and the ratio to ml-matrix on the same
-// input (ml-matrix time / ours, so > 1 means faster). Flop conventions as in
-// /work/shared/docs/performance-notes.md: GEMM and Gram count 2·m·n·k (Gram's figure is therefore
-// "effective", it does about half), eigh 4n³/3 + 9n³ ≈ tred2 + tql2 with vectors, SVD is timed only.
+// input (ml-matrix time / ours, so > 1 means faster). Flop conventions: GEMM and Gram count
+// 2·m·n·k as in /work/shared/docs/performance-notes.md (Gram's figure is therefore "effective",
+// it does about half); eigh and SVD use Golub & Van Loan's nominal counts (Matrix Computations,
+// 4th ed., §8.3 and Fig. 8.6.1): eigvalsh 4n³/3, eigh 9n³, thin SVD (R-SVD, U₁ Σ V) 6mn² + 20n³
+// for m ≥ n — nominal rates for comparing runs, not counted operations.
 // Not part of `npm test`.
 import { EigenvalueDecomposition, Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Matrix } from '../engine/core/matrix';
@@ -76,14 +78,15 @@ const runs = quick ? 1 : 3;
 for (const n of quick ? [200, 500] : [500, 1000]) {
   const s = gram(randomMatrix(n, n, 4 + n));
   const tv = time(() => symmetricEigenvalues(s), runs);
-  report(`eigvalsh n=${n}`, tv, null, null);
+  report(`eigvalsh n=${n}`, tv, (4 / 3) * n ** 3, null);
   const t = time(() => symmetricEigen(s), runs);
   const ml = withMl ? timeOnce(() => new EigenvalueDecomposition(toMl(s), { assumeSymmetric: true })) : null;
-  report(`eigh n=${n} (values+vectors)`, t, null, ml);
+  report(`eigh n=${n} (values+vectors)`, t, 9 * n ** 3, ml);
 }
 for (const [m, n] of quick ? [[200, 100], [300, 300]] : [[500, 200], [500, 500], [2000, 300]]) {
   const a = randomMatrix(m!, n!, 7 + m!);
   const t = time(() => thinSvd(a), 1);
   const ml = withMl ? timeOnce(() => new SingularValueDecomposition(toMl(a), { autoTranspose: true })) : null;
-  report(`thinSvd ${m}×${n}`, t, null, ml);
+  const [big, small] = m! >= n! ? [m!, n!] : [n!, m!];
+  report(`thinSvd ${m}×${n}`, t, 6 * big * small ** 2 + 20 * small ** 3, ml);
 }

@@ -139,7 +139,33 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 
       // Apply the similarity transformation to the remaining columns (lower triangle V[k][j], k ≥ j,
       // which is row j of W from index j on).
-      for (let j = 0; j < i; j++) {
+      // Rows j and j+1 are processed together (shared loads of d and e); the operations and
+      // their order per entry are those of the one-row loop, so results are unchanged.
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const f0 = d[j]!;
+        const f1 = d[j + 1]!;
+        w[i * n + j] = f0; // V[j][i]
+        w[i * n + j + 1] = f1;
+        const r0 = j * n;
+        const r1 = r0 + n;
+        let g0 = e[j]! + w[r0 + j]! * f0;
+        const v01 = w[r0 + j + 1]!;
+        g0 += v01 * d[j + 1]!;
+        e[j + 1] += v01 * f0;
+        let g1 = e[j + 1]! + w[r1 + j + 1]! * f1;
+        for (let k = j + 2; k <= i - 1; k++) {
+          const a0 = w[r0 + k]!;
+          const a1 = w[r1 + k]!;
+          const dk = d[k]!;
+          g0 += a0 * dk;
+          g1 += a1 * dk;
+          e[k] = e[k]! + a0 * f0 + a1 * f1;
+        }
+        e[j] = g0;
+        e[j + 1] = g1;
+      }
+      for (; j < i; j++) {
         f = d[j]!;
         w[i * n + j] = f; // V[j][i]
         const rowJ = j * n;
@@ -158,7 +184,26 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
       }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j]!;
-      for (let j = 0; j < i; j++) {
+      for (j = 0; j + 1 < i; j += 2) {
+        const f0 = d[j]!;
+        const g0 = e[j]!;
+        const f1 = d[j + 1]!;
+        const g1 = e[j + 1]!;
+        const r0 = j * n;
+        const r1 = r0 + n;
+        w[r0 + j] -= f0 * e[j]! + g0 * d[j]!;
+        for (let k = j + 1; k <= i - 1; k++) {
+          const ek = e[k]!;
+          const dk = d[k]!;
+          w[r0 + k] -= f0 * ek + g0 * dk;
+          w[r1 + k] -= f1 * ek + g1 * dk;
+        }
+        d[j] = w[r0 + i - 1]!; // V[i-1][j]
+        d[j + 1] = w[r1 + i - 1]!;
+        w[r0 + i] = 0; // V[i][j]
+        w[r1 + i] = 0;
+      }
+      for (; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
         const rowJ = j * n;
@@ -185,7 +230,31 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
     const rowNext = (i + 1) * n; // column i+1 of V
     if (h !== 0) {
       for (let k = 0; k <= i; k++) d[k] = w[rowNext + k]! / h;
-      for (let j = 0; j <= i; j++) {
+      // Rows j … j+3 together: each load of the reflector (row i+1 of W) and of d serves four
+      // rows. Every dot product keeps its own summation order, so results are unchanged.
+      let j = 0;
+      for (; j + 3 <= i; j += 4) {
+        const r0 = j * n;
+        const r1 = r0 + n;
+        const r2 = r1 + n;
+        const r3 = r2 + n;
+        let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+        for (let k = 0; k <= i; k++) {
+          const x = w[rowNext + k]!;
+          g0 += x * w[r0 + k]!;
+          g1 += x * w[r1 + k]!;
+          g2 += x * w[r2 + k]!;
+          g3 += x * w[r3 + k]!;
+        }
+        for (let k = 0; k <= i; k++) {
+          const dk = d[k]!;
+          w[r0 + k] -= g0 * dk;
+          w[r1 + k] -= g1 * dk;
+          w[r2 + k] -= g2 * dk;
+          w[r3 + k] -= g3 * dk;
+        }
+      }
+      for (; j <= i; j++) {
         const rowJ = j * n;
         let g = 0;
         for (let k = 0; k <= i; k++) g += w[rowNext + k]! * w[rowJ + k]!;
