@@ -101,3 +101,23 @@ test('ceiling normalisation conventions', () => {
   assert.equal(normalizeByCeiling(0.4, 0.8, '(r/c)^2'), 0.25);
   assert.ok(Math.abs(normalizeByCeiling(0.4, 0.8, 'r^2/c') - 0.2) < 1e-15);
 });
+
+test('Brain-Score preset: stratified 0.9 splits with seed 1, median-then-mean raw score, named (r/c)^2 normalisation', async () => {
+  const { brainScorePreset } = await import('../../../engine/metrics/regression/brainScore');
+  const { stratifiedShuffleSplits } = await import('../../../engine/stats/cv');
+  const repeats = noisyRepeats(12);
+  const labels = Array.from({ length: 30 }, (_, i) => ['a', 'b', 'c'][i % 3]!);
+  const rng = new NumpyRandomState(13);
+  const model = { rows: 30, cols: 8, data: Float64Array.from({ length: 240 }, () => rng.randomSample()) };
+  const result = brainScorePreset(model, repeats, { labels, nComponents: 3, nSplits: 3 });
+  const expectedSplits = stratifiedShuffleSplits(labels, { nSplits: 3, trainSize: 0.9, seed: 1 });
+  result.splits.forEach((s, k) => assert.deepEqual(Array.from(s.test), Array.from(expectedSplits[k]!.test)));
+  assert.equal(result.splits[0]!.train.length, 27);
+  const medians = result.encoding.splits.map((s) => s.aggregate);
+  assert.ok(Math.abs(result.raw - medians.reduce((a, b) => a + b, 0) / 3) < 1e-15);
+  assert.equal(result.normalization, '(r/c)^2');
+  assert.ok(Math.abs(result.normalized - (result.raw / result.ceiling) ** 2) < 1e-15);
+  // A stimulus with every repeat missing cannot be averaged: clear error naming the variable.
+  const broken: NDArray = { ...repeats, data: repeats.data.map((v, k) => (k < 6 * 4 ? NaN : v)) };
+  assert.throws(() => brainScorePreset(model, broken, { labels, nComponents: 3, nSplits: 3, names: { brain: 'IT' } }), (e: unknown) => e instanceof SimspecError && e.variable === 'IT');
+});
