@@ -19,7 +19,16 @@ export interface ParsedSpec {
 
 export function parseSpec(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Each YAML error is an Error whose stack capture dominates parsing a half-typed spec (the
+  // language server parses on every keystroke); the stack of a syntax error is never shown.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let document: Document.Parsed;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const parsed: ParsedSpec = { text, document, lineCounter, value: undefined, problems: [] };
   for (const error of document.errors) {
     parsed.problems.push({
