@@ -1,7 +1,8 @@
 /** The extension's commands (contributes.commands) and the CodeLens commands the server's lenses call. */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { readdir, copyFile, mkdir } from 'node:fs/promises';
+import { readdir, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { checkResults, tableToCsv } from './webview/model';
 import { basename, join } from 'node:path';
 import type { ResultsPanels } from './panel';
 import type { RunController } from './runController';
@@ -80,13 +81,23 @@ export function registerCommands({ context, runs, panels }: CommandDeps): void {
     return file;
   });
 
-  register('simspec.exportResults', async (argument) => {
+  // Export Results: the score table as CSV (plots are exported from the panel, one SVG each).
+  // Optional second argument: the target file (for scripts and tests; otherwise a save dialog).
+  register('simspec.exportResults', async (argument, target) => {
     const uri = toUri(argument);
     const file = uri && /\.json$/i.test(uri.fsPath) ? uri.fsPath : uri ? resultsPathOf(uri.fsPath, (await vscode.workspace.openTextDocument(uri)).getText()) : undefined;
     if (!file || !existsSync(file)) return void vscode.window.showWarningMessage('simspec: no results file to export; run the spec first.');
-    const panel = panels.show(file);
-    void vscode.window.showInformationMessage('simspec: use “Export CSV” above the table, or “SVG” under each plot.');
-    return panel.resultsFile;
+    let csv: string;
+    try {
+      csv = tableToCsv(checkResults(JSON.parse(await readFile(file, 'utf8'))));
+    } catch (error) {
+      return void vscode.window.showErrorMessage(`simspec: ${file}: ${(error as Error).message}`);
+    }
+    const destination = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(file.replace(/\.json$/i, '') + '.csv'), filters: { CSV: ['csv'] } });
+    if (!destination) return undefined;
+    await vscode.workspace.fs.writeFile(destination, Buffer.from(csv, 'utf8'));
+    if (!(target instanceof vscode.Uri)) void vscode.window.showInformationMessage(`simspec: saved ${vscode.workspace.asRelativePath(destination)} (plots: “SVG” under each plot in the panel)`);
+    return destination.fsPath;
   });
 
   register('simspec.newSpecFromSample', async () => {

@@ -53,5 +53,5 @@ test('extension suite in code-server (payload route)', { timeout: 300_000 }, asy
   console.log(result.log.join('\n'));
   for (const failed of result.tests.filter((x) => !x.ok)) console.error(`FAILED ${failed.name}\n${failed.error}`);
   assert.equal(result.failed, 0);
-  assert.equal(result.passed, 5);
+  assert.equal(result.passed, 7);
 });

@@ -82,6 +82,25 @@ suite('simspec extension', () => {
     assert.deepEqual(row.slice(1, 4), ['mIT', 'hIT', PUBLISHED_MIT_HIT_PEARSON.toFixed(4)]);
   }, 120_000);
 
+  test('Export Results writes the score table as CSV', async () => {
+    const target = vscode.Uri.file(join(workspace(), 'results', 'scores.csv'));
+    await vscode.commands.executeCommand('simspec.exportResults', vscode.Uri.file(specFile()), target);
+    const lines = readFileSync(target.fsPath, 'utf8').trim().split('\n');
+    const results = JSON.parse(readFileSync(resultsFile(), 'utf8'));
+    assert.equal(lines.length, results.scores.length + 1);
+    const row = lines.find((l) => l.startsWith('mIT_vs_hIT_pearson,rsa,mIT,hIT,'));
+    assert.ok(row && Math.abs(Number(row.split(',')[5]) - PUBLISHED_MIT_HIT_PEARSON) < 5e-5, row);
+  });
+
+  test('a spec with an error fails the run with the problem, and writes nothing', async () => {
+    const broken = vscode.Uri.file(join(workspace(), 'broken.simspec.yaml'));
+    const before = existsSync(resultsFile()) ? readFileSync(resultsFile(), 'utf8') : undefined;
+    const outcome = (await vscode.commands.executeCommand('simspec.runSpec', broken)) as { status: string; message?: string };
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.message ?? '', /problem/);
+    assert.equal(existsSync(resultsFile()) ? readFileSync(resultsFile(), 'utf8') : undefined, before);
+  });
+
   test('Cancel stops a long bootstrap and leaves the earlier results file unchanged', async () => {
     const simspec = await api();
     const long = join(workspace(), 'long.simspec.yaml');
