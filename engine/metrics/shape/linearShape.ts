@@ -17,7 +17,7 @@
  * divides X̃ by ‖X̃‖ first [choose]. A pseudometric on training data for every α.
  */
 import type { Matrix } from '../../core/matrix';
-import { crossProduct, thinSvd } from '../../linalg';
+import { crossProduct, multiply, thinSvd } from '../../linalg';
 import type { NetworkFactor } from './factor';
 import { netrepWhiteningWeights, type WhiteningWeights } from './whitening';
 
@@ -33,6 +33,9 @@ export interface LinearAlignment {
   q: Matrix;
   normGx: number;
   normGy: number;
+  /** The factors' left vectors (shared, not copied): used for the small-distance residual. */
+  ux: Matrix;
+  uy: Matrix;
 }
 
 function norm(v: Float64Array): number {
@@ -60,11 +63,46 @@ export function alignFactors(fx: NetworkFactor, fy: NetworkFactor, alpha: number
     p = svd.u;
     q = svd.v;
   }
-  return { wx, wy, nuclear, p, q, normGx: norm(wx.g), normGy: norm(wy.g) };
+  return { wx, wy, nuclear, p, q, normGx: norm(wx.g), normGy: norm(wy.g), ux: fx.u, uy: fy.u };
 }
 
 export function angularFromCosine(cosine: number): number {
   return Math.acos(Math.min(1, Math.max(-1, cosine)));
+}
+
+/**
+ * ‖cx·A_aligned − cy·B_aligned‖² formed directly (no cancellation): the paired directions
+ * U_x diag(g_x) P − U_y diag(g_y) Q (n × k), plus each side's directions left unpaired,
+ * ‖diag(g)(I − PPᵀ)‖². Used only for small distances, where ‖A‖² + ‖B‖² − 2⟨A, B⟩ cancels.
+ */
+function alignedResidualSquared(al: LinearAlignment, cx: number, cy: number): number {
+  const k = al.p.cols;
+  const scaled = (g: Float64Array, c: number, v: Matrix): Matrix => {
+    const out = new Float64Array(v.rows * k);
+    for (let i = 0; i < v.rows; i++) for (let j = 0; j < k; j++) out[i * k + j] = c * g[i]! * v.data[i * k + j]!;
+    return { rows: v.rows, cols: k, data: out };
+  };
+  const gp = scaled(al.wx.g, cx, al.p);
+  const gq = scaled(al.wy.g, cy, al.q);
+  const a = multiply(al.ux, gp);
+  const b = multiply(al.uy, gq);
+  let total = 0;
+  for (let t = 0; t < a.data.length; t++) total += (a.data[t]! - b.data[t]!) ** 2;
+  const unpaired = (g: Float64Array, c: number, v: Matrix, vg: Matrix): number => {
+    const r = v.rows;
+    if (r === k) return 0; // v is square orthogonal: nothing unpaired
+    let sum = 0;
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        let proj = 0;
+        for (let c2 = 0; c2 < k; c2++) proj += vg.data[i * k + c2]! * v.data[j * k + c2]!;
+        const e = (i === j ? c * g[i]! : 0) - proj;
+        sum += e * e;
+      }
+    }
+    return sum;
+  };
+  return total + unpaired(al.wx.g, cx, al.p, gp) + unpaired(al.wy.g, cy, al.q, gq);
 }
 
 /** The distance on the rows the factors were fitted on. */
@@ -73,10 +111,15 @@ export function trainingLinearScore(al: LinearAlignment, score: ShapeScore): num
     const denominator = al.normGx * al.normGy;
     // Two all-zero networks coincide; one all-zero network is orthogonal to anything.
     if (denominator === 0) return al.normGx === al.normGy ? 0 : Math.PI / 2;
-    return angularFromCosine(al.nuclear / denominator);
+    const cosine = al.nuclear / denominator;
+    // arccos has infinite slope at 1 (rounding gives θ ≈ 1e-8): use θ = 2·asin(‖Â − B̂T‖/2) there.
+    if (cosine > 1 - 1e-6) return 2 * Math.asin(Math.min(1, Math.sqrt(alignedResidualSquared(al, 1 / al.normGx, 1 / al.normGy)) / 2));
+    return angularFromCosine(cosine);
   }
   const sx = al.wx.s;
   const sy = al.wy.s;
-  const d2 = sx * sx * al.normGx ** 2 + sy * sy * al.normGy ** 2 - 2 * sx * sy * al.nuclear;
+  const scale = sx * sx * al.normGx ** 2 + sy * sy * al.normGy ** 2;
+  const d2 = scale - 2 * sx * sy * al.nuclear;
+  if (d2 < 1e-6 * scale) return Math.sqrt(alignedResidualSquared(al, sx, sy));
   return Math.sqrt(Math.max(d2, 0));
 }

@@ -48,7 +48,7 @@ test('§7.1 scale dependence of netrep whitening at α = 0.5 (and the scale-free
   close(shapeDistance(X, scaled(Y, 10), linear(0.5, 'angular')).distance, 0.308185, 1e-6, '(X, 10Y)');
   for (const alpha of [1, 0]) {
     const base = shapeDistance(X, Y, linear(alpha, 'angular')).distance;
-    close(shapeDistance(scaled(X, 10), scaled(Y, 10), linear(alpha, 'angular')).distance, base, 1e-7, `α=${alpha} unchanged (α = 0 is 0 up to arccos rounding, ~1e-8)`);
+    close(shapeDistance(scaled(X, 10), scaled(Y, 10), linear(alpha, 'angular')).distance, base, 1e-12, `α=${alpha} unchanged`);
   }
   const free = (a: typeof X, b: typeof Y) => shapeDistance(a, b, { group: 'linear', alpha: 0.5, whitening: 'scale-free' }).distance;
   close(free(scaled(X, 10), Y), free(X, Y), 1e-12, 'scale-free mode ignores scale');
@@ -67,13 +67,13 @@ test('§7.1 zero distances: rotations at every α, cXQ + v at α = 1, padding, p
   const xr = multiply(X, r);
   for (const alpha of [0, 0.25, 0.5, 1]) {
     for (const score of ['angular', 'euclidean'] as const) {
-      close(shapeDistance(X, xr, linear(alpha, score)).distance, 0, 1e-7, `X vs XR(0.7) α=${alpha} ${score}`);
+      close(shapeDistance(X, xr, linear(alpha, score)).distance, 0, 1e-12, `X vs XR(0.7) α=${alpha} ${score} (small-distance residual, not arccos)`);
     }
   }
   const affine = addRowVector(scaled(xr, 3.5), [4, -2]);
-  close(shapeDistance(X, affine, { group: 'orthogonal' }).distance, 0, 1e-7, 'cXQ + v, α = 1 angular');
+  close(shapeDistance(X, affine, { group: 'orthogonal' }).distance, 0, 1e-12, 'cXQ + v, α = 1 angular');
   const padded = hstack(X, zerosMatrix(4, 1));
-  for (const alpha of [0, 0.5, 1]) close(shapeDistance(X, padded, linear(alpha, 'angular')).distance, 0, 1e-7, `X vs [X, 0] α=${alpha}`);
+  for (const alpha of [0, 0.5, 1]) close(shapeDistance(X, padded, linear(alpha, 'angular')).distance, 0, 1e-12, `X vs [X, 0] α=${alpha}`);
   const z = matrixFromRows([[1, 5, 0], [-1, 2, 3], [0, 1, 1], [4, -1, 2]]);
   close(shapeDistance(z, permuteColumns(z, [2, 0, 1]), { group: 'permutation' }).distance, 0, 1e-7, 'permuted columns');
   close(shapeDistance(z, permuteColumns(z, [2, 0, 1]), { group: 'permutation', score: 'euclidean' }).distance, 0, 1e-7, 'permuted columns euclidean');
