@@ -10,6 +10,7 @@
  * orthonormal.
  */
 import type { Matrix } from '../core/matrix';
+import { reflectColumns } from './reflect';
 
 export interface ThinQr {
   /** m×k, orthonormal columns. */
@@ -57,16 +58,10 @@ export function householderInPlace(cols: Float64Array, m: number, n: number): Fl
     tau[p] = (beta - alpha) / beta;
     const scale = 1 / (alpha - beta);
     for (let i = p + 1; i < m; i++) cols[colP + i] *= scale;
+    // Apply H = I − τ·v·vᵀ (v_p = 1, stored in place of R_pp for the moment) to columns p+1 ….
+    cols[colP + p] = 1;
+    reflectColumns(cols, m, p + 1, n, p, m, cols, colP, -tau[p]!);
     cols[colP + p] = beta;
-    const t = tau[p]!;
-    for (let j = p + 1; j < n; j++) {
-      const colJ = j * m;
-      let w = cols[colJ + p]!;
-      for (let i = p + 1; i < m; i++) w += cols[colP + i]! * cols[colJ + i]!;
-      w *= t;
-      cols[colJ + p] -= w;
-      for (let i = p + 1; i < m; i++) cols[colJ + i] -= w * cols[colP + i]!;
-    }
   }
   return tau;
 }
@@ -79,14 +74,10 @@ export function formQ(cols: Float64Array, tau: Float64Array, m: number, k: numbe
     const t = tau[p]!;
     if (t === 0) continue;
     const colP = p * m;
-    for (let j = p; j < k; j++) {
-      const colJ = j * m;
-      let w = q[colJ + p]!;
-      for (let i = p + 1; i < m; i++) w += cols[colP + i]! * q[colJ + i]!;
-      w *= t;
-      q[colJ + p] -= w;
-      for (let i = p + 1; i < m; i++) q[colJ + i] -= w * cols[colP + i]!;
-    }
+    const saved = cols[colP + p]!;
+    cols[colP + p] = 1; // v_p = 1
+    reflectColumns(q, m, p, k, p, m, cols, colP, -t);
+    cols[colP + p] = saved;
   }
   return q;
 }

@@ -13,6 +13,7 @@
  */
 
 import { gemmStrided } from './gemm';
+import { reflectColumns } from './reflect';
 
 const EPSILON = 2 ** -52;
 const MAX_QR_ITERATIONS_PER_VALUE = 75;
@@ -57,16 +58,8 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
       }
       s[k] = -norm;
     }
-    for (let j = k + 1; j < n; j++) {
-      const rowJ = j * m;
-      if (k < nct && s[k] !== 0) {
-        let t = 0;
-        for (let i = k; i < m; i++) t += at[rowK + i]! * at[rowJ + i]!;
-        t = -t / at[rowK + k]!;
-        for (let i = k; i < m; i++) at[rowJ + i] += t * at[rowK + i]!;
-      }
-      e[j] = at[rowJ + k]!;
-    }
+    if (k < nct && s[k] !== 0) reflectColumns(at, m, k + 1, n, k, m, at, rowK, -1 / at[rowK + k]!);
+    for (let j = k + 1; j < n; j++) e[j] = at[j * m + k]!;
     if (wantVectors && k < nct) {
       for (let i = k; i < m; i++) u[k * m + i] = at[rowK + i]!;
     }
@@ -80,17 +73,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
       }
       e[k] = -norm;
       if (k + 1 < m && norm !== 0) {
-        work.fill(0, k + 1, m);
-        for (let j = k + 1; j < n; j++) {
-          const ej = e[j]!;
-          const rowJ = j * m;
-          for (let i = k + 1; i < m; i++) work[i] += ej * at[rowJ + i]!;
-        }
-        for (let j = k + 1; j < n; j++) {
-          const t = -e[j]! / e[k + 1]!;
-          const rowJ = j * m;
-          for (let i = k + 1; i < m; i++) at[rowJ + i] += t * work[i]!;
-        }
+        rightReflect(at, m, k, n, e, work);
       }
       if (wantVectors) for (let i = k + 1; i < n; i++) v[k * n + i] = e[i]!;
     }
@@ -111,13 +94,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
     for (let k = nct - 1; k >= 0; k--) {
       const rowK = k * m;
       if (s[k] !== 0) {
-        for (let j = k + 1; j < nu; j++) {
-          const rowJ = j * m;
-          let t = 0;
-          for (let i = k; i < m; i++) t += u[rowK + i]! * u[rowJ + i]!;
-          t = -t / u[rowK + k]!;
-          for (let i = k; i < m; i++) u[rowJ + i] += t * u[rowK + i]!;
-        }
+        reflectColumns(u, m, k + 1, nu, k, m, u, rowK, -1 / u[rowK + k]!);
         for (let i = k; i < m; i++) u[rowK + i] = -u[rowK + i]!;
         u[rowK + k] = 1 + u[rowK + k]!;
         for (let i = 0; i < k - 1; i++) u[rowK + i] = 0;
@@ -128,15 +105,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
     }
     for (let k = n - 1; k >= 0; k--) {
       const rowK = k * n;
-      if (k < nrt && e[k] !== 0) {
-        for (let j = k + 1; j < n; j++) {
-          const rowJ = j * n;
-          let t = 0;
-          for (let i = k + 1; i < n; i++) t += v[rowK + i]! * v[rowJ + i]!;
-          t = -t / v[rowK + k + 1]!;
-          for (let i = k + 1; i < n; i++) v[rowJ + i] += t * v[rowK + i]!;
-        }
-      }
+      if (k < nrt && e[k] !== 0) reflectColumns(v, n, k + 1, n, k + 1, n, v, rowK, -1 / v[rowK + k + 1]!);
       v.fill(0, rowK, rowK + n);
       v[rowK + k] = 1;
     }
@@ -384,6 +353,43 @@ function transposeSquare(x: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = x[i * n + j]!;
   return out;
+}
+
+/**
+ * The right Householder transformation of step k on columns k+1 … n−1 (rows k+1 … m−1):
+ * work = Σ_j e_j·a_j, then a_j += (−e_j/e_{k+1})·work. Four columns per pass.
+ */
+function rightReflect(at: Float64Array, m: number, k: number, n: number, e: Float64Array, work: Float64Array): void {
+  work.fill(0, k + 1, m);
+  let j = k + 1;
+  for (; j + 3 < n; j += 4) {
+    const c0 = j * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+    const e0 = e[j]!, e1 = e[j + 1]!, e2 = e[j + 2]!, e3 = e[j + 3]!;
+    for (let i = k + 1; i < m; i++) work[i] += e0 * at[c0 + i]! + e1 * at[c1 + i]! + e2 * at[c2 + i]! + e3 * at[c3 + i]!;
+  }
+  for (; j < n; j++) {
+    const c0 = j * m;
+    const e0 = e[j]!;
+    for (let i = k + 1; i < m; i++) work[i] += e0 * at[c0 + i]!;
+  }
+  const pivot = e[k + 1]!;
+  j = k + 1;
+  for (; j + 3 < n; j += 4) {
+    const c0 = j * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+    const t0 = -e[j]! / pivot, t1 = -e[j + 1]! / pivot, t2 = -e[j + 2]! / pivot, t3 = -e[j + 3]! / pivot;
+    for (let i = k + 1; i < m; i++) {
+      const wi = work[i]!;
+      at[c0 + i] += t0 * wi;
+      at[c1 + i] += t1 * wi;
+      at[c2 + i] += t2 * wi;
+      at[c3 + i] += t3 * wi;
+    }
+  }
+  for (; j < n; j++) {
+    const c0 = j * m;
+    const t0 = -e[j]! / pivot;
+    for (let i = k + 1; i < m; i++) at[c0 + i] += t0 * work[i]!;
+  }
 }
 
 /** Euclidean norm of x[offset .. offset+len) without overflow or underflow. */
