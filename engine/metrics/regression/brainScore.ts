@@ -19,6 +19,18 @@ import { averageRepeats, brainScoreSplitHalfSplits, normalizeByCeiling, repeatSh
 import { crossValidatedEncoding, type EncodingResult } from './crossValidate';
 import { plsEstimator } from './pls';
 
+/**
+ * Brain-Score's `ALPHA_LIST` (99 values, §3.2): 0.01, 0.1, 0.5, 1; 10, 32.5, 55, 77.5; 18
+ * log-spaced values per decade (endpoint excluded) over [1e2, 1e6); linspace(1e6, 1e7, 19).
+ * Used by its `ridgecv_split` (leave-one-out, shared α); its metric `ridge` is a fixed α = 1.
+ */
+export function brainScoreAlphas(): number[] {
+  const alphas = [0.01, 0.1, 0.5, 1, 10, 32.5, 55, 77.5];
+  for (let decade = 2; decade < 6; decade++) for (let k = 0; k < 18; k++) alphas.push(10 ** (decade + k / 18));
+  for (let k = 0; k < 19; k++) alphas.push(1e6 + k * 5e5);
+  return alphas;
+}
+
 export interface BrainScoreOptions {
   /** Stratification labels per stimulus (row order of the data); omit for ShuffleSplit. */
   labels?: readonly Label[];

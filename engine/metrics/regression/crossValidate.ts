@@ -29,6 +29,8 @@ export interface EncodingOptions {
   direction?: Direction;
   /** Variable names for error messages: model (X) and brain (Y). */
   names?: { model?: string; brain?: string; file?: string };
+  /** Called before each split (progress; may throw to cancel). */
+  beforeSplit?: (index: number, total: number) => void;
 }
 
 export interface SplitScore {
@@ -70,6 +72,7 @@ export function crossValidatedEncoding(model: Matrix, brain: Matrix, splits: rea
   const sums = new Float64Array(q);
   const counts = new Float64Array(q);
   const results: SplitScore[] = splits.map((split, s) => {
+    options.beforeSplit?.(s, splits.length);
     const fit = estimator.fitPredict(selectRows(predictors, split.train), selectRows(targets, split.train), selectRows(predictors, split.test), names);
     const truth = selectRows(targets, split.test);
     const perTarget = score === 'pearson' ? pearsonPerTarget(truth, fit.predictions) : r2PerTarget(truth, fit.predictions);
