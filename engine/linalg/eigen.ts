@@ -23,7 +23,7 @@ export interface SymmetricEigen {
 }
 
 const EPSILON = 2 ** -52;
-const MAX_QL_ITERATIONS = 60;
+const MAX_QL_ITERATIONS = 300; // per eigenvalue; typically 1–3 are needed
 
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   requireSquare(a, 'symmetricEigen');

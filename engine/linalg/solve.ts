@@ -13,6 +13,7 @@
 import { SimspecError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
 import { requireSquare, shapeError } from './basics';
+import { gemmStrided } from './gemm';
 import { thinSvd } from './svd';
 
 /** numpy.linalg.pinv's default relative cutoff: singular values ≤ 1e-15·σ_max are treated as zero. */
@@ -217,13 +218,8 @@ export function pseudoInverse(a: Matrix, rcond: number = NUMPY_PINV_RCOND): Matr
   // out[i][j] = Σ_r v[i][r] / s[r] · u[j][r]
   const scaledV = new Float64Array(n * rank);
   for (let i = 0; i < n; i++) for (let r = 0; r < rank; r++) scaledV[i * rank + r] = v.data[i * k + r]! / s[r]!;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let acc = 0;
-      for (let r = 0; r < rank; r++) acc += scaledV[i * rank + r]! * u.data[j * k + r]!;
-      out[i * m + j] = acc;
-    }
-  }
+  // out = scaledV · U[:, :rank]ᵀ, one blocked product reading U through strides.
+  gemmStrided(n, m, rank, { data: scaledV, rowStride: rank, colStride: 1 }, { data: u.data, rowStride: 1, colStride: k }, out);
   if (Number.isNaN(s[0]!)) out.fill(NaN);
   return { rows: n, cols: m, data: out };
 }
