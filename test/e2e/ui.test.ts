@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
+import { unzipSync } from 'fflate';
 import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from './environment';
 import { buildBundles, codeServerDirs, installExtension, sampleWorkspace, startCodeServer } from './codeServer';
 
@@ -27,6 +28,14 @@ test('a person runs the sample from CodeLens and the palette and reads the panel
   const packaged = spawnSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, encoding: 'utf8', input: '' });
   assert.equal(packaged.status, 0, `vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
   console.log(`vsix: ${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
+  // Only bundles, schemas, grammar, icon, samples' specs + data + licences, README/LICENSE and the manifest.
+  const allowed = [/^extension\/dist\/(extension|server|runWorker|webview)\.js$/, /^extension\/schemas\/[\w.-]+\.json$/, /^extension\/syntaxes\/simspec\.tmLanguage\.json$/, /^extension\/language-configuration\.json$/,
+    /^extension\/icons\/simspec\.png$/, /^extension\/samples\/[\w-]+\/[\w.-]+\.simspec\.yaml$/, /^extension\/samples\/[\w-]+\/data\//, /^extension\/(package\.json|readme\.md|README\.md|LICENSE(\.md|\.txt)?|changelog\.md)$/i,
+    /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
+  const names: string[] = [];
+  unzipSync(readFileSync(vsix), { filter: (file) => (names.push(file.name), false) });
+  assert.deepEqual(names.filter((n) => !allowed.some((a) => a.test(n))), []);
+  assert.ok(names.includes('extension/dist/server.js') && names.includes('extension/dist/webview.js'));
   const dirs = codeServerDirs();
   installExtension(vsix, dirs);
   const folder = sampleWorkspace();
