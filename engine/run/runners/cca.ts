@@ -10,7 +10,8 @@ import { canonicalCorrelations, pwcca, svcca } from '../../metrics/cca';
 import { summarize } from '../../stats/summary';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
-import { modelMatrix, responsesOf } from './shape';
+import { addResamplingStatistics, modelMatrix, responsesOf } from './shape';
+import { selectRows, type Matrix } from '../../core/matrix';
 
 export const ccaRunner: ComparisonRunner = {
   metric: 'cca',
@@ -18,33 +19,39 @@ export const ccaRunner: ComparisonRunner = {
     const p = comparison.params;
     const method = typeof p.method === 'string' ? p.method : 'svcca';
     const center = p.center !== false;
+    if (!['svcca', 'mean', 'r2', 'pwcca'].includes(method)) {
+      throw new SimspecError(`unknown CCA method '${method}'`, { variable: `comparisons[${comparison.index}].method`, expected: 'svcca, mean, r2 or pwcca', code: 'spec.value' });
+    }
     const warnings: string[] = [];
     const x = modelMatrix(model, 'CCA', warnings);
     const ys = responsesOf(brain, 'CCA');
     const details: Record<string, unknown> = { method, center };
+    const labels = { x: `model layer '${model.name}'`, y: `brain region '${brain.name}'` };
+    /** The score and its details for one (model, brain) matrix pair. */
+    const valueFor = (a: Matrix, b: Matrix): { value: number; details: Record<string, unknown> } => {
+      if (method === 'svcca') {
+        const r = svcca(a, b, {
+          center,
+          ...(typeof p.components === 'number' ? { components: p.components } : { varianceKept: typeof p.variance_kept === 'number' ? p.variance_kept : 0.99 }),
+        });
+        return { value: r.svcca, details: { components: { model: r.k.x, brain: r.k.y }, rule: r.rule, canonicalCorrelations: r.canonicalCorrelations } };
+      }
+      if (method === 'pwcca') {
+        const side = p.weights_from === 'brain' ? 'y' : 'x';
+        const r = pwcca(a, b, { center, weightsFrom: side });
+        return { value: r.pwcca, details: { weightsFrom: side === 'x' ? 'model' : 'brain', weights: r.weights, canonicalCorrelations: r.canonicalCorrelations } };
+      }
+      const r = canonicalCorrelations(a, b, { center, labels });
+      return { value: method === 'r2' ? r.meanSquaredCca : r.meanCca, details: { canonicalCorrelations: r.canonicalCorrelations, rank: { model: r.rank.x, brain: r.rank.y } } };
+    };
     const perSubject = ys.map((y, s) => {
       context.progress(s / ys.length, method);
       if (x.rows !== y.rows) {
         throw new SimspecError(`model layer '${model.name}' has ${x.rows} stimuli but brain region '${brain.name}' has ${y.rows}`, { file: brain.file, variable: brain.key ?? brain.name, expected: `${x.rows} rows`, code: 'data.rows' });
       }
-      const labels = { x: `model layer '${model.name}'`, y: `brain region '${brain.name}'` };
-      if (method === 'svcca') {
-        const r = svcca(x, y, {
-          center,
-          ...(typeof p.components === 'number' ? { components: p.components } : { varianceKept: typeof p.variance_kept === 'number' ? p.variance_kept : 0.99 }),
-        });
-        if (s === 0) Object.assign(details, { components: { model: r.k.x, brain: r.k.y }, rule: r.rule, canonicalCorrelations: r.canonicalCorrelations });
-        return r.svcca;
-      }
-      if (method === 'pwcca') {
-        const side = p.weights_from === 'brain' ? 'y' : 'x';
-        const r = pwcca(x, y, { center, weightsFrom: side });
-        if (s === 0) Object.assign(details, { weightsFrom: side === 'x' ? 'model' : 'brain', weights: r.weights, canonicalCorrelations: r.canonicalCorrelations });
-        return r.pwcca;
-      }
-      const r = canonicalCorrelations(x, y, { center, labels });
-      if (s === 0) Object.assign(details, { canonicalCorrelations: r.canonicalCorrelations, rank: { model: r.rank.x, brain: r.rank.y } });
-      return method === 'r2' ? r.meanSquaredCca : r.meanCca;
+      const r = valueFor(x, y);
+      if (s === 0) Object.assign(details, r.details);
+      return r.value;
     });
     const names: Record<string, string> = {
       svcca: 'SVCCA (mean canonical correlation of top PCs)',
@@ -63,7 +70,12 @@ export const ccaRunner: ComparisonRunner = {
       score.perSubject = perSubject;
       score.sem = summary.sem;
     }
-    if (comparison.statistics.bootstrap || comparison.statistics.permutation) warnings.push('bootstrap intervals and permutation tests are not implemented for CCA yet');
+    addResamplingStatistics(score, comparison, context, x.rows, ys.length, (xRows, yRows, subjectIndices) => {
+      const xs = selectRows(x, xRows);
+      let sum = 0;
+      for (let k = 0; k < subjectIndices.length; k++) sum += valueFor(xs, selectRows(ys[subjectIndices[k]!]!, yRows)).value;
+      return sum / subjectIndices.length;
+    }, warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

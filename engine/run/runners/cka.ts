@@ -12,7 +12,8 @@ import { linearCka, rbfCka, unbiasedLinearCka, type CkaEpsilonVariant, type RbfB
 import { summarize } from '../../stats/summary';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
-import { modelMatrix, responsesOf } from './shape';
+import { addResamplingStatistics, modelMatrix, responsesOf } from './shape';
+import { selectRows, type Matrix } from '../../core/matrix';
 
 export const ckaRunner: ComparisonRunner = {
   metric: 'cka',
@@ -27,15 +28,18 @@ export const ckaRunner: ComparisonRunner = {
     const warnings: string[] = [];
     const x = modelMatrix(model, 'CKA', warnings);
     const ys = responsesOf(brain, 'CKA');
+    const valueFor = (a: Matrix, b: Matrix): number => {
+      let value: number;
+      if (kernel === 'rbf') value = rbfCka(a, b, { estimator, bandwidth, threshold, variant });
+      else value = estimator === 'unbiased' ? unbiasedLinearCka(a, b, { variant }) : linearCka(a, b);
+      return angular ? Math.acos(Math.min(1, Math.max(-1, value))) : value;
+    };
     const perSubject = ys.map((y, s) => {
       context.progress(s / ys.length, 'CKA');
       if (x.rows !== y.rows) {
         throw new SimspecError(`model layer '${model.name}' has ${x.rows} stimuli but brain region '${brain.name}' has ${y.rows}`, { file: brain.file, variable: brain.key ?? brain.name, expected: `${x.rows} rows`, code: 'data.rows' });
       }
-      let value: number;
-      if (kernel === 'rbf') value = rbfCka(x, y, { estimator, bandwidth, threshold, variant });
-      else value = estimator === 'unbiased' ? unbiasedLinearCka(x, y, { variant }) : linearCka(x, y);
-      return angular ? Math.acos(Math.min(1, Math.max(-1, value))) : value;
+      return valueFor(x, y);
     });
     if (estimator === 'biased' && Math.max(x.cols, ys[0]!.cols) > x.rows) {
       warnings.push('biased CKA is inflated when units outnumber stimuli (Murphy, Zylberberg & Fyshe 2024); consider estimator: unbiased');
@@ -52,7 +56,12 @@ export const ckaRunner: ComparisonRunner = {
       score.perSubject = perSubject;
       score.sem = summary.sem;
     }
-    if (comparison.statistics.bootstrap || comparison.statistics.permutation) warnings.push('bootstrap intervals and permutation tests are not implemented for CKA yet');
+    addResamplingStatistics(score, comparison, context, x.rows, ys.length, (xRows, yRows, subjectIndices) => {
+      const xs = selectRows(x, xRows);
+      let sum = 0;
+      for (let k = 0; k < subjectIndices.length; k++) sum += valueFor(xs, selectRows(ys[subjectIndices[k]!]!, yRows));
+      return sum / subjectIndices.length;
+    }, warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

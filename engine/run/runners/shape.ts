@@ -11,8 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SimspecError } from '../../core/errors';
-import type { Matrix } from '../../core/matrix';
+import { CancelledError, SimspecError } from '../../core/errors';
+import { selectRows, type Matrix } from '../../core/matrix';
 import {
   alignFactors,
   checkShapeInputs,
@@ -36,7 +36,8 @@ import {
   stratifiedShuffleSplits,
   type Split,
 } from '../../stats/cv';
-import { summarize } from '../../stats/summary';
+import { percentile, summarize } from '../../stats/summary';
+import { NumpyRandomState } from '../../stats/random';
 import { classicalMds } from '../../metrics/embedding';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
@@ -149,6 +150,99 @@ function describeOptions(o: ReturnType<typeof resolveShapeOptions>): string {
   return `${o.score} shape distance, ${g}${o.whitening === 'scale-free' ? ', scale-free whitening' : ''}${o.center ? '' : ', uncentred'}`;
 }
 
+/**
+ * Seeded stimulus resampling for matrix-pair scores (shape, CKA, CCA): a percentile bootstrap over
+ * stimuli (and subjects, when asked and present), B draws of `randint(0, n, n)` from numpy's
+ * RandomState(seed); and a stimulus-label permutation test, permuting the brain's rows against the
+ * model's with `RandomState(seed).permutation(n)` per draw, p = (1 + #{as extreme})/(1 + B)
+ * [choose; never 0], extreme meaning ≥ for similarities and ≤ for distances. A draw whose metric
+ * is undefined (e.g. too few distinct stimuli) is dropped and counted. Not with `cv` (each draw
+ * would refit every fold). Cancellable.
+ */
+export function addResamplingStatistics(
+  score: Score,
+  comparison: ComparisonSpec,
+  context: RunContext,
+  n: number,
+  subjects: number,
+  scoreFor: (xRows: ArrayLike<number>, yRows: ArrayLike<number>, subjectIndices: ArrayLike<number>) => number,
+  warnings: string[],
+): void {
+  const { bootstrap, permutation } = comparison.statistics;
+  if (!bootstrap && !permutation) return;
+  if (comparison.params.cv) {
+    warnings.push('bootstrap intervals and permutation tests are not computed with `cv` (every draw would refit every fold)');
+    return;
+  }
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  const allSubjects = Int32Array.from({ length: subjects }, (_, i) => i);
+  const total = (bootstrap?.samples ?? 0) + (permutation?.samples ?? 0);
+  let done = 0;
+  const tick = (label: string) => {
+    done++;
+    if (done % Math.max(1, Math.floor(total / 100)) === 0) context.progress(done / total, label);
+  };
+  const attempt = (f: () => number): number | null => {
+    try {
+      const v = f();
+      return Number.isFinite(v) ? v : null;
+    } catch (e) {
+      if (e instanceof SimspecError) return null;
+      throw e;
+    }
+  };
+  if (bootstrap) {
+    const rng = new NumpyRandomState(bootstrap.seed);
+    const overSubjects = bootstrap.over.includes('subjects') && subjects > 1;
+    const overStimuli = bootstrap.over.includes('stimuli') || !overSubjects;
+    const values: number[] = [];
+    let dropped = 0;
+    for (let b = 0; b < bootstrap.samples; b++) {
+      if (context.signal.aborted) throw new CancelledError();
+      const rows = overStimuli ? rng.integers(n, n) : identity;
+      const subjectDraw = overSubjects ? rng.integers(subjects, subjects) : allSubjects;
+      const v = attempt(() => scoreFor(rows, rows, subjectDraw));
+      if (v === null) dropped++;
+      else values.push(v);
+      tick('bootstrap');
+    }
+    if (values.length >= 2) {
+      const sorted = Float64Array.from(values).sort();
+      const level = bootstrap.ci;
+      score.ci = {
+        lower: percentile(sorted, (100 * (1 - level)) / 2),
+        upper: percentile(sorted, (100 * (1 + level)) / 2),
+        level,
+        method: `bootstrap percentile over ${overStimuli && overSubjects ? 'stimuli and subjects' : overSubjects ? 'subjects' : 'stimuli'}`,
+        samples: values.length,
+        seed: bootstrap.seed,
+        standardError: summarize(values).sd,
+      };
+    }
+    if (dropped > 0) warnings.push(`${dropped} of ${bootstrap.samples} bootstrap draws gave an undefined score and were dropped`);
+  }
+  if (permutation) {
+    const rng = new NumpyRandomState(permutation.seed);
+    const observed = score.value;
+    const nullDistribution: number[] = [];
+    let extreme = 0;
+    for (let b = 0; b < permutation.samples; b++) {
+      if (context.signal.aborted) throw new CancelledError();
+      const pi = rng.permutation(n);
+      const v = attempt(() => scoreFor(identity, pi, allSubjects));
+      tick('permutation test');
+      if (v === null) continue;
+      nullDistribution.push(v);
+      if (score.higherIsBetter ? v >= observed : v <= observed) extreme++;
+    }
+    score.nullDistribution = nullDistribution;
+    score.p = {
+      value: (1 + extreme) / (1 + nullDistribution.length),
+      test: `stimulus-label permutation test (${nullDistribution.length} permutations, seed ${permutation.seed}; one-sided, ${score.higherIsBetter ? 'larger' : 'smaller'} is more extreme)`,
+    };
+  }
+}
+
 export const shapeRunner: ComparisonRunner = {
   metric: 'shape',
   async run(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
@@ -222,8 +316,12 @@ export const shapeRunner: ComparisonRunner = {
       score.sem = summary.sem;
     }
     if (folds) score.folds = folds.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) }));
-    const { bootstrap, permutation } = comparison.statistics;
-    if (bootstrap || permutation) warnings.push('bootstrap intervals and permutation tests are not implemented for shape metrics yet; only the distance is reported');
+    addResamplingStatistics(score, comparison, context, x.rows, brainMatrices.length, (xRows, yRows, subjectIndices) => {
+      const xs = selectRows(x, xRows);
+      let sum = 0;
+      for (let k = 0; k < subjectIndices.length; k++) sum += shapeDistance(xs, selectRows(brainMatrices[subjectIndices[k]!]!, yRows), options).distance;
+      return sum / subjectIndices.length;
+    }, warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

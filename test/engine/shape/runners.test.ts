@@ -82,3 +82,23 @@ test('shape runner finish (mds: true): a K × K distance map of layers and regio
   assert.equal(extra.mds.coordinates.length, 3);
   assert.equal(await shapeRunner.finish!(comparison('shape', {}), records, [model, layer2, brain], context()), undefined);
 });
+
+test('bootstrap and permutation statistics: seeded, deterministic; a rotated copy gets the smallest possible p', async () => {
+  const statistics = { noiseCeiling: false, test: 'two-sided' as const, bootstrap: { over: ['stimuli' as const], samples: 30, ci: 0.9, seed: 5 }, permutation: { samples: 25, seed: 6 } };
+  const rotated = representation('copy', 'brain', [randomMatrix(40, 12, 1, 1)]);
+  const comp = { ...comparison('shape', { group: 'orthogonal' }), statistics };
+  const a = await shapeRunner.run(comp, model, rotated, context());
+  const b = await shapeRunner.run(comp, model, rotated, context());
+  assert.deepEqual(a.ci, b.ci);
+  assert.equal(a.ci!.samples, 30);
+  assert.ok(a.ci!.lower <= a.ci!.upper);
+  close(a.value, 0, 1e-12, 'identical data');
+  assert.equal(a.nullDistribution!.length, 25);
+  close(a.p!.value, 1 / 26, 1e-15, 'p');
+  const cka = await ckaRunner.run({ ...comparison('cka', { estimator: 'biased' }), statistics }, model, rotated, context());
+  close(cka.p!.value, 1 / 26, 1e-15, 'CKA p');
+  const withCv = await shapeRunner.run({ ...comparison('shape', { cv: { scheme: 'kfold', folds: 4 } }), statistics }, model, rotated, context());
+  assert.ok(withCv.warnings!.some((w) => /not computed with `cv`/.test(w)));
+  const cca = await ccaRunner.run({ ...comparison('cca', { method: 'svcca', components: 4 }), statistics }, model, brain, context());
+  assert.equal(cca.nullDistribution!.length, 25);
+});
