@@ -159,7 +159,7 @@ export function layerRegionMatrix(results: PanelResults, comparison: string, bes
   const layers = results.layers.filter((l) => scores.some((s) => s.layer === l));
   const regions = results.regions.filter((r) => scores.some((s) => s.region === r));
   const left = 12 + 6.2 * Math.max(4, ...layers.map((l) => l.length)), top = 40, cw = 72, ch = 24;
-  const width = Math.max(left + cw * regions.length + 8, 260), height = top + ch * layers.length + 8;
+  const width = Math.max(left + cw * regions.length + 8, 20 + 6.8 * (comparison.length + 28)), height = top + ch * layers.length + 8;
   let out = svgOpen(width, height, `Layer × region: ${comparison}`, id) + `<text class="plot-title" x="2" y="14">${esc(comparison)}: best layer per region ★</text>`;
   regions.forEach((r, j) => (out += `<text class="tick" x="${left + cw * j + cw / 2}" y="${top - 6}" text-anchor="middle">${esc(r)}</text>`));
   layers.forEach((l, i) => {
