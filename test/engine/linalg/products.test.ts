@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SimspecError } from '../../../engine/core/errors';
 import type { Matrix } from '../../../engine/core/matrix';
 import { crossGram, crossProduct, gram, multiply, multiplyTransposed, multiplyVector, transpose } from '../../../engine/linalg';
-import { assertProductClose, fromMl, maxAbsDifference, naiveProduct, randomMatrix, toMl } from './helpers';
+import { assertProductClose, EPS, fromMl, maxAbsDifference, naiveProduct, randomMatrix, toMl } from './helpers';
 
 // (m, k, n): awkward sizes — empty, 1×1, not multiples of the 3×4 micro-tile, and sizes crossing
 // the KC = 256 and MC = 192 cache blocks.
@@ -34,6 +34,20 @@ test('gram and crossGram agree with the naive product and are exactly symmetric'
     for (const s of [g, c]) {
       for (let i = 0; i < s.rows; i++) for (let j = 0; j < i; j++) assert.equal(s.data[i * s.cols + j], s.data[j * s.cols + i]);
     }
+  }
+});
+
+test('products match ml-matrix (reference implementation) on awkward shapes', () => {
+  for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [13, 257, 6], [194, 300, 9], [4, 2, 197]] as const) {
+    const a = randomMatrix(m, k, 400 + m);
+    const b = randomMatrix(k, n, 500 + n);
+    const tol = 4 * k * EPS; // entries are < 1 in magnitude, so |Σ a·b| ≤ k
+    assert.ok(maxAbsDifference(multiply(a, b).data, fromMl(toMl(a).mmul(toMl(b))).data) <= tol, `multiply ${m}×${k}×${n}`);
+    const c = randomMatrix(m, n, 600 + k);
+    assert.ok(maxAbsDifference(crossProduct(a, c).data, fromMl(toMl(a).transpose().mmul(toMl(c))).data) <= 4 * m * EPS, `crossProduct ${m}×${k}×${n}`);
+    const bt = transpose(b);
+    assert.ok(maxAbsDifference(multiplyTransposed(a, bt).data, fromMl(toMl(a).mmul(toMl(b))).data) <= tol, `multiplyTransposed ${m}×${k}×${n}`);
+    assert.ok(maxAbsDifference(gram(a).data, fromMl(toMl(a).mmul(toMl(a).transpose())).data) <= tol, `gram ${m}×${k}`);
   }
 });
 
