@@ -9,7 +9,8 @@
  *     until ‖w − w_old‖² < tol (a SQUARED change; w_old starts at 100) or Y has one column;
  *   flip w, c by the sign of w's largest-|·| entry; t = Xw;
  *   p = Xᵀt/(tᵀt), q = Yᵀt/(tᵀt); X −= tpᵀ; Y −= tqᵀ.
- * Coefficients B = W (PᵀW)⁺ Qᵀ; prediction Ŷ = (X_test − x̄)B + ȳ.
+ * Coefficients B = W (PᵀW)⁺ Qᵀ; prediction Ŷ = ((X_test − x̄)R)Qᵀ + ȳ with R = W(PᵀW)⁺, so the
+ * p×q matrix B is never formed (memory O(pK), not O(pq), for wide layers).
  *
  * Tolerance: the stopping rule accepts ‖Δw‖ up to √tol = 1e-3, so an exact-SVD PLS differs from
  * sklearn by up to ~1e-3 in predictions with several targets. We therefore replicate the iteration
@@ -41,8 +42,10 @@ export interface PlsOptions {
 }
 
 export interface PlsModel {
-  /** p×q coefficients B on centred X. */
-  coefficients: Matrix;
+  /** p×K x-rotations R = W(PᵀW)⁺ (sklearn `x_rotations_`). */
+  rotations: Matrix;
+  /** K×q transposed y-loadings Qᵀ; B = R·Qᵀ is never formed (it would be p×q). */
+  yLoadingsT: Matrix;
   xMean: Float64Array;
   yMean: Float64Array;
   /** NIPALS iterations per component (sklearn `n_iter_`). */
@@ -235,15 +238,14 @@ export function fitPls(xTrain: Matrix, yTrain: Matrix, options: PlsOptions, name
   const rotations = multiply({ rows: p, cols: K, data: W }, pseudoInverse({ rows: K, cols: K, data: ptw }));
   const qt = new Float64Array(K * q);
   for (let j = 0; j < q; j++) for (let a = 0; a < K; a++) qt[a * q + j] = Q[j * K + a]!;
-  const coefficients = multiply(rotations, { rows: K, cols: q, data: qt });
-  return { coefficients, xMean: problem.xMean, yMean: problem.yMean, nIter };
+  return { rotations, yLoadingsT: { rows: K, cols: q, data: qt }, xMean: problem.xMean, yMean: problem.yMean, nIter };
 }
 
 export function plsPredict(model: PlsModel, xTest: Matrix): Matrix {
   const centred = new Float64Array(xTest.data.length);
   const p = xTest.cols;
   for (let i = 0; i < xTest.rows; i++) for (let j = 0; j < p; j++) centred[i * p + j] = xTest.data[i * p + j]! - model.xMean[j]!;
-  return addRowVectorInPlace(multiply({ rows: xTest.rows, cols: p, data: centred }, model.coefficients), model.yMean);
+  return addRowVectorInPlace(multiply(multiply({ rows: xTest.rows, cols: p, data: centred }, model.rotations), model.yLoadingsT), model.yMean);
 }
 
 export function plsFitPredict(xTrain: Matrix, yTrain: Matrix, xTest: Matrix, options: PlsOptions, names: DataNames = {}): FitPredictResult {

@@ -5,9 +5,9 @@
  *
  * With G = K̄ + 11ᵀ + αI (the 11ᵀ term is the unpenalised intercept), c = G⁻¹Ỹ (with the intercept
  * direction's weight cancelled) and g_i = (G⁻¹)_ii, the LOO residual is e = c / g (row-wise).
- * - eigen mode (p > n, sklearn's auto choice): eig(X̃X̃ᵀ + 11ᵀ) = QΛQᵀ, w_j = 1/(λ_j + α); the
+ * - eigen mode (n ≤ p, sklearn's auto choice `_check_gcv_mode`): eig(X̃X̃ᵀ + 11ᵀ) = QΛQᵀ, w_j = 1/(λ_j + α); the
  *   eigenvector most aligned with 1 gets w = 0; c = Q diag(w) QᵀỸ, g_i = Σ_j w_j Q_ij².
- * - SVD mode (p ≤ n): [X̃, 1] = USVᵀ (thin), w_j = 1/(s_j² + α) − 1/α, the intercept column gets
+ * - SVD mode (n > p): [X̃, 1] = USVᵀ (thin), w_j = 1/(s_j² + α) − 1/α, the intercept column gets
  *   −1/α; c = U diag(w) UᵀỸ + Ỹ/α, g_i = Σ_j w_j U_ij² + 1/α.
  * Score(α) = −mean(e²) over rows AND targets (one shared α, the default and Brain-Score's
  * `ridgecv_split`), or per target (`alphaPerTarget`). The incumbent is replaced only on strict
@@ -27,7 +27,7 @@ export type LooMode = 'eigen' | 'svd';
 export interface RidgeCvLooOptions {
   alphas: readonly number[];
   alphaPerTarget?: boolean;
-  /** Default as sklearn 'auto': eigen when p > n, else svd. */
+  /** Default as sklearn 'auto': svd when n > p, else eigen. */
   mode?: LooMode;
 }
 
@@ -105,7 +105,7 @@ export function leaveOneOutResiduals(xTrain: Matrix, yTrain: Matrix, alpha: numb
   requirePositiveAlphas([alpha], 'alpha');
   requireProblem(xTrain, yTrain, xTrain);
   const { x, y } = centerProblem(xTrain, yTrain, xTrain);
-  const { c, g } = looDecomposition(x, y, mode ?? (x.cols > x.rows ? 'eigen' : 'svd'))(alpha);
+  const { c, g } = looDecomposition(x, y, mode ?? (x.rows > x.cols ? 'svd' : 'eigen'))(alpha);
   const q = y.cols;
   const out = new Float64Array(c.length);
   for (let i = 0; i < x.rows; i++) for (let t = 0; t < q; t++) out[i * q + t] = c[i * q + t]! / g[i]!;
@@ -125,7 +125,7 @@ export function ridgeCvLooFitPredict(
   const n = x.rows;
   const p = x.cols;
   const q = y.cols;
-  const mode: LooMode = options.mode ?? (p > n ? 'eigen' : 'svd');
+  const mode: LooMode = options.mode ?? (n > p ? 'svd' : 'eigen');
 
   const solver = looDecomposition(x, y, mode);
   const perTarget = options.alphaPerTarget === true && q > 1;
