@@ -98,6 +98,21 @@ test('rank-deficient inputs: zero singular values and still-orthonormal U, V (bo
   }
 });
 
+test('bidiagonal inputs with zero diagonal entries (deflation paths of the QR sweep) (both methods)', () => {
+  for (const { method } of METHODS) {
+    for (const [diag, superdiag] of [[[1, 0, 2, 0], [1, 1, 1]], [[0, 3, 0, 1, 5], [2, 0, 1, 1]], [[2, 1, 1, 0], [0, 0, 0]]] as const) {
+      const n = diag.length;
+      const a = { rows: n, cols: n, data: new Float64Array(n * n) };
+      diag.forEach((v, i) => (a.data[i * n + i] = v));
+      superdiag.forEach((v, i) => (a.data[i * n + i + 1] = v));
+      const svd = assertSvd(a, `bidiagonal ${diag}`, method);
+      // Independent check: σ² are the eigenvalues of AᵀA.
+      const lambda = symmetricEigenvalues(crossGram(a)).reverse();
+      assert.ok(maxAbsDifference(svd.s.map((v) => v * v), lambda) <= 1e-13 * lambda[0]!);
+    }
+  }
+});
+
 test('singular values match ml-matrix SVD (reference) (both methods)', () => {
   for (const { run } of METHODS) {
     for (const [m, n] of [[25, 9], [9, 25]] as const) {
