@@ -123,3 +123,25 @@ export function meanOverSplits(values: readonly number[]): { mean: number; error
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
   return { mean, error: Math.sqrt(variance) / Math.sqrt(n) };
 }
+
+/**
+ * Brain-Score language's Pearson r (named variant, §3.4): 1e-8 is added to each centred norm,
+ * r = Σ (x̃/(‖x̃‖ + 1e-8))(ỹ/(‖ỹ‖ + 1e-8)). A constant input gives 0 instead of NaN, and the value
+ * is slightly shrunk for small-variance inputs (not scale invariant). Use only for parity.
+ */
+export function pearsonWithNormEpsilon(x: ArrayLike<number>, y: ArrayLike<number>, epsilon = 1e-8): number {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) (mx += x[i]!), (my += y[i]!);
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) (sxx += (x[i]! - mx) ** 2), (syy += (y[i]! - my) ** 2);
+  const nx = Math.sqrt(sxx) + epsilon;
+  const ny = Math.sqrt(syy) + epsilon;
+  let r = 0;
+  for (let i = 0; i < n; i++) r += ((x[i]! - mx) / nx) * ((y[i]! - my) / ny);
+  return r;
+}

@@ -275,3 +275,14 @@ test('PLS: the Gram route (p > n) takes the same NIPALS iterations and gives the
   const b = plsFitPredict(x, y, xTest, { nComponents: 8, route: 'gram' }).predictions;
   assert.ok(maxAbsDiff(a, b) <= 1e-9 * maxAbs(a), `max diff ${maxAbsDiff(a, b)}`);
 });
+
+test('Brain-Score language Pearson variant: 0 for a constant input, else within ~1e-8 of scipy semantics', async () => {
+  const { pearson, pearsonWithNormEpsilon } = await import('../../../engine/metrics/regression/scores');
+  assert.equal(pearsonWithNormEpsilon([1, 1, 1], [1, 2, 3]), 0);
+  assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
+  const a = [1, 4, 2, 8, 5];
+  const b = [2, 3, 1, 9, 4];
+  const exact = pearson(a, b);
+  const shrunk = pearsonWithNormEpsilon(a, b);
+  assert.ok(Math.abs(shrunk) < Math.abs(exact) && Math.abs(exact - shrunk) < 1e-8);
+});
