@@ -4,13 +4,17 @@
  * on loopback with its own user-data and extensions folders, and stop it again.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerEntry, repoRoot } from './environment';
 
-export async function buildBundles(): Promise<void> {
+/**
+ * Runs `fn` while holding a lock folder, so test files running in parallel never build dist/ while
+ * another one reads it (packaging, staging).
+ */
+export async function withBuildLock<T>(fn: () => T | Promise<T>): Promise<T> {
   const lock = join(repoRoot, '.cache', 'build.lock');
   mkdirSync(join(repoRoot, '.cache'), { recursive: true });
   for (let i = 0; ; i++) {
@@ -18,16 +22,33 @@ export async function buildBundles(): Promise<void> {
       mkdirSync(lock);
       break;
     } catch {
-      if (i > 600) throw new Error(`build lock ${lock} held for 2 minutes; remove it if no build is running`);
+      if (i > 900) throw new Error(`build lock ${lock} held for 3 minutes; remove it if no test is running`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   try {
-    const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+    return await fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** Builds every bundle (call inside withBuildLock). */
+export function buildBundles(): void {
+  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Builds and copies the extension's runtime files to a private folder (an extensionDevelopmentPath no other test rewrites). */
+export function stageExtension(): Promise<string> {
+  return withBuildLock(() => {
+    buildBundles();
+    const target = mkdtempSync(join(tmpdir(), 'simspec-ext-'));
+    for (const path of ['package.json', 'language-configuration.json', 'syntaxes', 'schemas', 'icons', 'dist/extension.js', 'dist/server.js', 'dist/runWorker.js', 'dist/webview.js']) {
+      if (existsSync(join(repoRoot, path))) cpSync(join(repoRoot, path), join(target, path), { recursive: true });
+    }
+    return target;
+  });
 }
 
 /** A fresh folder with a copy of samples/kriegeskorte2008 (spec + data, no earlier results). */

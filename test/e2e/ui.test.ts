@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from './environment';
-import { buildBundles, codeServerDirs, installExtension, sampleWorkspace, startCodeServer } from './codeServer';
+import { buildBundles, codeServerDirs, installExtension, sampleWorkspace, startCodeServer, withBuildLock } from './codeServer';
 
 const PUBLISHED = '0.4912'; // mIT vs hIT Pearson r (Kriegeskorte et al. 2008: 0.49; rsatoolbox: 0.4912)
 
@@ -23,9 +23,11 @@ function panel(page: Page): FrameLocator {
 
 test('a person runs the sample from CodeLens and the palette and reads the panel', { timeout: 300_000 }, async (t) => {
   if (!requireTools(t, { chromium: true, codeServer: true })) return;
-  await buildBundles();
   const vsix = join(mkdtempSync(join(tmpdir(), 'simspec-vsix-')), 'simspec.vsix');
-  const packaged = spawnSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, encoding: 'utf8', input: '' });
+  const packaged = await withBuildLock(() => {
+    buildBundles();
+    return spawnSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, encoding: 'utf8', input: '' });
+  });
   assert.equal(packaged.status, 0, `vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
   console.log(`vsix: ${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
   // Only bundles, schemas, grammar, icon, samples' specs + data + licences, README/LICENSE and the manifest.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from '../e2e/environment';
-import { buildBundles, codeServerDirs, sampleWorkspace, startCodeServer } from '../e2e/codeServer';
+import { codeServerDirs, sampleWorkspace, stageExtension, startCodeServer } from '../e2e/codeServer';
 
 export async function bundleSuite(outDir: string): Promise<string> {
   const outfile = join(outDir, 'index.js');
@@ -21,7 +21,7 @@ export async function bundleSuite(outDir: string): Promise<string> {
 
 test('extension suite in code-server (payload route)', { timeout: 300_000 }, async (t) => {
   if (!requireTools(t, { chromium: true, codeServer: true })) return;
-  await buildBundles();
+  const extension = await stageExtension();
   const folder = sampleWorkspace();
   const suite = await bundleSuite(join(folder, '..', 'suite'));
   const report = join(folder, '..', 'report.json');
@@ -29,7 +29,7 @@ test('extension suite in code-server (payload route)', { timeout: 300_000 }, asy
   const server = await startCodeServer(folder, dirs, { SIMSPEC_TEST_REPORT: report });
   t.after(() => server.stop());
   const payload = JSON.stringify([
-    ['extensionDevelopmentPath', `vscode-remote://localhost:${server.port}${repoRoot}`],
+    ['extensionDevelopmentPath', `vscode-remote://localhost:${server.port}${extension}`],
     ['extensionTestsPath', `vscode-remote://localhost:${server.port}${suite}`],
   ]);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
