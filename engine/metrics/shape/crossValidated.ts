@@ -57,28 +57,74 @@ export interface CrossValidatedShapeResult {
   projectedOntoTrainingSpan: boolean;
 }
 
-/** One network fitted on training rows: maps any rows to its whitening coordinates. */
-interface NetworkFit {
-  reduce: (rows: Matrix) => Matrix;
+/** One network fitted on one fold's training rows (linear family). */
+interface LinearFoldFit {
   factor: NetworkFactor;
   width: number;
   projected: boolean;
+  autoReduced: boolean;
+  /** Held-out rows in the training factor's coordinates: ((reduce(x_t) − μ)/c)·V (n_test × r). */
+  heldOut: Matrix;
+  nTrain: number;
+}
+
+/** One network fitted on one fold's training rows (permutation group): centred, scaled data. */
+interface PermutationFoldFit {
+  train: Matrix;
+  test: Matrix;
+}
+
+/**
+ * A network fitted on every fold's training rows — netrep's `partial_fit`, done once per network
+ * and reused for every pair it is compared with (§4.4, §8 item 9). Only the pairwise alignment
+ * (`finalize_fit`) is left for crossValidatedShapeDistanceFromFits.
+ */
+export interface ShapeNetworkFit {
+  group: 'permutation' | 'linear-family';
+  rows: number;
+  foldCount: number;
+  linear?: LinearFoldFit[];
+  permutation?: PermutationFoldFit[];
 }
 
 export function crossValidatedShapeDistance(x: Matrix, y: Matrix, folds: readonly ShapeFold[], options: ShapeOptions = {}): CrossValidatedShapeResult {
   const o = resolveShapeOptions(options);
   checkShapeInputs(x, y, o);
+  return crossValidatedShapeDistanceFromFits(fitShapeNetwork(x, folds, options, o.labels.x), fitShapeNetwork(y, folds, options, o.labels.y), options);
+}
+
+/** Fit one network on every fold's training rows (means, reduction, whitening factor, held-out map). */
+export function fitShapeNetwork(x: Matrix, folds: readonly ShapeFold[], options: ShapeOptions = {}, label = 'X'): ShapeNetworkFit {
+  const o = resolveShapeOptions(options);
   if (folds.length === 0) {
     throw new SimspecError('no cross-validation folds were given', { variable: 'folds', expected: 'at least one train/test split', code: 'cv.folds' });
   }
+  folds.forEach((fold, f) => checkFold(fold, f, x.rows));
+  if (o.group === 'permutation') {
+    return { group: 'permutation', rows: x.rows, foldCount: folds.length, permutation: folds.map((fold) => permutationFoldFit(x, fold, o, label)) };
+  }
+  return { group: 'linear-family', rows: x.rows, foldCount: folds.length, linear: folds.map((fold) => linearFoldFit(x, fold, o, label)) };
+}
+
+/** Align two fitted networks fold by fold (netrep `finalize_fit`) and score the held-out rows. */
+export function crossValidatedShapeDistanceFromFits(fx: ShapeNetworkFit, fy: ShapeNetworkFit, options: ShapeOptions = {}): CrossValidatedShapeResult {
+  const o = resolveShapeOptions(options);
+  const expected = o.group === 'permutation' ? 'permutation' : 'linear-family';
+  if (fx.group !== expected || fy.group !== expected || fx.rows !== fy.rows || fx.foldCount !== fy.foldCount) {
+    throw new SimspecError('the two fitted networks were fitted with different groups, rows or folds', { expected: 'fits from fitShapeNetwork with the same folds and options', code: 'shape.fit-mismatch' });
+  }
   let autoReduced = false;
-  const results = folds.map((fold, f) => {
-    checkFold(fold, f, x.rows);
-    const r = fitAndScoreFold(x, y, fold, o);
-    autoReduced ||= r.autoReduced;
-    return r.result;
-  });
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const results: FoldShapeResult[] = [];
+  for (let f = 0; f < fx.foldCount; f++) {
+    if (o.group === 'permutation') results.push(permutationFoldScore(fx.permutation![f]!, fy.permutation![f]!, o));
+    else {
+      const a = fx.linear![f]!;
+      const b = fy.linear![f]!;
+      autoReduced ||= a.autoReduced || b.autoReduced;
+      results.push(linearFoldScore(a, b, o));
+    }
+  }
+  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
   let reduction: CrossValidatedShapeResult['reduction'] = null;
   if (o.reduce) {
     reduction = {
@@ -131,41 +177,11 @@ function checkFold(fold: ShapeFold, f: number, n: number): void {
   }
 }
 
-function fitAndScoreFold(x: Matrix, y: Matrix, fold: ShapeFold, o: ResolvedShapeOptions): { result: FoldShapeResult; autoReduced: boolean } {
+function linearFoldFit(x: Matrix, fold: ShapeFold, o: ResolvedShapeOptions, label: string): LinearFoldFit {
   const xtr = selectRows(x, fold.train);
-  const ytr = selectRows(y, fold.train);
-  const xte = selectRows(x, fold.test);
-  const yte = selectRows(y, fold.test);
   const nTrain = xtr.rows;
-  if (o.group === 'permutation') return { result: permutationFold(xtr, ytr, xte, yte, o), autoReduced: false };
-
-  // Linear family. Auto-reduce only when the training data cannot be full rank in p dimensions.
-  const autoK = !o.reduce && Math.max(x.cols, y.cols) >= nTrain ? nTrain - 1 : null;
-  const fx = fitNetwork(xtr, o, autoK, o.labels.x);
-  const fy = fitNetwork(ytr, o, autoK, o.labels.y);
-  if (!o.zeroPad && fx.width !== fy.width) {
-    throw new SimspecError(`widths differ (${fx.width} vs ${fy.width}) and zero padding is off`, { variable: o.labels.y, expected: 'equal widths or zeroPad: true', code: 'data.cols' });
-  }
-  const width = Math.max(fx.width, fy.width);
-  const al = alignFactors(fx.factor, fy.factor, o.alpha, width);
-  // Held-out rows in each network's aligned whitened coordinates: s·((x_t − μ)/c)·V diag(h) · P.
-  const a = heldOutWhitened(fx, xte, al.wx.s, al.wx.h);
-  const b = heldOutWhitened(fy, yte, al.wy.s, al.wy.h);
-  const aligned = innerAfterAlignment(a, b, al.p, al.q);
-  return {
-    result: {
-      testDistance: scoreFromInner(aligned, frobenius(a), frobenius(b), o.score),
-      trainDistance: trainingLinearScore(al, o.score),
-      nTrain,
-      nTest: xte.rows,
-      components: { x: fx.width, y: fy.width },
-      projectedOntoTrainingSpan: fx.projected || fy.projected,
-    },
-    autoReduced: autoK !== null,
-  };
-}
-
-function fitNetwork(xtr: Matrix, o: ResolvedShapeOptions, autoK: number | null, label: string): NetworkFit {
+  // Auto-reduce a network only when its training data cannot be full rank in p dimensions.
+  const autoK = !o.reduce && x.cols >= nTrain ? nTrain - 1 : null;
   let reduce: (rows: Matrix) => Matrix = (rows) => rows;
   let reduced = xtr;
   const k = o.reduce ? o.reduce.components : autoK;
@@ -183,7 +199,27 @@ function fitNetwork(xtr: Matrix, o: ResolvedShapeOptions, autoK: number | null, 
   const projected = factor.rank < Math.min(width, factor.sigma.length);
   if (projected) factor = { ...truncateFactor(factor, factor.rank), width };
   if (o.whitening === 'scale-free') factor = scaleFreeFactor(factor);
-  return { reduce, factor, width, projected };
+  return { factor, width, projected, autoReduced: autoK !== null && xtr.cols > autoK, heldOut: heldOutCoordinates(factor, reduce(selectRows(x, fold.test))), nTrain };
+}
+
+function linearFoldScore(fx: LinearFoldFit, fy: LinearFoldFit, o: ResolvedShapeOptions): FoldShapeResult {
+  if (!o.zeroPad && fx.width !== fy.width) {
+    throw new SimspecError(`widths differ (${fx.width} vs ${fy.width}) and zero padding is off`, { variable: o.labels.y, expected: 'equal widths or zeroPad: true', code: 'data.cols' });
+  }
+  const width = Math.max(fx.width, fy.width);
+  const al = alignFactors(fx.factor, fy.factor, o.alpha, width);
+  // Held-out rows in each network's whitened coordinates: s·((x_t − μ)/c)·V diag(h); then · P or Q.
+  const a = weighted(fx.heldOut, al.wx.s, al.wx.h);
+  const b = weighted(fy.heldOut, al.wy.s, al.wy.h);
+  const aligned = innerAfterAlignment(a, b, al.p, al.q);
+  return {
+    testDistance: scoreFromInner(aligned, frobenius(a), frobenius(b), o.score),
+    trainDistance: trainingLinearScore(al, o.score),
+    nTrain: fx.nTrain,
+    nTest: fx.heldOut.rows,
+    components: { x: fx.width, y: fy.width },
+    projectedOntoTrainingSpan: fx.projected || fy.projected,
+  };
 }
 
 /** PCA to k components fitted on training rows; also returns the training scores U_k diag(σ_k). */
@@ -221,10 +257,8 @@ function pcaMap(xtr: Matrix, k: number, center: boolean, label: string): { map: 
   return { map, train };
 }
 
-/** s·((reduce(x_t) − μ)/c)·V diag(h): held-out rows in training whitening coordinates (n_t × r). */
-function heldOutWhitened(fit: NetworkFit, xte: Matrix, s: number, h: Float64Array): Matrix {
-  const reduced = fit.reduce(xte);
-  const f = fit.factor;
+/** ((x_t − μ)/c)·V: held-out (already reduced) rows in the training factor's coordinates (n_t × r). */
+function heldOutCoordinates(f: NetworkFactor, reduced: Matrix): Matrix {
   const p = reduced.cols;
   const centred = new Float64Array(reduced.data);
   for (let i = 0; i < reduced.rows; i++) {
@@ -233,10 +267,15 @@ function heldOutWhitened(fit: NetworkFit, xte: Matrix, s: number, h: Float64Arra
       centred[i * p + j] = (centred[i * p + j]! - mu) / f.divisor;
     }
   }
-  const out = multiply({ rows: reduced.rows, cols: p, data: centred }, f.v!);
-  const r = out.cols;
-  for (let i = 0; i < out.rows; i++) for (let c = 0; c < r; c++) out.data[i * r + c] = s * out.data[i * r + c]! * h[c]!;
-  return out;
+  return multiply({ rows: reduced.rows, cols: p, data: centred }, f.v!);
+}
+
+/** m · s·diag(h). */
+function weighted(m: Matrix, s: number, h: Float64Array): Matrix {
+  const r = m.cols;
+  const out = new Float64Array(m.data.length);
+  for (let i = 0; i < m.rows; i++) for (let c = 0; c < r; c++) out[i * r + c] = s * m.data[i * r + c]! * h[c]!;
+  return { rows: m.rows, cols: r, data: out };
 }
 
 /** ⟨aP, bQ⟩: paired aligned directions only (unpaired directions meet zero padding). */
@@ -249,29 +288,32 @@ function innerAfterAlignment(a: Matrix, b: Matrix, p: Matrix, q: Matrix): number
   return s;
 }
 
-function permutationFold(xtr: Matrix, ytr: Matrix, xte: Matrix, yte: Matrix, o: ResolvedShapeOptions): FoldShapeResult {
-  let mapX: (rows: Matrix) => Matrix = (rows) => rows;
-  let mapY: (rows: Matrix) => Matrix = (rows) => rows;
-  if (o.reduce?.method === 'random-projection') {
-    const { components: k, seed } = o.reduce;
-    if (xtr.cols > k) { const r = gaussianProjectionMatrix(xtr.cols, k, seed); mapX = (rows) => multiply(rows, r); }
-    if (ytr.cols > k) { const r = gaussianProjectionMatrix(ytr.cols, k, seed); mapY = (rows) => multiply(rows, r); }
-  } else if (o.reduce?.method === 'pca') {
-    if (xtr.cols > o.reduce.components) mapX = pcaMap(xtr, o.reduce.components, o.center, o.labels.x).map;
-    if (ytr.cols > o.reduce.components) mapY = pcaMap(ytr, o.reduce.components, o.center, o.labels.y).map;
+function permutationFoldFit(x: Matrix, fold: ShapeFold, o: ResolvedShapeOptions, label: string): PermutationFoldFit {
+  const xtr = selectRows(x, fold.train);
+  let map: (rows: Matrix) => Matrix = (rows) => rows;
+  if (o.reduce?.method === 'random-projection' && xtr.cols > o.reduce.components) {
+    const r = gaussianProjectionMatrix(xtr.cols, o.reduce.components, o.reduce.seed);
+    map = (rows) => multiply(rows, r);
+  } else if (o.reduce?.method === 'pca' && xtr.cols > o.reduce.components) {
+    map = pcaMap(xtr, o.reduce.components, o.center, label).map;
   }
-  const [tx, ex] = centreWithTraining(mapX(xtr), mapX(xte), o.center);
-  const [ty, ey] = centreWithTraining(mapY(ytr), mapY(yte), o.center);
-  const cx = o.whitening === 'scale-free' ? frobenius(tx) || 1 : 1;
-  const cy = o.whitening === 'scale-free' ? frobenius(ty) || 1 : 1;
-  const al = alignPermutation(tx, ty);
-  const inner = matchedInnerProduct(ex, ey, al.xToY) / (cx * cy);
+  const [train, test] = centreWithTraining(map(xtr), map(selectRows(x, fold.test)), o.center);
+  if (o.whitening === 'scale-free') {
+    const c = frobenius(train) || 1;
+    for (const m of [train, test]) for (let t = 0; t < m.data.length; t++) m.data[t] = m.data[t]! / c;
+  }
+  return { train, test };
+}
+
+function permutationFoldScore(fx: PermutationFoldFit, fy: PermutationFoldFit, o: ResolvedShapeOptions): FoldShapeResult {
+  const al = alignPermutation(fx.train, fy.train);
+  const inner = matchedInnerProduct(fx.test, fy.test, al.xToY);
   return {
-    testDistance: scoreFromInner(inner, frobenius(ex) / cx, frobenius(ey) / cy, o.score),
-    trainDistance: scoreFromInner(al.matchedInner / (cx * cy), al.normX / cx, al.normY / cy, o.score),
-    nTrain: xtr.rows,
-    nTest: xte.rows,
-    components: { x: tx.cols, y: ty.cols },
+    testDistance: scoreFromInner(inner, frobenius(fx.test), frobenius(fy.test), o.score),
+    trainDistance: scoreFromInner(al.matchedInner, al.normX, al.normY, o.score),
+    nTrain: fx.train.rows,
+    nTest: fx.test.rows,
+    components: { x: fx.train.cols, y: fy.train.cols },
     projectedOntoTrainingSpan: false,
   };
 }

@@ -17,6 +17,9 @@ import {
   alignFactors,
   checkShapeInputs,
   crossValidatedShapeDistance,
+  crossValidatedShapeDistanceFromFits,
+  fitShapeNetwork,
+  type ShapeNetworkFit,
   factorizeNetwork,
   resolveShapeOptions,
   shapeDistance,
@@ -259,7 +262,13 @@ export const shapeRunner: ComparisonRunner = {
       const y = brainMatrices[s]!;
       context.progress(s / brainMatrices.length, brainMatrices.length > 1 ? `subject ${s + 1}/${brainMatrices.length}` : 'shape distance');
       if (folds) {
-        const r = crossValidatedShapeDistance(x, y, folds as readonly ShapeFold[], options);
+        checkShapeInputs(x, y, resolved);
+        // netrep's partial_fit once per network (any α: whitening weights are applied per pair).
+        const fitKey = (role: string, name: string, subject: number) =>
+          `shape:cvfit:${role}:${name}:${subject}:${resolved.group === 'permutation' ? 'permutation' : 'linear'}:${resolved.center}:${resolved.whitening}:${JSON.stringify(resolved.reduce)}:${JSON.stringify(comparison.params.cv)}`;
+        const fitX = context.shared.get<ShapeNetworkFit>(fitKey('model', model.name, 0), () => fitShapeNetwork(x, folds as readonly ShapeFold[], options, resolved.labels.x));
+        const fitY = context.shared.get<ShapeNetworkFit>(fitKey('brain', brain.name, s), () => fitShapeNetwork(y, folds as readonly ShapeFold[], options, resolved.labels.y));
+        const r = crossValidatedShapeDistanceFromFits(fitX, fitY, options);
         perSubject.push(r.distance);
         if (s === 0) {
           details.regime = 'held-out rows (mean test distance over folds)';

@@ -2,7 +2,7 @@
 // rank-deficient remedy (PCA on training rows, stated in the output), and the warping index (§6.1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossValidatedShapeDistance, shapeDistance, warpingIndex, type ShapeOptions } from '../../../engine/metrics/shape';
+import { crossValidatedShapeDistance, crossValidatedShapeDistanceFromFits, fitShapeNetwork, shapeDistance, warpingIndex, type ShapeOptions } from '../../../engine/metrics/shape';
 import { kFoldSplits } from '../../../engine/stats/cv';
 import { SimspecError } from '../../../engine/core/errors';
 import { hstack, close, permuteColumns, randomMatrix, randomOrthogonal, scaled, addRowVector } from './helpers';
@@ -97,4 +97,16 @@ test('warping index: W > 0 for a linearly warped copy; refused when p ≥ n − 
   assert.throws(() => warpingIndex(wide, randomMatrix(20, 5, 43)), (e: unknown) => e instanceof SimspecError && /meaningless/.test(e.message));
   const cv = warpingIndex(wide, randomMatrix(20, 5, 43), { folds: kFoldSplits(20, 4) });
   assert.equal(cv.regime, 'held-out rows (cross-validated)');
+});
+
+test('per-network fits (netrep partial_fit) are reusable across pairs and α', () => {
+  const x = randomMatrix(45, 9, 51, 1);
+  const y = randomMatrix(45, 6, 52);
+  const folds = kFoldSplits(45, 3);
+  const fx = fitShapeNetwork(x, folds, { group: 'linear' });
+  const fy = fitShapeNetwork(y, folds, { group: 'linear' });
+  for (const o of [{ group: 'linear', alpha: 0 }, { group: 'linear', alpha: 0.5, score: 'euclidean' }, { group: 'orthogonal' }] as ShapeOptions[]) {
+    close(crossValidatedShapeDistanceFromFits(fx, fy, o).distance, crossValidatedShapeDistance(x, y, folds, o).distance, 1e-12, JSON.stringify(o));
+  }
+  assert.throws(() => crossValidatedShapeDistanceFromFits(fx, fitShapeNetwork(y, folds, { group: 'permutation' }), { group: 'linear' }), SimspecError);
 });
