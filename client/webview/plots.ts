@@ -173,7 +173,7 @@ export function layerRegionMatrix(results: PanelResults, comparison: string, bes
       const tip = `${l} × ${r}: ${formatNumber(s.value)}${b?.layer === l && b.ci ? ` (best; CI ${formatNumber(b.ci.lower)}–${formatNumber(b.ci.upper)})` : mark === '∼' ? ' (inside the best layer’s CI)' : ''}`;
       const shade = higher ? t : 1 - t;
       out += `<rect x="${left + cw * j}" y="${top + ch * i}" width="${cw - 2}" height="${ch - 2}" fill="${rampColour(shade)}"><title>${esc(tip)}</title></rect>`;
-      out += `<text class="cell${shade > 0.6 ? ' dark' : ''}" x="${left + cw * j + cw / 2 - 1}" y="${top + ch * i + ch / 2 + 3}" text-anchor="middle">${mark} ${esc(formatNumber(s.value, 3))}</text>`;
+      out += `<text class="cell${shade > 0.6 ? ' dark' : ''}" x="${left + cw * j + cw / 2 - 1}" y="${top + ch * i + ch / 2 + 3}" text-anchor="middle">${mark} ${esc(finite(s.value) ? (Math.abs(s.value) >= 1000 ? s.value.toExponential(1) : s.value.toPrecision(3)) : '–')}</text>`;
     });
   });
   return out + '</svg>';

@@ -88,3 +88,34 @@ test('result panel renders the Kriegeskorte 2008 results in Chromium', { timeout
   assert.deepEqual((await posted()).filter((m) => m.type === 'csp-violation'), []);
   assert.deepEqual(problems, []);
 });
+
+test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands and each region\'s best layer', { timeout: 120_000 }, async (t) => {
+  if (!requireTools(t, { chromium: true })) return;
+  const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
+  const resultsFile = join(work, 'algonauts.results.json');
+  await runSpec(join(repoRoot, 'samples', 'algonauts2019', 'algonauts2019-78images.simspec.yaml'), { output: resultsFile });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { regions: string[]; scores: { layer: string; region: string; value: number; noiseCeiling?: unknown }[] };
+  await build({ entryPoints: [join(repoRoot, 'client/webview/main.ts')], outfile: join(work, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
+  writeFileSync(join(work, 'panel.html'), panelHtml({ scriptUri: './webview.js', cspSource: 'file:' }));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.addInitScript(`window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });`);
+  await page.goto(pathToFileURL(join(work, 'panel.html')).href);
+  await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
+  await page.evaluate(([file, r]) => window.postMessage({ type: 'results', file, results: r }, '*'), [resultsFile, results] as const);
+  await page.waitForSelector('#scores tbody tr');
+  // One profile per region, each with the noise-ceiling band (every score here has a ceiling).
+  assert.ok(results.scores.every((s) => s.noiseCeiling));
+  assert.equal(await page.locator('svg[id^="profile-"]').count(), results.regions.length);
+  assert.equal(await page.locator('svg[id^="profile-"] rect.ceiling').count(), results.regions.length);
+  // The matrix stars exactly the argmax layer of each region (read from the results file).
+  const starred = (await page.locator('#matrix-0 text.cell').allTextContents()).filter((x) => x.startsWith('★'));
+  assert.equal(starred.length, results.regions.length);
+  for (const region of results.regions) {
+    const best = results.scores.filter((s) => s.region === region).reduce((a, b) => (b.value > a.value ? b : a));
+    assert.ok(starred.some((x) => x === `★ ${best.value.toPrecision(3)}`), `${region}: ${best.layer} ${best.value} not starred in ${starred.join(' | ')}`);
+  }
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, 'panel-algonauts2019.png'), fullPage: true });
+});
