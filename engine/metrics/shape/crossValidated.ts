@@ -22,7 +22,7 @@ import { crossProduct, multiply } from '../../linalg';
 import { factorizeNetwork, scaleFreeFactor, truncateFactor, type NetworkFactor } from './factor';
 import { alignFactors, trainingLinearScore } from './linearShape';
 import { checkShapeInputs, resolveShapeOptions, type ResolvedShapeOptions, type ShapeGroup, type ShapeOptions } from './options';
-import { alignPermutation, frobenius, matchedInnerProduct, scoreFromInner } from './permutationShape';
+import { alignPermutation, frobenius, matchedInnerProduct, permutationScore, scoreFromInner } from './permutationShape';
 import { gaussianProjectionMatrix } from './reduce';
 import type { ShapeScore } from './linearShape';
 
@@ -309,8 +309,8 @@ function permutationFoldScore(fx: PermutationFoldFit, fy: PermutationFoldFit, o:
   const al = alignPermutation(fx.train, fy.train);
   const inner = matchedInnerProduct(fx.test, fy.test, al.xToY);
   return {
-    testDistance: scoreFromInner(inner, frobenius(fx.test), frobenius(fy.test), o.score),
-    trainDistance: scoreFromInner(al.matchedInner, al.normX, al.normY, o.score),
+    testDistance: permutationScore(fx.test, fy.test, al.xToY, inner, o.score),
+    trainDistance: permutationScore(fx.train, fy.train, al.xToY, al.matchedInner, o.score),
     nTrain: fx.train.rows,
     nTest: fx.test.rows,
     components: { x: fx.train.cols, y: fy.train.cols },

@@ -16,7 +16,7 @@ import { SimspecError } from '../../core/errors';
 import { factorizeNetwork, scaleFreeFactor, truncateFactor, type FactorRoute, type NetworkFactor } from './factor';
 import { alignFactors, trainingLinearScore, type ShapeScore } from './linearShape';
 import { checkShapeInputs, resolveShapeOptions, type ResolvedShapeOptions, type ShapeGroup, type ShapeOptions } from './options';
-import { alignPermutation, frobenius, scoreFromInner } from './permutationShape';
+import { alignPermutation, frobenius, permutationScore } from './permutationShape';
 import { randomlyProject } from './reduce';
 
 export interface ReductionReport {
@@ -141,7 +141,7 @@ function permutationDistance(xr: Matrix, yr: Matrix, o: ResolvedShapeOptions, re
   const width = commonWidth(dx.cols, dy.cols, o);
   const al = alignPermutation(dx, dy);
   return {
-    distance: scoreFromInner(al.matchedInner, al.normX, al.normY, o.score),
+    distance: permutationScore(dx, dy, al.xToY, al.matchedInner, o.score),
     ...describe(o, reduction),
     route: { x: 'direct', y: 'direct' },
     rank,

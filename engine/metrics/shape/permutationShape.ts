@@ -37,6 +37,39 @@ export function alignPermutation(xc: Matrix, yc: Matrix): PermutationAlignment {
   return { xToY: assignment.rowToColumn, matchedInner: assignment.total, normX: frobenius(xc), normY: frobenius(yc) };
 }
 
+/**
+ * ‖x/cx − y_π/cy‖² formed directly (matched columns, plus unmatched columns of either side): for
+ * small distances, where ‖X‖² + ‖Y‖² − 2⟨X, Y_π⟩ cancels.
+ */
+export function matchedResidualSquared(x: Matrix, y: Matrix, xToY: Int32Array, cx = 1, cy = 1): number {
+  const used = new Uint8Array(y.cols);
+  let total = 0;
+  for (let i = 0; i < x.cols; i++) {
+    const j = xToY[i]!;
+    if (j >= 0) used[j] = 1;
+    for (let r = 0; r < x.rows; r++) total += (x.data[r * x.cols + i]! / cx - (j >= 0 ? y.data[r * y.cols + j]! / cy : 0)) ** 2;
+  }
+  for (let j = 0; j < y.cols; j++) {
+    if (used[j]) continue;
+    for (let r = 0; r < y.rows; r++) total += (y.data[r * y.cols + j]! / cy) ** 2;
+  }
+  return total;
+}
+
+/** The score from the matched inner product, switching to the direct residual for small distances. */
+export function permutationScore(x: Matrix, y: Matrix, xToY: Int32Array, inner: number, score: ShapeScore): number {
+  const nx = frobenius(x);
+  const ny = frobenius(y);
+  if (score === 'angular') {
+    if (nx * ny === 0) return nx === ny ? 0 : Math.PI / 2;
+    if (inner / (nx * ny) > 1 - 1e-6) return 2 * Math.asin(Math.min(1, Math.sqrt(matchedResidualSquared(x, y, xToY, nx, ny)) / 2));
+    return scoreFromInner(inner, nx, ny, score);
+  }
+  const scale = nx * nx + ny * ny;
+  if (scale - 2 * inner < 1e-6 * scale) return Math.sqrt(matchedResidualSquared(x, y, xToY));
+  return scoreFromInner(inner, nx, ny, score);
+}
+
 export function scoreFromInner(inner: number, normX: number, normY: number, score: ShapeScore): number {
   if (score === 'angular') {
     if (normX * normY === 0) return normX === normY ? 0 : Math.PI / 2;

@@ -35,7 +35,7 @@ test('zero distance to a G-transformed copy, for each G and α', () => {
     for (let seed = 1; seed <= 3; seed++) {
       const x = randomMatrix(15, 5, 100 + seed, 0.5);
       const d = shapeDistance(x, transformed(x, options, seed), options).distance;
-      close(d, 0, 1e-6, `${name} seed ${seed}`);
+      close(d, 0, 1e-9, `${name} seed ${seed}`);
     }
   }
 });
