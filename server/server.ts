@@ -12,6 +12,7 @@ import {
   type CancellationToken,
   type Connection,
   type InitializeResult,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createFileIntrospector, type FileIntrospector } from '../engine/spec/introspector';
@@ -46,7 +47,21 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
   const generation = new Map<string, number>();
   let watchRegistration = false;
 
-  const log = (what: string, e: unknown) => connection.console.error(`simspec: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  const log = (what: string, e: unknown) => {
+    try {
+      connection.console.error(`simspec: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } catch {
+      // The connection is gone (disposed or closed): nobody is left to tell.
+    }
+  };
+
+  async function publish(params: PublishDiagnosticsParams): Promise<void> {
+    try {
+      await connection.sendDiagnostics(params);
+    } catch (e) {
+      log('publishing diagnostics', e);
+    }
+  }
 
   async function validate(uri: string): Promise<void> {
     const document = documents.get(uri);
@@ -64,7 +79,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
     // A newer edit or a newer validation supersedes this one; a closed document gets none.
     const current = documents.get(uri);
     if (!current || current.version !== version || generation.get(uri) !== ticket) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    await publish({ uri, version, diagnostics });
   }
 
   function schedule(uri: string, delay = debounceMs): void {
@@ -107,7 +122,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
     timers.delete(uri);
     generation.delete(uri);
     forgetDocument(uri);
-    connection.sendDiagnostics({ uri, diagnostics: [] }).catch((e) => log('clearing diagnostics', e));
+    void publish({ uri, diagnostics: [] });
   });
 
   connection.onDidChangeWatchedFiles((params) => {

@@ -18,15 +18,22 @@ const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json)$/i;
 const TABLES = /\.(csv|tsv)$/i;
 
 /**
- * The spec's value around the cursor: the document itself when it parses cleanly, otherwise the
- * document with the cursor's line blanked, so that a half-typed line does not hide the rest.
+ * The spec's value around the cursor: the document parsed with the cursor's line blanked, so that
+ * a half-typed line does not hide the rest. Cached by that text: while a user types on one line
+ * it does not change, so completion does not re-parse the whole spec on every keystroke.
  */
-function instanceAround(text: string, line: number): unknown {
-  const whole = parseSpec(text);
-  if (!whole.problems.some((p) => p.severity === 'error')) return whole.value;
-  const lines = text.split('\n');
+const aroundCache = new Map<string, { text: string; value: unknown }>();
+
+function instanceAround(document: TextDocument, line: number): unknown {
+  const lines = document.getText().split('\n');
   if (line < lines.length) lines[line] = '';
-  return parseSpec(lines.join('\n')).value ?? whole.value;
+  const blanked = lines.join('\n');
+  const hit = aroundCache.get(document.uri);
+  if (hit && hit.text === blanked) return hit.value;
+  const value = parseSpec(blanked).value;
+  if (aroundCache.size > 32) aroundCache.clear();
+  aroundCache.set(document.uri, { text: blanked, value });
+  return value;
 }
 
 /** A copy of `root` with an empty mapping inserted as list item `path` (a `- ` just typed before other items). */
@@ -56,7 +63,7 @@ export async function computeCompletions(document: TextDocument, position: Posit
   const text = document.getText();
   if (position.line >= document.lineCount) return [];
   const cursor = cursorContext(text, position.line, position.character);
-  let root = instanceAround(text, position.line);
+  let root = instanceAround(document, position.line);
   const range: Range = { start: { line: position.line, character: cursor.replaceStart }, end: { line: position.line, character: Math.max(cursor.replaceStart, cursor.replaceEnd) } };
   const specFile = specFileOf(document.uri);
 
@@ -87,6 +94,7 @@ function keyCompletions(path: SpecPath, cursor: CursorContext, root: unknown, ra
   const items: CompletionItem[] = [];
   for (const property of propertiesAtPath(root, path)) {
     if (isObject(present) && property.name in present) continue;
+    if (cursor.inFlow && new RegExp(`[{,]\\s*${property.name}\\s*:`).test(cursor.lineText)) continue;
     items.push({
       label: property.name,
       kind: CompletionItemKind.Property,
