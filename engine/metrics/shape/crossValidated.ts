@@ -190,7 +190,7 @@ function linearFoldFit(x: Matrix, fold: ShapeFold, o: ResolvedShapeOptions, labe
     reduce = (rows) => multiply(rows, r);
     reduced = reduce(xtr);
   } else if ((o.reduce?.method === 'pca' || autoK !== null) && k !== null && xtr.cols > k) {
-    const pca = pcaMap(xtr, k, o.center, label);
+    const pca = pcaMap(xtr, k, o.center, label, autoK !== null);
     reduce = pca.map;
     reduced = pca.train;
   }
@@ -223,8 +223,10 @@ function linearFoldScore(fx: LinearFoldFit, fy: LinearFoldFit, o: ResolvedShapeO
 }
 
 /** PCA to k components fitted on training rows; also returns the training scores U_k diag(σ_k). */
-function pcaMap(xtr: Matrix, k: number, center: boolean, label: string): { map: (rows: Matrix) => Matrix; train: Matrix } {
+function pcaMap(xtr: Matrix, requested: number, center: boolean, label: string, clampToRank = false): { map: (rows: Matrix) => Matrix; train: Matrix } {
   const f = factorizeNetwork(xtr, { center });
+  // The automatic reduction keeps what the training rows support (repeated stimuli lower the rank).
+  const k = clampToRank ? Math.max(1, Math.min(requested, f.rank)) : requested;
   if (k > f.rank) {
     throw new SimspecError(`cannot keep ${k} principal components: the centred training rows have rank ${f.rank}`, {
       variable: label,

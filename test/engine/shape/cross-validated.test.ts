@@ -110,3 +110,13 @@ test('per-network fits (netrep partial_fit) are reusable across pairs and α', (
   }
   assert.throws(() => crossValidatedShapeDistanceFromFits(fx, fitShapeNetwork(y, folds, { group: 'permutation' }), { group: 'linear' }), SimspecError);
 });
+
+test('automatic PCA keeps at most the training rank (repeated stimuli)', () => {
+  const base = randomMatrix(20, 50, 61);
+  // Rows 20..39 repeat rows 0..19: any training set has rank ≤ 19 although n_train = 32.
+  const x = { rows: 40, cols: 50, data: new Float64Array([...base.data, ...base.data]) };
+  const y = randomMatrix(40, 5, 62);
+  const r = crossValidatedShapeDistance(x, y, kFoldSplits(40, 5), { group: 'orthogonal' });
+  assert.ok(r.folds.every((f) => f.components.x <= 19));
+  assert.ok(Number.isFinite(r.distance));
+});
