@@ -3,14 +3,17 @@
  * Every user error ends in one `error:` line (or `file:line:col: error: ...` lines for spec
  * problems) and a non-zero exit; a stack trace means a bug in simspec.
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { CancelledError, isSimspecError } from './core/errors';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, isSimspecError, SimspecError } from './core/errors';
 import { readArray } from './io';
 import { runCase } from './cases';
 import { checkSpec, type Problem, type ComparisonSpec, type MetricFamily, type Representation, type SourceKind } from './spec';
 import { createFileIntrospector } from './spec/introspector';
-import { runSpec, SpecProblemsError, type ProgressEvent } from './run/execute';
+import { runSpec, SpecProblemsError, type ProgressEvent, type RunOptions } from './run/execute';
+import type { SerializedError } from './run/worker';
+import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
 import { runnerFor } from './run/runners';
 import { ENGINE_VERSION, toJson } from './run/results';
@@ -87,15 +90,66 @@ async function commandCheck(files: string[]): Promise<number> {
   return errors > 0 ? 1 : 0;
 }
 
+/** The engine bundle's worker next to this bundle, when running from dist/ (not under tsx). */
+function engineWorkerPath(): string | undefined {
+  const candidate = join(__dirname, 'engineWorker.js');
+  return __filename.endsWith('.js') && existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Run in a worker thread when the bundle has one, so that Ctrl-C is handled at once even while a
+ * metric is inside a long synchronous loop: the worker is asked to stop, then terminated. Nothing
+ * is written unless the run completes (the results file is replaced atomically).
+ */
+function runInWorker(workerPath: string, specFile: string, options: Omit<RunOptions, 'signal'>): Promise<Results> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(workerPath);
+    let settled = false;
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      process.removeListener('SIGINT', onSigint);
+      action();
+      void worker.terminate();
+    };
+    const onSigint = () => {
+      process.stderr.write('\ncancelling…\n');
+      worker.postMessage({ type: 'cancel' });
+      // A metric deep in a synchronous loop cannot see the signal: stop the thread outright.
+      setTimeout(() => finish(() => reject(new CancelledError())), 250).unref();
+    };
+    process.on('SIGINT', onSigint);
+    const { onProgress, ...plain } = options;
+    worker.on('message', (message: { type: string; event?: ProgressEvent; results?: Results; error?: SerializedError }) => {
+      if (message.type === 'progress') onProgress?.(message.event!);
+      else if (message.type === 'done') finish(() => resolvePromise(message.results!));
+      else if (message.type === 'error') finish(() => reject(deserializeError(message.error!)));
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', () => finish(() => reject(new CancelledError())));
+    worker.postMessage({ type: 'run', specFile: resolve(specFile), options: plain });
+  });
+}
+
+function deserializeError(error: SerializedError): Error {
+  switch (error.kind) {
+    case 'spec':
+      return new SpecProblemsError(error.specFile ?? '', error.problems ?? []);
+    case 'cancelled':
+      return new CancelledError();
+    case 'user':
+      return new SimspecError(error.message, { code: error.code ?? 'error' });
+    default: {
+      const internal = new Error(error.message);
+      if (error.stack) internal.stack = error.stack;
+      return internal;
+    }
+  }
+}
+
 async function commandRun(parsed: Parsed): Promise<number> {
   const [specFile, ...extra] = parsed.positional;
   if (!specFile || extra.length) throw new UsageError('run needs exactly one spec file');
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncancelling…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
   const quiet = parsed.flags.has('--quiet');
   let lastLine = '';
   const onProgress = (event: ProgressEvent) => {
@@ -104,17 +158,24 @@ async function commandRun(parsed: Parsed): Promise<number> {
     if (line !== lastLine) process.stderr.write(line + '\n');
     lastLine = line;
   };
+  const options: Omit<RunOptions, 'signal'> = { onProgress };
+  const out = parsed.options.get('--out')?.at(-1);
+  if (out) options.output = out;
+  const only = parsed.options.get('--comparison');
+  if (only) options.comparisons = only;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
   try {
-    const options: Parameters<typeof runSpec>[1] = { signal: controller.signal, onProgress };
-    const out = parsed.options.get('--out')?.at(-1);
-    if (out) options.output = out;
-    const only = parsed.options.get('--comparison');
-    if (only) options.comparisons = only;
-    const results = await runSpec(specFile, options);
+    const workerPath = engineWorkerPath();
+    let results: Results;
+    if (workerPath) results = await runInWorker(workerPath, specFile, options);
+    else {
+      process.once('SIGINT', onSigint);
+      results = await runSpec(specFile, { ...options, signal: controller.signal });
+    }
     console.log(formatScoreTable(results));
     for (const warning of results.warnings) console.error(`warning: ${warning}`);
-    const target = out ? resolve(out) : undefined;
-    console.error(`results: ${displayPath(target ?? results.outputPath ?? '')} (${(results.timings.totalMilliseconds / 1000).toFixed(2)} s)`);
+    console.error(`results: ${displayPath(results.outputPath ?? '')} (${(results.timings.totalMilliseconds / 1000).toFixed(2)} s)`);
     return 0;
   } catch (error) {
     if (error instanceof SpecProblemsError) {

@@ -24,16 +24,38 @@ export interface CheckResult {
   problems: Problem[];
 }
 
-/** Parse, validate against the schema and, when that passes, check the data files. */
+/**
+ * Parse, validate against the schema, and check the data files. Data checks also run when other
+ * parts of the spec have schema errors — on the sources and comparisons that are themselves valid —
+ * so that a user sees every problem at once, not one layer of them per fix.
+ */
 export async function checkSpec(text: string, specFile: string, io: DataIntrospector): Promise<CheckResult> {
   const parsed = parseSpec(text);
   if (parsed.problems.some((p) => p.severity === 'error')) return { parsed, problems: parsed.problems };
   const schemaProblems = validateAgainstSchema(parsed);
   const problems = [...parsed.problems, ...schemaProblems];
-  if (schemaProblems.length > 0) return { parsed, problems };
-  const spec = resolveSpec(parsed.value as Record<string, unknown>, specFile);
-  problems.push(...(await checkSemantics(parsed, spec, io)));
-  return { parsed, spec, problems: sortProblems(problems) };
+  const value = parsed.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { parsed, problems };
+  let spec: Spec;
+  try {
+    spec = resolveSpec(value as Record<string, unknown>, specFile);
+  } catch {
+    return { parsed, problems: sortProblems(problems) };
+  }
+  const hasSchemaError = (path: (string | number)[]) => schemaProblems.some((p) => p.path !== undefined && path.every((part, i) => p.path![i] === part));
+  const checkable: Spec = schemaProblems.length === 0 ? spec : {
+    ...spec,
+    layers: spec.layers.filter((l) => !hasSchemaError(l.source.specPath)),
+    regions: spec.regions.filter((r) => !hasSchemaError(r.source.specPath)),
+    comparisons: spec.comparisons.filter((c) => !hasSchemaError(['comparisons', c.index])),
+  };
+  if (schemaProblems.some((p) => p.path !== undefined && p.path[0] === 'stimuli')) delete checkable.labels;
+  try {
+    problems.push(...(await checkSemantics(parsed, checkable, io)));
+  } catch (e) {
+    if (schemaProblems.length === 0) throw e; // only a spec that is half-written may trip a check
+  }
+  return schemaProblems.length === 0 ? { parsed, spec, problems: sortProblems(problems) } : { parsed, problems: sortProblems(problems) };
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

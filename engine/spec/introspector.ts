@@ -18,6 +18,11 @@ function stampOf(path: string): string {
   return `${s.mtimeMs}:${s.size}`;
 }
 
+/** Selector of a struct array's first element: `[0]` for vector-like arrays, else one 0 per axis. */
+function firstElement(shape: readonly number[]): string {
+  return shape.filter((d) => d > 1).length > 1 ? `[${shape.map(() => 0).join(',')}]` : '[0]';
+}
+
 /** Plain variable names can be answered from headers; dotted paths and indices need the selection read. */
 const PLAIN_NAME = /^[^.[\]]+$/;
 
@@ -69,7 +74,7 @@ export function createFileIntrospector(): FileIntrospector {
         for (const item of items) {
           const name = prefix ? `${prefix}.${item.name}` : item.name;
           if (item.kind === 'numeric') names.push(name);
-          if (item.fields) walk(item.fields, item.kind === 'struct' && item.shape.some((d) => d > 1) ? `${name}[0]` : name);
+          if (item.fields) walk(item.fields, item.kind === 'struct' && item.shape.some((d) => d > 1) ? `${name}${firstElement(item.shape)}` : name);
         }
       };
       walk(list, '');

@@ -113,7 +113,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
           const names = await io.variableNames(source.path).catch(() => [] as string[]);
           suggestions = didYouMean(source.key!, names);
         }
-        error(e.message, onKey ? [...source.specPath, 'key'] : filePath, onKey ? 'data.missing-key' : 'data.unreadable', 'value', { suggestions });
+        // Name the file as the spec does, not by its absolute path.
+        const message = e.message.split(source.path).join(source.file);
+        error(message, onKey ? [...source.specPath, 'key'] : filePath, onKey ? 'data.missing-key' : 'data.unreadable', 'value', { suggestions });
         return;
       }
       const layout = layoutOf(source, description.shape);

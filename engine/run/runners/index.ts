@@ -1,7 +1,11 @@
-/** Registry of comparison runners by metric family. A family without a runner yet is reported clearly. */
+/** Registry of comparison runners by metric family. */
 import type { MetricFamily } from '../../spec/types';
 import type { ComparisonRunner } from '../types';
+import { ccaRunner } from './cca';
+import { ckaRunner } from './cka';
+import { regressionRunner } from './regression';
 import { rsaRunner } from './rsa';
+import { shapeRunner } from './shape';
 
 const runners = new Map<MetricFamily, ComparisonRunner>();
 
@@ -13,4 +17,4 @@ export function runnerFor(metric: MetricFamily): ComparisonRunner | undefined {
   return runners.get(metric);
 }
 
-registerRunner(rsaRunner);
+for (const runner of [rsaRunner, regressionRunner, shapeRunner, ckaRunner, ccaRunner]) registerRunner(runner);
