@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,8 +16,9 @@ import type { WorkerReply } from '../../client/runProtocol';
 
 const data = join(repoRoot, 'samples', 'kriegeskorte2008', 'data', 'Kriegeskorte_Neuron2008_supplementalData.mat');
 
-test('Cancel stops a long bootstrap through the signal and leaves the earlier results file unchanged', { timeout: 120_000 }, async () => {
+test('Cancel stops a long bootstrap through the signal and leaves the earlier results file unchanged', { timeout: 120_000 }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'simspec-cancel-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
   await build({
     entryPoints: [join(repoRoot, 'client', 'runWorker.ts')], outfile: join(work, 'runWorker.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
     define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },

@@ -10,6 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerEntry, repoRoot } from './environment';
 
+const temporary: string[] = [];
+
+/** A new temporary folder, removed by removeTemporaryFolders(). */
+export function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(folder);
+  return folder;
+}
+
+export function removeTemporaryFolders(): void {
+  for (const folder of temporary.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
 /**
  * Runs `fn` while holding a lock folder, so test files running in parallel never build dist/ while
  * another one reads it (packaging, staging).
@@ -43,7 +56,7 @@ export function buildBundles(): void {
 export function stageExtension(): Promise<string> {
   return withBuildLock(() => {
     buildBundles();
-    const target = mkdtempSync(join(tmpdir(), 'simspec-ext-'));
+    const target = temporaryFolder('simspec-ext-');
     for (const path of ['package.json', 'language-configuration.json', 'syntaxes', 'schemas', 'icons', 'dist/extension.js', 'dist/server.js', 'dist/runWorker.js', 'dist/webview.js']) {
       if (existsSync(join(repoRoot, path))) cpSync(join(repoRoot, path), join(target, path), { recursive: true });
     }
@@ -53,7 +66,7 @@ export function stageExtension(): Promise<string> {
 
 /** A fresh folder with a copy of samples/kriegeskorte2008 (spec + data, no earlier results). */
 export function sampleWorkspace(): string {
-  const root = mkdtempSync(join(tmpdir(), 'simspec-ws-'));
+  const root = temporaryFolder('simspec-ws-');
   const folder = join(root, 'kriegeskorte2008');
   cpSync(join(repoRoot, 'samples', 'kriegeskorte2008'), folder, { recursive: true, filter: (source) => !source.includes(`${join('kriegeskorte2008', 'results')}`) });
   mkdirSync(join(folder, 'results'), { recursive: true });
@@ -79,7 +92,7 @@ export interface CodeServer {
 }
 
 export function codeServerDirs(): { userData: string; extensions: string } {
-  const root = mkdtempSync(join(tmpdir(), 'simspec-cs-'));
+  const root = temporaryFolder('simspec-cs-');
   const userData = join(root, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({

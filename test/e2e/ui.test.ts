@@ -7,13 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from './environment';
-import { buildBundles, codeServerDirs, installExtension, sampleWorkspace, startCodeServer, withBuildLock } from './codeServer';
+import { buildBundles, codeServerDirs, installExtension, removeTemporaryFolders, sampleWorkspace, startCodeServer, temporaryFolder, withBuildLock } from './codeServer';
 
 const PUBLISHED = '0.4912'; // mIT vs hIT Pearson r (Kriegeskorte et al. 2008: 0.49; rsatoolbox: 0.4912)
 
@@ -23,7 +22,7 @@ function panel(page: Page): FrameLocator {
 
 test('a person runs the sample from CodeLens and the palette and reads the panel', { timeout: 300_000 }, async (t) => {
   if (!requireTools(t, { chromium: true, codeServer: true })) return;
-  const vsix = join(mkdtempSync(join(tmpdir(), 'simspec-vsix-')), 'simspec.vsix');
+  const vsix = join(temporaryFolder('simspec-vsix-'), 'simspec.vsix');
   const packaged = await withBuildLock(() => {
     buildBundles();
     return spawnSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, encoding: 'utf8', input: '' });
@@ -42,7 +41,10 @@ test('a person runs the sample from CodeLens and the palette and reads the panel
   installExtension(vsix, dirs);
   const folder = sampleWorkspace();
   const server = await startCodeServer(folder, dirs);
-  t.after(() => server.stop());
+  t.after(async () => {
+    await server.stop();
+    removeTemporaryFolders();
+  });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

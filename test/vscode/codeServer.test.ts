@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, requireTools } from '../e2e/environment';
-import { codeServerDirs, sampleWorkspace, stageExtension, startCodeServer } from '../e2e/codeServer';
+import { codeServerDirs, removeTemporaryFolders, sampleWorkspace, stageExtension, startCodeServer } from '../e2e/codeServer';
 
 export async function bundleSuite(outDir: string): Promise<string> {
   const outfile = join(outDir, 'index.js');
@@ -27,7 +27,10 @@ test('extension suite in code-server (payload route)', { timeout: 300_000 }, asy
   const report = join(folder, '..', 'report.json');
   const dirs = codeServerDirs();
   const server = await startCodeServer(folder, dirs, { SIMSPEC_TEST_REPORT: report });
-  t.after(() => server.stop());
+  t.after(async () => {
+    await server.stop();
+    removeTemporaryFolders();
+  });
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', `vscode-remote://localhost:${server.port}${extension}`],
     ['extensionTestsPath', `vscode-remote://localhost:${server.port}${suite}`],

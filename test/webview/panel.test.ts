@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ const spec = join(repoRoot, 'samples', 'kriegeskorte2008', 'kriegeskorte2008.sim
 test('result panel renders the Kriegeskorte 2008 results in Chromium', { timeout: 120_000 }, async (t) => {
   if (!requireTools(t, { chromium: true })) return;
   const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
   const resultsFile = join(work, 'kriegeskorte2008.results.json');
   await runSpec(spec, { output: resultsFile });
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
@@ -92,6 +93,7 @@ test('result panel renders the Kriegeskorte 2008 results in Chromium', { timeout
 test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands and each region\'s best layer', { timeout: 120_000 }, async (t) => {
   if (!requireTools(t, { chromium: true })) return;
   const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
   const resultsFile = join(work, 'algonauts.results.json');
   await runSpec(join(repoRoot, 'samples', 'algonauts2019', 'algonauts2019-78images.simspec.yaml'), { output: resultsFile });
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { regions: string[]; scores: { layer: string; region: string; value: number; noiseCeiling?: unknown }[] };
