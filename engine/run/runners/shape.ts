@@ -258,7 +258,7 @@ export const shapeRunner: ComparisonRunner = {
     const perSubject: number[] = [];
     const details: Record<string, unknown> = { group: resolved.group, alpha: resolved.alpha, score: resolved.score, center: resolved.center, whitening: resolved.whitening, zeroPad: resolved.zeroPad };
     for (let s = 0; s < brainMatrices.length; s++) {
-      if (context.signal.aborted) break;
+      if (context.signal.aborted) throw new CancelledError();
       const y = brainMatrices[s]!;
       context.progress(s / brainMatrices.length, brainMatrices.length > 1 ? `subject ${s + 1}/${brainMatrices.length}` : 'shape distance');
       if (folds) {
@@ -354,7 +354,7 @@ export const shapeRunner: ComparisonRunner = {
     const distances: Matrix = { rows: k, cols: k, data: new Float64Array(k * k) };
     for (let a = 0; a < k; a++) {
       for (let b = a + 1; b < k; b++) {
-        if (context.signal.aborted) return undefined;
+        if (context.signal.aborted) throw new CancelledError();
         const d = folds
           ? crossValidatedShapeDistance(matrices[a]!, matrices[b]!, folds as readonly ShapeFold[], options).distance
           : shapeDistance(matrices[a]!, matrices[b]!, options).distance;
