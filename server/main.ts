@@ -5,4 +5,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
-startServer(createConnection(ProposedFeatures.all));
+const connection = createConnection(ProposedFeatures.all);
+// Nothing a user types may take the server down: a stray rejection is logged, not fatal.
+process.on('unhandledRejection', (reason) => connection.console.error(`simspec: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+startServer(connection);
