@@ -7,7 +7,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../../../engine/io';
 import { caseHandlers } from '../../../engine/cases/shape';
-import type { NDArray } from '../../../engine/core/matrix';
+import { ndarrayToMatrix, type NDArray } from '../../../engine/core/matrix';
+import { shapeDistance } from '../../../engine/metrics/shape';
 import type { ReferenceCase } from '../../../engine/cases/types';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'reference');
@@ -60,5 +61,30 @@ for (const { dir, expected } of cases) {
       const g = got.get(path)!;
       assert.ok(Math.abs(g - w) <= atol + rtol * Math.abs(w), `${expected.name}${path}: got ${g}, want ${w} (diff ${Math.abs(g - w)})`);
     }
+  });
+}
+
+// The same netrep LinearMetric cases through the n × n Gram route (§4.5), forced: the route used
+// for p ≥ n must reproduce netrep too, not only agree with the feature route.
+import { shapeDistance } from '../../../engine/metrics/shape';
+import { ndarrayToMatrix } from '../../../engine/core/matrix';
+
+for (const { dir, expected } of cases.filter((c) => c.expected.metric === 'shape_metric' && typeof c.expected.params.alpha === 'number')) {
+  test(`reference case ${expected.name} through the Gram route`, async () => {
+    const x = ndarrayToMatrix(await readNpy(join(dir, expected.inputs.X!.file)));
+    const y = ndarrayToMatrix(await readNpy(join(dir, expected.inputs.Y!.file)));
+    const p = expected.params;
+    const alpha = p.alpha as number;
+    const r = shapeDistance(x, y, {
+      group: alpha > 1 - 1e-7 ? 'orthogonal' : 'linear',
+      alpha: alpha > 1 - 1e-7 ? 1 : alpha,
+      center: p.center_columns !== false,
+      score: p.score_method === 'euclidean' ? 'euclidean' : 'angular',
+      route: 'gram',
+    });
+    assert.deepEqual(r.route, { x: 'gram', y: 'gram' });
+    const want = expected.value as number;
+    const { rtol, atol } = expected.tolerance;
+    assert.ok(Math.abs(r.distance - want) <= atol + rtol * Math.abs(want), `got ${r.distance}, want ${want}`);
   });
 }
