@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSpec } from '../../../engine/run/execute';
 import type { ScoreRecord } from '../../../engine/run/types';
+import { toJson } from '../../../engine/run/results';
+import { readFileSync } from 'node:fs';
 
 function close(actual: number | undefined, expected: number, tolerance: number, what: string): void {
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${what}: got ${actual}, expected ${expected} ± ${tolerance}`);
@@ -77,5 +79,16 @@ test('Algonauts 2019, 78 images: AlexNet scores equal Net2Brain’s own evaluati
     close(score.value, r2, rtol * r2, `${layer} × ${region} R²`);
     close(score.p?.value, p, 10 * rtol * p, `${layer} × ${region} p`);
     close(score.sem, sem, 10 * rtol * sem, `${layer} × ${region} SEM`);
+  }
+});
+
+test('results files validate against schemas/results.schema.json', async () => {
+  const { default: Ajv2020 } = await import('ajv/dist/2020');
+  const schema = JSON.parse(readFileSync('schemas/results.schema.json', 'utf8'));
+  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+  for (const spec of ['samples/kriegeskorte2008/kriegeskorte2008.simspec.yaml', 'samples/algonauts2019/algonauts2019-78images.simspec.yaml']) {
+    const results = await runSpec(spec, { write: false });
+    const asWritten = JSON.parse(toJson(results));
+    assert.ok(validate(asWritten), `${spec}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   }
 });
