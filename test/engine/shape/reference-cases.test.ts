@@ -66,8 +66,6 @@ for (const { dir, expected } of cases) {
 
 // The same netrep LinearMetric cases through the n × n Gram route (§4.5), forced: the route used
 // for p ≥ n must reproduce netrep too, not only agree with the feature route.
-import { shapeDistance } from '../../../engine/metrics/shape';
-import { ndarrayToMatrix } from '../../../engine/core/matrix';
 
 for (const { dir, expected } of cases.filter((c) => c.expected.metric === 'shape_metric' && typeof c.expected.params.alpha === 'number')) {
   test(`reference case ${expected.name} through the Gram route`, async () => {
