@@ -86,4 +86,16 @@ test('a person runs the sample from CodeLens and the palette and reads the panel
   // Clicking the row revealed its comparison in the spec: the editor's selection is on that name.
   const nameLine = readFileSync(join(folder, 'kriegeskorte2008.simspec.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('name: mIT_vs_hIT_pearson')) + 1;
   await page.waitForFunction((line) => new RegExp(`Ln ${line},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''), nameLine, { timeout: 10_000 });
+
+  // Reload the window: the serializer brings the panel back with its selection and sort.
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Developer: Reload Window');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  const restored = panel(page).locator('#scores tbody tr.selected');
+  await restored.waitFor({ timeout: 60_000 });
+  assert.match((await restored.textContent()) ?? '', /mIT_vs_hIT_pearson/);
+  assert.equal(await panel(page).locator('#scores tbody tr').count(), 26);
+  await shot('4-after-reload');
 });
