@@ -9,6 +9,7 @@ import { readNpy } from '../../../engine/io';
 import { caseHandlers } from '../../../engine/cases/shape';
 import { ndarrayToMatrix, type NDArray } from '../../../engine/core/matrix';
 import { shapeDistance } from '../../../engine/metrics/shape';
+import { unbiasedLinearCka } from '../../../engine/metrics/cka';
 import type { ReferenceCase } from '../../../engine/cases/types';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'reference');
@@ -84,5 +85,19 @@ for (const { dir, expected } of cases.filter((c) => c.expected.metric === 'shape
     const want = expected.value as number;
     const { rtol, atol } = expected.tolerance;
     assert.ok(Math.abs(r.distance - want) <= atol + rtol * Math.abs(want), `got ${r.distance}, want ${want}`);
+  });
+}
+
+// The unbiased CKA cases through both of its forms (feature-space and U-centred Gram).
+for (const { dir, expected } of cases.filter((c) => c.expected.metric === 'cka_linear_unbiased')) {
+  test(`reference case ${expected.name} through both unbiased-CKA forms`, async () => {
+    const x = ndarrayToMatrix(await readNpy(join(dir, expected.inputs.X!.file)));
+    const y = ndarrayToMatrix(await readNpy(join(dir, expected.inputs.Y!.file)));
+    const want = expected.value as number;
+    const { rtol, atol } = expected.tolerance;
+    for (const route of ['feature', 'gram'] as const) {
+      const got = unbiasedLinearCka(x, y, { route });
+      assert.ok(Math.abs(got - want) <= atol + rtol * Math.abs(want), `${route}: got ${got}, want ${want}`);
+    }
   });
 }
