@@ -9,10 +9,13 @@
  * The input is symmetrised first ((A + Aᵀ)/2), so rounding asymmetry of a computed Gram or kernel
  * matrix does not matter. Eigenvalues are returned ascending, as numpy.linalg.eigh / eigvalsh.
  * Eigenvector signs are whatever the algorithm produces (as in LAPACK, no sign convention).
+ * Inputs far from unit magnitude are scaled by an exact power of two first (scaling.ts), so
+ * products of off-diagonal entries in the QL sweep neither overflow nor underflow.
  * A non-finite input gives all-NaN values and vectors instead of an endless QL iteration.
  */
 import type { Matrix } from '../core/matrix';
 import { requireSquare, symmetrize } from './basics';
+import { powerOfTwoExponent, scaleByPowerOfTwo } from './scaling';
 import { multiplyTransposed } from './products';
 
 export interface SymmetricEigen {
@@ -32,6 +35,8 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
     return { values: new Float64Array(n).fill(NaN), vectors: { rows: n, cols: n, data: new Float64Array(n * n).fill(NaN) } };
   }
   const w = symmetrizedCopy(a);
+  const exponent = powerOfTwoExponent(w);
+  scaleByPowerOfTwo(w, exponent);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(w, n, d, e, true);
@@ -47,6 +52,7 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
     values[j] = d[src]!;
     for (let i = 0; i < n; i++) vectors[i * n + j] = v[i * n + src]!;
   }
+  scaleByPowerOfTwo(values, -exponent);
   return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
 
@@ -70,10 +76,13 @@ export function symmetricEigenvalues(a: Matrix): Float64Array {
   const n = a.rows;
   if (!allFinite(a.data)) return new Float64Array(n).fill(NaN);
   const w = symmetrizedCopy(a);
+  const exponent = powerOfTwoExponent(w);
+  scaleByPowerOfTwo(w, exponent);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(w, n, d, e, false);
   qlImplicit(d, e, n, null);
+  scaleByPowerOfTwo(d, -exponent);
   return d.sort();
 }
 

@@ -17,6 +17,7 @@
 import type { Matrix } from '../core/matrix';
 import { gemmStrided } from './gemm';
 import { formQ, householderInPlace } from './qr';
+import { powerOfTwoExponent, scaleByPowerOfTwo } from './scaling';
 import { golubKahanSvd, type TallSvdColumns } from './svd-golub-kahan';
 
 export interface ThinSvd {
@@ -76,16 +77,14 @@ function decompose(a: Matrix, method: SvdMethod, wantVectors: boolean): ThinSvd 
     return wide ? { u: nan.v, s: nan.s, v: nan.u } : nan;
   }
   // Scale by a power of two (exact) so sums of squares can neither overflow nor underflow.
-  // Two half-steps, so that 2^±1074 (subnormal inputs) stays representable.
+  // Exact power-of-two scaling so sums of squares can neither overflow nor underflow.
   const exponent = powerOfTwoExponent(columns);
-  const half = 2 ** Math.trunc(exponent / 2);
-  const rest = 2 ** (exponent - Math.trunc(exponent / 2));
-  if (exponent !== 0) for (let i = 0; i < columns.length; i++) columns[i] = columns[i]! * half * rest;
+  scaleByPowerOfTwo(columns, exponent);
   const result = m >= QR_FIRST_RATIO * n
     ? svdViaQr(columns, m, n, method, wantVectors)
     : kernel(method)(columns, m, n, wantVectors);
   const s = Float64Array.from(result.s);
-  if (exponent !== 0) for (let i = 0; i < k; i++) s[i] = s[i]! / half / rest;
+  scaleByPowerOfTwo(s, -exponent);
   if (!wantVectors) {
     return { u: { rows: a.rows, cols: 0, data: new Float64Array(0) }, s, v: { rows: a.cols, cols: 0, data: new Float64Array(0) } };
   }
@@ -123,14 +122,6 @@ function columnsToMatrix(columns: Float64Array, k: number, len: number): Matrix 
   const out = new Float64Array(len * k);
   for (let r = 0; r < k; r++) for (let i = 0; i < len; i++) out[i * k + r] = columns[r * len + i]!;
   return { rows: len, cols: k, data: out };
-}
-
-/** e such that 2^e·max|x| ≈ 1, or 0 when max|x| is moderate (no scaling needed). */
-function powerOfTwoExponent(x: Float64Array): number {
-  let largest = 0;
-  for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]!));
-  if (largest === 0 || (largest > 2 ** -400 && largest < 2 ** 400)) return 0;
-  return -Math.round(Math.log2(largest));
 }
 
 /**

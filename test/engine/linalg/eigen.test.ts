@@ -78,7 +78,7 @@ test('awkward structure: zero, identity, diagonal, block diagonal, rank-deficien
   const g = gram(randomMatrix(20, 3, 9));
   const gv = assertEigenPair(g, 'rank-3 Gram');
   for (let j = 0; j < 17; j++) assert.ok(Math.abs(gv[j]!) <= 1e-13 * gv[19]!, `null eigenvalue ${j}: ${gv[j]}`);
-  for (const s of [1e150, 1e-150]) {
+  for (const s of [1e150, 1e-150, 1e300, 1e-300, 1e-310]) {
     const a = randomSymmetric(12, 12);
     assertEigenPair({ rows: 12, cols: 12, data: a.data.map((v) => v * s) }, `scale ${s}`);
   }

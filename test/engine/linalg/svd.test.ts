@@ -127,7 +127,7 @@ test('huge and tiny scales do not overflow or underflow (both methods)', () => {
   for (const { method, run } of METHODS) {
     const base = randomMatrix(8, 5, 16);
     const s0 = run(base).s;
-    for (const f of [1e200, 1e-300]) {
+    for (const f of [1e300, 1e-300]) {
       const svd = assertSvd({ rows: 8, cols: 5, data: base.data.map((v) => v * f) }, `scale ${f}`, method);
       assert.ok(maxAbsDifference(svd.s.map((v) => v / f), s0) <= 1e-14 * s0[0]!);
     }
