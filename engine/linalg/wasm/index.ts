@@ -1,0 +1,107 @@
+/**
+ * WASM SIMD kernels behind the engine/linalg product API (same signatures as products.ts):
+ * gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB), multiplyTransposed (ABᵀ).
+ *
+ * Which kernels serve: `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default: the
+ * best WASM variant this runtime validates, else plain TS), or `setKernelMode` at run time (tests,
+ * bench). `kernelVariant()` says which WASM module would run, undefined for the plain-TS path.
+ */
+import type { Matrix } from '../../core/matrix';
+import { shapeError } from '../basics';
+import { gemmStrided, type StridedOperand } from '../gemm';
+import { wasmGemmStrided } from './gemm';
+import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
+
+export { bestVariant, relaxedSimdAvailable, releaseKernels, simdAvailable, type KernelVariant } from './loader';
+
+export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
+
+let mode: KernelMode | undefined;
+
+function envMode(): KernelMode {
+  const value = typeof process !== 'undefined' ? process.env?.SIMSPEC_KERNELS : undefined;
+  if (value === 'js' || value === 'wasm-fma' || value === 'wasm-simd') return value;
+  return 'wasm';
+}
+
+/** Choose the kernels (undefined: back to SIMSPEC_KERNELS / the default). */
+export function setKernelMode(next: KernelMode | undefined): void {
+  mode = next;
+}
+
+/** The WASM variant that runs under the current mode, or undefined when plain TS runs. */
+export function kernelVariant(): KernelVariant | undefined {
+  const m = mode ?? envMode();
+  if (m === 'js') return undefined;
+  if (m === 'wasm-fma') return relaxedSimdAvailable() ? 'fma' : undefined;
+  if (m === 'wasm-simd') return simdAvailable() ? 'simd' : undefined;
+  return bestVariant();
+}
+
+/** c (m×n) += A(m×k)·B(k×n) on whichever kernels the mode selects. */
+export function gemmDispatch(
+  m: number,
+  n: number,
+  k: number,
+  a: StridedOperand,
+  b: StridedOperand,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  const variant = kernelVariant();
+  if (variant === undefined) gemmStrided(m, n, k, a, b, c, upperOnly);
+  else wasmGemmStrided(loadKernels(variant), m, n, k, a, b, c, upperOnly);
+}
+
+const asIs = (m: Matrix): StridedOperand => ({ data: m.data, rowStride: m.cols, colStride: 1 });
+const transposed = (m: Matrix): StridedOperand => ({ data: m.data, rowStride: 1, colStride: m.cols });
+
+/** A·B (A: m×k, B: k×n). */
+export function multiply(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.rows) throw shapeError('multiply', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.cols = B.rows');
+  const c = new Float64Array(a.rows * b.cols);
+  gemmDispatch(a.rows, b.cols, a.cols, asIs(a), asIs(b), c);
+  return { rows: a.rows, cols: b.cols, data: c };
+}
+
+/** AᵀB (A: k×m, B: k×n) → m×n. */
+export function crossProduct(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) throw shapeError('crossProduct', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.rows = B.rows');
+  const c = new Float64Array(a.cols * b.cols);
+  gemmDispatch(a.cols, b.cols, a.rows, transposed(a), asIs(b), c);
+  return { rows: a.cols, cols: b.cols, data: c };
+}
+
+/** A·Bᵀ (A: m×k, B: n×k) → m×n. */
+export function multiplyTransposed(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.cols) {
+    throw shapeError('multiplyTransposed', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.cols = B.cols');
+  }
+  const c = new Float64Array(a.rows * b.rows);
+  gemmDispatch(a.rows, b.rows, a.cols, asIs(a), transposed(b), c);
+  return { rows: a.rows, cols: b.rows, data: c };
+}
+
+/** X·Xᵀ (X: n×p) → n×n, exactly symmetric (upper triangle computed, mirrored). */
+export function gram(x: Matrix): Matrix {
+  const n = x.rows;
+  const c = new Float64Array(n * n);
+  gemmDispatch(n, n, x.cols, asIs(x), transposed(x), c, true);
+  mirrorUpper(c, n);
+  return { rows: n, cols: n, data: c };
+}
+
+/** XᵀX (X: n×p) → p×p, exactly symmetric. */
+export function crossGram(x: Matrix): Matrix {
+  const p = x.cols;
+  const c = new Float64Array(p * p);
+  gemmDispatch(p, p, x.rows, transposed(x), asIs(x), c, true);
+  mirrorUpper(c, p);
+  return { rows: p, cols: p, data: c };
+}
+
+function mirrorUpper(c: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Loads the AssemblyScript WASM SIMD kernels (assembly/, built by scripts/build-wasm.mjs and embedded
+ * as base64 in modules.generated.ts) and owns their linear memory.
+ *
+ * Two modules are shipped: `fma` uses f64x2.relaxed_madd (one fused multiply-add per lane) and
+ * `simd` uses f64x2 mul + add. A module containing a relaxed-simd opcode fails validation as a
+ * whole where relaxed-simd is off (Node 20 without --experimental-wasm-relaxed-simd), so we validate
+ * first; on Node we try to switch the flag on with v8.setFlagsFromString before compiling (it works
+ * in workers too, performance-notes.md §5.1) and fall back to the mul+add module. FMA results differ
+ * from mul+add in the last bits: results are not bit-reproducible across hosts.
+ *
+ * Memory: the kernels import one memory; `ensureBytes` grows it (growing detaches old views, so
+ * views are always taken afresh through `f64()`). wasm32 memory is capped at 4 GiB and never
+ * shrinks; `releaseKernels()` drops the instances so the memory can be collected.
+ */
+import { KERNELS_FMA_BASE64, KERNELS_SIMD_BASE64 } from './modules.generated';
+
+export type KernelVariant = 'fma' | 'simd';
+
+interface KernelExports {
+  macro(ap: number, bp: number, cp: number, mc: number, nc: number, kc: number, ldc: number, diag: number): void;
+  [name: string]: unknown;
+}
+
+export interface WasmKernels {
+  readonly variant: KernelVariant;
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** Grow the memory to at least `bytes`; returns the current Float64Array view of all of it. */
+  ensureBytes(bytes: number): Float64Array;
+  /** A fresh Float64Array view of the whole memory (invalidated by the next grow). */
+  f64(): Float64Array;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB
+
+let relaxedChecked: boolean | undefined;
+const modules = new Map<KernelVariant, WebAssembly.Module>();
+const instances = new Map<KernelVariant, WasmKernels>();
+
+function decode(base64: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(base64, 'base64'));
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Is plain WASM SIMD (f64x2) available in this runtime? */
+export function simdAvailable(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(decode(KERNELS_SIMD_BASE64));
+}
+
+/** Is relaxed-simd available (after trying to enable it on Node 20)? */
+export function relaxedSimdAvailable(): boolean {
+  if (relaxedChecked !== undefined) return relaxedChecked;
+  const bytes = decode(KERNELS_FMA_BASE64);
+  if (typeof WebAssembly !== 'object') return (relaxedChecked = false);
+  if (!WebAssembly.validate(bytes)) enableRelaxedSimdFlag();
+  relaxedChecked = WebAssembly.validate(bytes);
+  return relaxedChecked;
+}
+
+function enableRelaxedSimdFlag(): void {
+  try {
+    // Node only; a browser bundle has no `process`. require keeps node:v8 out of non-Node bundles.
+    if (typeof process === 'undefined' || !process.versions?.node) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const v8 = require('node:v8') as typeof import('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // flag unknown (newer V8 has relaxed-simd on by default) or not Node: validation decides
+  }
+}
+
+/** The best variant this runtime runs, or undefined when WASM SIMD is unavailable. */
+export function bestVariant(): KernelVariant | undefined {
+  if (relaxedSimdAvailable()) return 'fma';
+  return simdAvailable() ? 'simd' : undefined;
+}
+
+/** The (cached) kernels of one variant; throws if the runtime cannot compile it. */
+export function loadKernels(variant: KernelVariant): WasmKernels {
+  const cached = instances.get(variant);
+  if (cached) return cached;
+  if (variant === 'fma' && !relaxedSimdAvailable()) {
+    throw new Error('relaxed-simd WebAssembly is not available in this runtime');
+  }
+  let module = modules.get(variant);
+  if (!module) {
+    module = new WebAssembly.Module(decode(variant === 'fma' ? KERNELS_FMA_BASE64 : KERNELS_SIMD_BASE64));
+    modules.set(variant, module);
+  }
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  let view = new Float64Array(memory.buffer);
+  const kernels: WasmKernels = {
+    variant,
+    exports: instance.exports as unknown as KernelExports,
+    memory,
+    ensureBytes(bytes: number): Float64Array {
+      const have = memory.buffer.byteLength;
+      if (bytes > have) {
+        const pages = Math.ceil((bytes - have) / PAGE);
+        if (have / PAGE + pages > MAX_PAGES) {
+          throw new RangeError(`WASM kernels need ${bytes} bytes, more than the 4 GiB of wasm32 memory`);
+        }
+        memory.grow(pages);
+      }
+      return kernels.f64();
+    },
+    f64(): Float64Array {
+      if (view.buffer !== memory.buffer || view.length * 8 !== memory.buffer.byteLength) view = new Float64Array(memory.buffer);
+      return view;
+    },
+  };
+  instances.set(variant, kernels);
+  return kernels;
+}
+
+/** Drop the instances (their memory is released with them). The compiled modules stay cached. */
+export function releaseKernels(): void {
+  instances.clear();
+}
