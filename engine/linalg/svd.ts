@@ -10,9 +10,11 @@
  *   (Demmel & Veselić 1992). Columns of U with σ exactly 0 are completed to an orthonormal set.
  *
  * Output: k = min(m, n); s descending and ≥ 0; U m×k and V n×k with orthonormal columns even for
- * rank-deficient A, so U·Vᵀ is always usable as a Procrustes rotation. Inputs are scaled by a
- * power of two when their magnitude is extreme (exact, undone on s). Non-finite input gives
- * all-NaN output rather than an error.
+ * rank-deficient A, so U·Vᵀ is always usable as a Procrustes rotation. The sign of each pair
+ * (u_j, v_j) is arbitrary, as in LAPACK: callers that report vectors fix a convention themselves
+ * (e.g. scikit-learn's svd_flip). Inputs of extreme magnitude are scaled by an exact power of
+ * two (scaling.ts), undone on s. Tall inputs (m ≥ 1.8n) are reduced by Householder QR first.
+ * Non-finite input gives all-NaN output rather than an error.
  */
 import type { Matrix } from '../core/matrix';
 import { gemmStrided } from './gemm';
