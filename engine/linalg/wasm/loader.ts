@@ -39,8 +39,13 @@ let relaxedChecked: boolean | undefined;
 const modules = new Map<KernelVariant, WebAssembly.Module>();
 const instances = new Map<KernelVariant, WasmKernels>();
 
-function decode(base64: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(base64, 'base64'));
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') {
+    const buf = Buffer.from(base64, 'base64');
+    const out = new Uint8Array(buf.length);
+    out.set(buf);
+    return out;
+  }
   const bin = atob(base64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
