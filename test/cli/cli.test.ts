@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { assertWithinTolerance, referenceCases } from '../helpers/referenceCases';
 
 const BIN = resolve('bin/simspec.js');
-const REFERENCE = resolve('test/fixtures/reference');
 
 function simspec(args: string[], cwd = process.cwd()) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
@@ -61,29 +61,14 @@ test('score --metric rsa compares two files directly', () => {
 });
 
 // Every reference case in the fixtures, through the command line, within the case's tolerance.
-const cases = readdirSync(REFERENCE).filter((name) => existsSync(join(REFERENCE, name, 'expected.json')));
-
-function withinTolerance(got: unknown, want: unknown, rtol: number, atol: number, path: string): void {
-  if (typeof want === 'number') {
-    assert.equal(typeof got, 'number', `${path}: expected a number, got ${JSON.stringify(got)}`);
-    assert.ok(Math.abs((got as number) - want) <= atol + rtol * Math.abs(want), `${path}: got ${got}, want ${want}`);
-  } else if (Array.isArray(want)) {
-    assert.ok(Array.isArray(got) && got.length === want.length, `${path}: expected a list of ${want.length}`);
-    want.forEach((w, i) => withinTolerance((got as unknown[])[i], w, rtol, atol, `${path}[${i}]`));
-  } else if (want && typeof want === 'object') {
-    for (const [key, w] of Object.entries(want)) withinTolerance((got as Record<string, unknown>)?.[key], w, rtol, atol, `${path}.${key}`);
-  } else {
-    assert.deepEqual(got, want, path);
-  }
-}
+const cases = referenceCases();
 
 test(`score --case reproduces all ${cases.length} reference cases`, async (t) => {
-  for (const name of cases) {
-    await t.test(name, () => {
-      const expected = JSON.parse(readFileSync(join(REFERENCE, name, 'expected.json'), 'utf8'));
-      const { code, stdout, stderr } = simspec(['score', '--case', join(REFERENCE, name)]);
+  for (const { dir, expected } of cases) {
+    await t.test(expected.name, () => {
+      const { code, stdout, stderr } = simspec(['score', '--case', dir]);
       assert.equal(code, 0, stderr);
-      withinTolerance(JSON.parse(stdout).value, expected.value, expected.tolerance.rtol, expected.tolerance.atol, name);
+      assertWithinTolerance(JSON.parse(stdout).value, expected.value, expected.tolerance, expected.name);
     });
   }
 });
