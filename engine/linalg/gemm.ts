@@ -17,15 +17,24 @@ const KC = 256;
 const MC = 192; // multiple of MR
 const NC = 4096; // multiple of NR
 
-/** Read access to a logical rows×cols operand stored at data[i * rowStride + j * colStride]. */
+/** Read access to a logical rows×cols operand stored at data[offset + i * rowStride + j * colStride]. */
 export interface StridedOperand {
   readonly data: Float64Array;
   readonly rowStride: number;
   readonly colStride: number;
+  /** Index of entry (0, 0); default 0. Lets a sub-block be used without copying. */
+  readonly offset?: number;
+}
+
+export interface GemmOptions {
+  /** C += alpha·A·B (default 1); applied while packing A, so it costs nothing in the kernel. */
+  readonly alpha?: number;
+  /** Index of C(0, 0) in c (default 0); C's leading dimension stays n. */
+  readonly cOffset?: number;
 }
 
 /**
- * c (m×n, row-major, leading dimension n) += A(m×k)·B(k×n).
+ * c (m×n, row-major, leading dimension n, from options.cOffset) += alpha·A(m×k)·B(k×n).
  * With `upperOnly`, only entries with j ≥ i are guaranteed (tiles wholly below the diagonal are
  * skipped); the caller mirrors. Used by the symmetric Gram.
  */
@@ -37,8 +46,11 @@ export function gemmStrided(
   b: StridedOperand,
   c: Float64Array,
   upperOnly = false,
+  options: GemmOptions = {},
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
+  const alpha = options.alpha ?? 1;
+  const cOffset = options.cOffset ?? 0;
   const kcMax = Math.min(KC, k);
   const ncMax = Math.min(NC, roundUp(n, NR));
   const mcMax = Math.min(MC, roundUp(m, MR));
@@ -55,8 +67,8 @@ export function gemmStrided(
         const mc = Math.min(MC, m - ic);
         // Whole row block strictly below the diagonal of this column block: nothing to do.
         if (upperOnly && jc + nc - 1 < ic) continue;
-        packA(a, ic, mc, pc, kc, packedA);
-        macroKernel(mc, nc, kc, packedA, packedB, c, ic, jc, n, upperOnly, edge);
+        packA(a, ic, mc, pc, kc, packedA, alpha);
+        macroKernel(mc, nc, kc, packedA, packedB, c, cOffset, ic, jc, n, upperOnly, edge);
       }
     }
   }
@@ -69,11 +81,12 @@ function roundUp(x: number, multiple: number): number {
 /** B(pc..pc+kc, jc..jc+nc) → panels of NR columns, each k-major: out[panel*kc*NR + p*NR + col]. */
 function packB(b: StridedOperand, pc: number, kc: number, jc: number, nc: number, out: Float64Array): void {
   const { data, rowStride, colStride } = b;
+  const base = b.offset ?? 0;
   let o = 0;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const width = Math.min(NR, nc - j0);
     if (width === NR) {
-      let src = pc * rowStride + (jc + j0) * colStride;
+      let src = base + pc * rowStride + (jc + j0) * colStride;
       for (let p = 0; p < kc; p++) {
         out[o] = data[src]!;
         out[o + 1] = data[src + colStride]!;
@@ -84,7 +97,7 @@ function packB(b: StridedOperand, pc: number, kc: number, jc: number, nc: number
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const src = (pc + p) * rowStride + (jc + j0) * colStride;
+        const src = base + (pc + p) * rowStride + (jc + j0) * colStride;
         for (let jj = 0; jj < NR; jj++) out[o + jj] = jj < width ? data[src + jj * colStride]! : 0;
         o += NR;
       }
@@ -93,13 +106,14 @@ function packB(b: StridedOperand, pc: number, kc: number, jc: number, nc: number
 }
 
 /** A(ic..ic+mc, pc..pc+kc) → panels of MR rows, each k-major: out[panel*kc*MR + p*MR + row]. */
-function packA(a: StridedOperand, ic: number, mc: number, pc: number, kc: number, out: Float64Array): void {
+function packA(a: StridedOperand, ic: number, mc: number, pc: number, kc: number, out: Float64Array, alpha: number): void {
   const { data, rowStride, colStride } = a;
+  const base = a.offset ?? 0;
   let o = 0;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const height = Math.min(MR, mc - i0);
     if (height === MR) {
-      let src = (ic + i0) * rowStride + pc * colStride;
+      let src = base + (ic + i0) * rowStride + pc * colStride;
       for (let p = 0; p < kc; p++) {
         out[o] = data[src]!;
         out[o + 1] = data[src + rowStride]!;
@@ -109,12 +123,13 @@ function packA(a: StridedOperand, ic: number, mc: number, pc: number, kc: number
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const src = (ic + i0) * rowStride + (pc + p) * colStride;
+        const src = base + (ic + i0) * rowStride + (pc + p) * colStride;
         for (let ii = 0; ii < MR; ii++) out[o + ii] = ii < height ? data[src + ii * rowStride]! : 0;
         o += MR;
       }
     }
   }
+  if (alpha !== 1) for (let i = 0; i < o; i++) out[i] *= alpha;
 }
 
 function macroKernel(
@@ -124,6 +139,7 @@ function macroKernel(
   packedA: Float64Array,
   packedB: Float64Array,
   c: Float64Array,
+  cOffset: number,
   ic: number,
   jc: number,
   ldc: number,
@@ -141,12 +157,12 @@ function macroKernel(
       const height = Math.min(MR, mc - i0);
       const aOffset = (i0 / MR) * kc * MR;
       if (height === MR && width === NR) {
-        microKernel3x4(kc, packedA, aOffset, packedB, bOffset, c, row * ldc + column, ldc);
+        microKernel3x4(kc, packedA, aOffset, packedB, bOffset, c, cOffset + row * ldc + column, ldc);
       } else {
         edge.fill(0);
         microKernel3x4(kc, packedA, aOffset, packedB, bOffset, edge, 0, NR);
         for (let ii = 0; ii < height; ii++) {
-          for (let jj = 0; jj < width; jj++) c[(row + ii) * ldc + column + jj] += edge[ii * NR + jj]!;
+          for (let jj = 0; jj < width; jj++) c[cOffset + (row + ii) * ldc + column + jj] += edge[ii * NR + jj]!;
         }
       }
     }

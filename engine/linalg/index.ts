@@ -9,6 +9,7 @@
  *   svd.ts       thinSvd (Golub–Kahan, descending), thinSvdJacobi, singularValues
  *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
  *   qr.ts        thinQr (Householder, LAPACK sign convention)
+ *   triangular.ts solveTriangular (blocked, many right-hand sides)
  *   norms.ts     frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm
  *   basics.ts    transpose, identity, zeros, scale, add, subtract, trace, symmetrize,
  *                columnMeans, centerColumns, frobeniusInner, diagonal, copyMatrix
@@ -43,3 +44,4 @@ export {
 } from './solve';
 export { frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm } from './norms';
 export { thinQr, type ThinQr } from './qr';
+export { solveTriangular, type TriangularOptions } from './triangular';

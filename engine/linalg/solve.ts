@@ -15,6 +15,7 @@ import type { Matrix } from '../core/matrix';
 import { requireSquare, shapeError } from './basics';
 import { gemmStrided } from './gemm';
 import { thinSvd } from './svd';
+import { solveTriangularInPlace } from './triangular';
 
 /** numpy.linalg.pinv's default relative cutoff: singular values ≤ 1e-15·σ_max are treated as zero. */
 export const NUMPY_PINV_RCOND = 1e-15;
@@ -66,31 +67,9 @@ export function choleskySolve(spd: Matrix, b: RightHandSide): RightHandSide {
   const rhs = rhsAsMatrix(b, n, 'choleskySolve');
   const k = rhs.cols;
   const x = Float64Array.from(rhs.data);
-  const ld = l.data;
-  // Forward: L·Y = B (rows of X are updated as whole k-vectors, contiguous).
-  for (let i = 0; i < n; i++) {
-    const rowI = i * k;
-    for (let p = 0; p < i; p++) {
-      const lip = ld[i * n + p]!;
-      if (lip === 0) continue;
-      const rowP = p * k;
-      for (let c = 0; c < k; c++) x[rowI + c] -= lip * x[rowP + c]!;
-    }
-    const inv = 1 / ld[i * n + i]!;
-    for (let c = 0; c < k; c++) x[rowI + c] *= inv;
-  }
-  // Backward: Lᵀ·X = Y.
-  for (let i = n - 1; i >= 0; i--) {
-    const rowI = i * k;
-    for (let p = i + 1; p < n; p++) {
-      const lpi = ld[p * n + i]!;
-      if (lpi === 0) continue;
-      const rowP = p * k;
-      for (let c = 0; c < k; c++) x[rowI + c] -= lpi * x[rowP + c]!;
-    }
-    const inv = 1 / ld[i * n + i]!;
-    for (let c = 0; c < k; c++) x[rowI + c] *= inv;
-  }
+  // L·Y = B, then Lᵀ·X = Y (Lᵀ read through swapped strides).
+  solveTriangularInPlace({ data: l.data, rowStride: n, colStride: 1 }, n, x, k, true, false);
+  solveTriangularInPlace({ data: l.data, rowStride: 1, colStride: n }, n, x, k, false, false);
   return b instanceof Float64Array ? x : { rows: n, cols: k, data: x };
 }
 
@@ -162,27 +141,10 @@ export function solve(a: Matrix, b: RightHandSide): RightHandSide {
   const k = rhs.cols;
   const x = new Float64Array(n * k);
   for (let i = 0; i < n; i++) x.set(rhs.data.subarray(pivot[i]! * k, pivot[i]! * k + k), i * k);
-  const f = lu.data;
-  for (let i = 0; i < n; i++) {
-    const rowI = i * k;
-    for (let p = 0; p < i; p++) {
-      const lip = f[i * n + p]!;
-      if (lip === 0) continue;
-      const rowP = p * k;
-      for (let c = 0; c < k; c++) x[rowI + c] -= lip * x[rowP + c]!;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const rowI = i * k;
-    for (let p = i + 1; p < n; p++) {
-      const uip = f[i * n + p]!;
-      if (uip === 0) continue;
-      const rowP = p * k;
-      for (let c = 0; c < k; c++) x[rowI + c] -= uip * x[rowP + c]!;
-    }
-    const inv = 1 / f[i * n + i]!;
-    for (let c = 0; c < k; c++) x[rowI + c] *= inv;
-  }
+  // L (unit lower) then U, both read from the packed factor.
+  const packed = { data: lu.data, rowStride: n, colStride: 1 };
+  solveTriangularInPlace(packed, n, x, k, true, true);
+  solveTriangularInPlace(packed, n, x, k, false, false);
   return b instanceof Float64Array ? x : { rows: n, cols: k, data: x };
 }
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { SimspecError } from '../../../engine/core/errors';
 import type { Matrix } from '../../../engine/core/matrix';
 import {
-  add, cholesky, choleskySolve, determinant, gram, identity, multiply, multiplyTransposed, multiplyVector, pseudoInverse, solve, transpose,
+  add, cholesky, choleskySolve, determinant, gram, identity, multiply, multiplyTransposed, multiplyVector, pseudoInverse, solve, solveTriangular,
+  transpose,
 } from '../../../engine/linalg';
 import { EPS, maxAbs, maxAbsDifference, randomMatrix } from './helpers';
 
@@ -31,7 +32,7 @@ test('cholesky: L lower triangular with positive diagonal and L·Lᵀ = A', () =
 });
 
 test('choleskySolve and solve: small residuals for matrix and vector right-hand sides', () => {
-  for (const n of [1, 3, 17, 60]) {
+  for (const n of [1, 3, 17, 60, 150]) {
     const spd = randomSpd(n, 10 + n);
     const b = randomMatrix(n, 4, 20 + n);
     assertResidual(spd, choleskySolve(spd, b), b, `cholesky n=${n}`);
@@ -44,6 +45,26 @@ test('choleskySolve and solve: small residuals for matrix and vector right-hand 
     const y = choleskySolve(spd, v);
     assert.ok(maxAbsDifference(multiplyVector(spd, y), v) <= 100 * EPS * maxAbs(spd.data) * maxAbs(y) * n);
   }
+});
+
+test('solveTriangular: lower/upper, transposed, unit diagonal, across the 64-row blocks', () => {
+  const n = 150;
+  const full = randomMatrix(n, n, 77);
+  const lowerT = { rows: n, cols: n, data: full.data.map((v, idx) => (idx % n > Math.floor(idx / n) ? 0 : v + (idx % (n + 1) === 0 ? 4 : 0))) };
+  const upperT = transpose(lowerT);
+  const b = randomMatrix(n, 5, 78);
+  for (const [t, lower] of [[lowerT, true], [upperT, false]] as const) {
+    assertResidual(t, solveTriangular(t, b, { lower }), b, `${lower ? 'lower' : 'upper'}`);
+    // Tᵀ·X = B using the stored triangle transposed on the fly.
+    assertResidual(transpose(t), solveTriangular(t, b, { lower, transpose: true }), b, `${lower ? 'lower' : 'upper'}ᵀ`);
+  }
+  // Unit diagonal: the stored diagonal is ignored.
+  const unit = { rows: n, cols: n, data: lowerT.data.map((v, idx) => (idx % (n + 1) === 0 ? 1 : v)) };
+  const messy = { rows: n, cols: n, data: lowerT.data.map((v, idx) => (idx % (n + 1) === 0 ? 123 : v)) };
+  assert.ok(maxAbsDifference(solveTriangular(messy, b, { unitDiagonal: true }).data, solveTriangular(unit, b).data) === 0);
+  const v = Float64Array.from({ length: n }, (_, i) => i % 7);
+  const xv = solveTriangular(lowerT, v);
+  assert.ok(xv instanceof Float64Array && maxAbsDifference(multiplyVector(lowerT, xv), v) <= 1e-12 * maxAbs(xv) * n);
 });
 
 test('solve needs pivoting: zero leading entry, exact answer', () => {
