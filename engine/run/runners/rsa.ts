@@ -9,7 +9,9 @@
  * `square: true`. RDMs, noise ceilings and per-subject RDMs are shared across pairs of the run.
  */
 import { SimspecError } from '../../core/errors';
-import type { Matrix } from '../../core/matrix';
+import type { Matrix, NDArray } from '../../core/matrix';
+import { readArray } from '../../io';
+import { resolvePath } from '../../spec/resolve';
 import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod } from '../../metrics/rsa';
 import { oneSampleTTest, summarize } from '../../stats/summary';
 import { bootstrapRsa, type BootstrapOver } from '../../stats/rsa-bootstrap';
@@ -32,15 +34,45 @@ const COMPARE_NAMES: Record<string, string> = {
   bures_metric: 'squared Bures distance',
 };
 
+/** The noise precision of `noise:` (units × units), read once per run. */
+async function noisePrecision(comparison: ComparisonSpec, context: RunContext): Promise<{ key: string; matrix: Matrix } | undefined> {
+  const noise = comparison.params.noise as { file?: string; key?: string } | undefined;
+  if (!noise?.file) return undefined;
+  const path = resolvePath(context.spec.baseDir, noise.file);
+  const key = `${path}:${noise.key ?? ''}`;
+  const matrix = await context.shared.get(`rsa:noise:${key}`, async () => {
+    const array = await readArray(path, noise.key);
+    if (array.shape.length !== 2 || array.shape[0] !== array.shape[1]) {
+      throw new SimspecError(`the noise precision has shape (${array.shape.join(', ')})`, { file: noise.file, variable: noise.key ?? '(the only array)', expected: 'a square units × units precision matrix', code: 'rsa.noise-shape' });
+    }
+    return { rows: array.shape[0]!, cols: array.shape[1]!, data: array.data } as Matrix;
+  });
+  return { key, matrix };
+}
+
+/** Observations (stimulus, repeat) as rows, with their condition and run labels; NaN repeats dropped. */
+function repeatsAsObservations(repeats: NDArray): { x: Matrix; conditions: Int32Array; runs: Int32Array } {
+  const [n, r, u] = repeats.shape as [number, number, number];
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) for (let k = 0; k < r; k++) if (!Number.isNaN(repeats.data[(i * r + k) * u]!)) rows.push(i * r + k);
+  const x: Matrix = { rows: rows.length, cols: u, data: new Float64Array(rows.length * u) };
+  rows.forEach((row, j) => x.data.set(repeats.data.subarray(row * u, (row + 1) * u), j * u));
+  return { x, conditions: Int32Array.from(rows, (row) => Math.floor(row / r)), runs: Int32Array.from(rows, (row) => row % r) };
+}
+
 /** Condensed RDM of every subject of a representation, computed once per run and method. */
-function subjectRdms(rep: LoadedRepresentation, method: string, context: RunContext): Float64Array[] {
-  return context.shared.get(`rsa:rdms:${rep.role}:${rep.name}:${method}`, () =>
+function subjectRdms(rep: LoadedRepresentation, method: string, context: RunContext, precision?: { key: string; matrix: Matrix }): Float64Array[] {
+  return context.shared.get(`rsa:rdms:${rep.role}:${rep.name}:${method}:${precision?.key ?? ''}`, () =>
     rep.subjects.map((subject, s) => {
       if (subject.rdm) return subject.rdm;
       const origin = { file: rep.file, variable: rep.subjects.length > 1 ? `${rep.key ?? rep.name} (subject ${s})` : rep.key ?? rep.name };
-      if (method === 'crossnobis') throw new SimspecError('the crossnobis RDM needs runs: give this representation as `kind: repeats` (stimuli × runs × units) and use it with `rdm: crossnobis`', { ...origin, code: 'rsa.crossnobis-input' });
       const convention = method === 'cosine' ? 'scipy' : 'rsatoolbox';
-      const result = rdmFromResponses(subject.responses as Matrix, method, { ...origin, convention });
+      if (method === 'crossnobis') {
+        if (!subject.repeats) throw new SimspecError('the crossnobis RDM needs runs: give this representation as `kind: repeats` (stimuli × runs × units)', { ...origin, code: 'rsa.crossnobis-input' });
+        const { x, conditions, runs } = repeatsAsObservations(subject.repeats);
+        return rdmFromResponses(x, 'crossnobis', { ...origin, conditions, runs, ...(precision ? { precision: precision.matrix } : {}) }).condensed;
+      }
+      const result = rdmFromResponses(subject.responses as Matrix, method, { ...origin, convention, ...(precision ? { precision: precision.matrix } : {}) });
       if (result.condensed.some(Number.isNaN)) {
         throw new SimspecError(`the ${method} RDM has undefined entries: some stimulus has the same response in every unit (a constant pattern)`, { ...origin, expected: 'patterns that vary across units', code: 'data.constant-pattern' });
       }
@@ -69,10 +101,12 @@ export const rsaRunner: ComparisonRunner = {
     const square = comparison.params.square === true;
     const warnings: string[] = [];
 
+    const precision = rdmMethod === 'mahalanobis' || rdmMethod === 'crossnobis' ? await noisePrecision(comparison, context) : undefined;
+    // The noise precision describes the brain's units; a model layer's RDM never uses it.
     const modelRdms = subjectRdms(model, rdmMethod, context);
     const modelRdm = modelRdms.length === 1 ? modelRdms[0]! : meanRdm(modelRdms);
     if (modelRdms.length > 1) warnings.push(`the model has ${modelRdms.length} subjects; their mean RDM is used`);
-    const brainRdms = subjectRdms(brain, rdmMethod, context);
+    const brainRdms = subjectRdms(brain, rdmMethod, context, brain.kind === 'rdm' ? undefined : precision);
     context.recordRdm?.('model', model.name, modelRdm);
     context.recordRdm?.('brain', brain.name, brainRdms.length === 1 ? brainRdms[0]! : context.shared.get(`rsa:mean:${brain.name}:${rdmMethod}`, () => meanRdm(brainRdms)));
 
