@@ -29,12 +29,14 @@ export interface StridedOperand {
 export interface GemmOptions {
   /** C += alpha·A·B (default 1); applied while packing A, so it costs nothing in the kernel. */
   readonly alpha?: number;
-  /** Index of C(0, 0) in c (default 0); C's leading dimension stays n. */
+  /** Index of C(0, 0) in c (default 0). */
   readonly cOffset?: number;
+  /** Leading dimension of C: C(i, j) = c[cOffset + i·ldc + j] (default n). */
+  readonly ldc?: number;
 }
 
 /**
- * c (m×n, row-major, leading dimension n, from options.cOffset) += alpha·A(m×k)·B(k×n).
+ * c (m×n, row-major from options.cOffset with leading dimension options.ldc ?? n) += alpha·A(m×k)·B(k×n).
  * With `upperOnly`, only entries with j ≥ i are guaranteed (tiles wholly below the diagonal are
  * skipped); the caller mirrors. Used by the symmetric Gram.
  */
@@ -51,6 +53,7 @@ export function gemmStrided(
   if (m === 0 || n === 0 || k === 0) return;
   const alpha = options.alpha ?? 1;
   const cOffset = options.cOffset ?? 0;
+  const ldc = options.ldc ?? n;
   const kcMax = Math.min(KC, k);
   const ncMax = Math.min(NC, roundUp(n, NR));
   const mcMax = Math.min(MC, roundUp(m, MR));
@@ -68,7 +71,7 @@ export function gemmStrided(
         // Whole row block strictly below the diagonal of this column block: nothing to do.
         if (upperOnly && jc + nc - 1 < ic) continue;
         packA(a, ic, mc, pc, kc, packedA, alpha);
-        macroKernel(mc, nc, kc, packedA, packedB, c, cOffset, ic, jc, n, upperOnly, edge);
+        macroKernel(mc, nc, kc, packedA, packedB, c, cOffset, ic, jc, ldc, upperOnly, edge);
       }
     }
   }

@@ -30,31 +30,57 @@ function rhsAsMatrix(b: RightHandSide, n: number, operation: string): Matrix {
   return m;
 }
 
-/** Lower-triangular L with A = L·Lᵀ (only the lower triangle of A is read). */
+const BLOCK = 64;
+
+/**
+ * Lower-triangular L with A = L·Lᵀ (only the lower triangle of A is read).
+ * Blocked right-looking factorisation in the upper form A = UᵀU (U = Lᵀ, rows contiguous): each
+ * 64-row block row is factorised by row operations, then the trailing matrix is updated by one
+ * symmetric blocked product, A₂₂ −= U₁₂ᵀ·U₁₂ (upper triangle only) — LAPACK dpotrf's scheme.
+ */
 export function cholesky(a: Matrix): Matrix {
   requireSquare(a, 'cholesky');
   const n = a.rows;
   const src = a.data;
-  const l = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const rowJ = j * n;
-    let diag = src[rowJ + j]!;
-    for (let k = 0; k < j; k++) diag -= l[rowJ + k]! * l[rowJ + k]!;
-    if (!(diag > 0)) {
-      throw new SimspecError(
-        `cholesky: matrix is not positive definite (pivot ${j + 1} of ${n} is ${diag})`,
-        { expected: 'a symmetric positive definite matrix', code: 'linalg.not-spd' },
+  // w's upper triangle = Aᵀ's upper triangle = A's lower triangle, transposed.
+  const w = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = src[i * n + j]!;
+  for (let j0 = 0; j0 < n; j0 += BLOCK) {
+    const j1 = Math.min(j0 + BLOCK, n);
+    for (let r = j0; r < j1; r++) {
+      const rowR = r * n;
+      const pivot = w[rowR + r]!;
+      if (!(pivot > 0)) {
+        throw new SimspecError(
+          `cholesky: matrix is not positive definite (pivot ${r + 1} of ${n} is ${pivot})`,
+          { expected: 'a symmetric positive definite matrix', code: 'linalg.not-spd' },
+        );
+      }
+      const urr = Math.sqrt(pivot);
+      w[rowR + r] = urr;
+      const inv = 1 / urr;
+      for (let c = r + 1; c < n; c++) w[rowR + c] *= inv;
+      // Eliminate within the block row (diagonal block and the panel to its right).
+      for (let q = r + 1; q < j1; q++) {
+        const urq = w[rowR + q]!;
+        if (urq === 0) continue;
+        const rowQ = q * n;
+        for (let c = q; c < n; c++) w[rowQ + c] -= urq * w[rowR + c]!;
+      }
+    }
+    if (j1 < n) {
+      // A₂₂ −= U₁₂ᵀ·U₁₂ with U₁₂ = w[j0:j1, j1:n]; only tiles touching the upper triangle.
+      const panel = j0 * n + j1;
+      gemmStrided(
+        n - j1, n - j1, j1 - j0,
+        { data: w, rowStride: 1, colStride: n, offset: panel },
+        { data: w, rowStride: n, colStride: 1, offset: panel },
+        w, true, { alpha: -1, cOffset: j1 * n + j1, ldc: n },
       );
     }
-    const ljj = Math.sqrt(diag);
-    l[rowJ + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      const rowI = i * n;
-      let s = src[rowI + j]!;
-      for (let k = 0; k < j; k++) s -= l[rowI + k]! * l[rowJ + k]!;
-      l[rowI + j] = s / ljj;
-    }
   }
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) l[i * n + j] = w[j * n + i]!;
   return { rows: n, cols: n, data: l };
 }
 
@@ -82,49 +108,76 @@ export interface LuDecomposition {
   readonly sign: number;
 }
 
-/** P·A = L·U with partial (row) pivoting. Throws 'linalg.singular' on an exactly zero pivot. */
+/**
+ * P·A = L·U with partial (row) pivoting. Throws 'linalg.singular' on an exactly zero pivot.
+ * Blocked right-looking (LAPACK dgetrf): a 64-column panel is factorised with whole-row swaps,
+ * the block row of U is solved with the panel's unit-lower L₁₁, and the trailing matrix is
+ * updated by one blocked product A₂₂ −= L₂₁·U₁₂. Pivots are the same as in the unblocked loop.
+ */
 export function luDecompose(a: Matrix): LuDecomposition {
   requireSquare(a, 'luDecompose');
   const n = a.rows;
   const lu = Float64Array.from(a.data);
   const pivot = Int32Array.from({ length: n }, (_, i) => i);
   let sign = 1;
-  for (let j = 0; j < n; j++) {
-    let best = j;
-    let bestAbs = Math.abs(lu[j * n + j]!);
-    for (let i = j + 1; i < n; i++) {
-      const v = Math.abs(lu[i * n + j]!);
-      if (v > bestAbs || Number.isNaN(v)) {
-        best = i;
-        bestAbs = v;
-        if (Number.isNaN(v)) break;
+  for (let j0 = 0; j0 < n; j0 += BLOCK) {
+    const j1 = Math.min(j0 + BLOCK, n);
+    // Panel: columns j0..j1−1, rows j..n−1.
+    for (let j = j0; j < j1; j++) {
+      let best = j;
+      let bestAbs = Math.abs(lu[j * n + j]!);
+      for (let i = j + 1; i < n; i++) {
+        const v = Math.abs(lu[i * n + j]!);
+        if (v > bestAbs || Number.isNaN(v)) {
+          best = i;
+          bestAbs = v;
+          if (Number.isNaN(v)) break;
+        }
+      }
+      if (best !== j) {
+        for (let c = 0; c < n; c++) {
+          const t = lu[j * n + c]!;
+          lu[j * n + c] = lu[best * n + c]!;
+          lu[best * n + c] = t;
+        }
+        const t = pivot[j]!;
+        pivot[j] = pivot[best]!;
+        pivot[best] = t;
+        sign = -sign;
+      }
+      const diag = lu[j * n + j]!;
+      if (diag === 0) {
+        throw new SimspecError(`solve: matrix is singular (zero pivot in column ${j + 1} of ${n})`, {
+          expected: 'a non-singular square matrix',
+          code: 'linalg.singular',
+        });
+      }
+      const rowJ = j * n;
+      for (let i = j + 1; i < n; i++) {
+        const rowI = i * n;
+        const factor = lu[rowI + j]! / diag;
+        lu[rowI + j] = factor;
+        if (factor === 0) continue;
+        for (let c = j + 1; c < j1; c++) lu[rowI + c] -= factor * lu[rowJ + c]!;
       }
     }
-    if (best !== j) {
-      for (let c = 0; c < n; c++) {
-        const t = lu[j * n + c]!;
-        lu[j * n + c] = lu[best * n + c]!;
-        lu[best * n + c] = t;
+    if (j1 < n) {
+      // U₁₂ = L₁₁⁻¹·A₁₂ (row operations), then A₂₂ −= L₂₁·U₁₂.
+      for (let r = j0 + 1; r < j1; r++) {
+        const rowR = r * n;
+        for (let q = j0; q < r; q++) {
+          const lrq = lu[rowR + q]!;
+          if (lrq === 0) continue;
+          const rowQ = q * n;
+          for (let c = j1; c < n; c++) lu[rowR + c] -= lrq * lu[rowQ + c]!;
+        }
       }
-      const t = pivot[j]!;
-      pivot[j] = pivot[best]!;
-      pivot[best] = t;
-      sign = -sign;
-    }
-    const diag = lu[j * n + j]!;
-    if (diag === 0) {
-      throw new SimspecError(`solve: matrix is singular (zero pivot in column ${j + 1} of ${n})`, {
-        expected: 'a non-singular square matrix',
-        code: 'linalg.singular',
-      });
-    }
-    const rowJ = j * n;
-    for (let i = j + 1; i < n; i++) {
-      const rowI = i * n;
-      const factor = lu[rowI + j]! / diag;
-      lu[rowI + j] = factor;
-      if (factor === 0) continue;
-      for (let c = j + 1; c < n; c++) lu[rowI + c] -= factor * lu[rowJ + c]!;
+      gemmStrided(
+        n - j1, n - j1, j1 - j0,
+        { data: lu, rowStride: n, colStride: 1, offset: j1 * n + j0 },
+        { data: lu, rowStride: n, colStride: 1, offset: j0 * n + j1 },
+        lu, false, { alpha: -1, cOffset: j1 * n + j1, ldc: n },
+      );
     }
   }
   return { lu: { rows: n, cols: n, data: lu }, pivot, sign };

@@ -20,7 +20,7 @@ function assertResidual(a: Matrix, x: Matrix, b: Matrix, label: string): void {
 }
 
 test('cholesky: L lower triangular with positive diagonal and L·Lᵀ = A', () => {
-  for (const n of [1, 2, 5, 40]) {
+  for (const n of [1, 2, 5, 40, 150]) {
     const a = randomSpd(n, n);
     const l = cholesky(a);
     for (let i = 0; i < n; i++) {
@@ -75,7 +75,27 @@ test('solve needs pivoting: zero leading entry, exact answer', () => {
   assert.equal(determinant({ rows: 3, cols: 3, data: Float64Array.of(2, 0, 0, 1, 3, 0, 4, 5, -1) }), -6);
 });
 
+test('determinant of a row-reversed triangular matrix (pivoting across the 64-column blocks)', () => {
+  const n = 100;
+  const t = randomMatrix(n, n, 90);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) t.data[i * n + j] = 0;
+    t.data[i * n + i] = i % 3 === 0 ? -1.5 : 1.25; // det(T) = Π diag
+  }
+  let want = 1;
+  for (let i = 0; i < n; i++) want *= t.data[i * n + i]!;
+  // Reversing the n rows is floor(n/2) swaps.
+  const reversed = { rows: n, cols: n, data: new Float64Array(n * n) };
+  for (let i = 0; i < n; i++) reversed.data.set(t.data.subarray((n - 1 - i) * n, (n - i) * n), i * n);
+  want *= Math.floor(n / 2) % 2 === 0 ? 1 : -1;
+  assert.ok(Math.abs(determinant(reversed) - want) <= 1e-10 * Math.abs(want), `${determinant(reversed)} vs ${want}`);
+});
+
 test('not SPD and singular inputs throw SimspecError with stable codes', () => {
+  // Negative pivot in the second block: identity with A[100][100] = −1 → pivot 101 of 150.
+  const eye = identity(150);
+  eye.data[100 * 150 + 100] = -1;
+  assert.throws(() => cholesky(eye), (e: unknown) => e instanceof SimspecError && /pivot 101 of 150 is -1/.test(e.message));
   const indefinite = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 2, 1) };
   assert.throws(() => choleskySolve(indefinite, Float64Array.of(1, 1)), (e: unknown) => e instanceof SimspecError && e.code === 'linalg.not-spd');
   const semidefinite = gram(randomMatrix(4, 2, 3)); // rank 2
