@@ -1,0 +1,99 @@
+/**
+ * The kernel table of performance-notes.md: ours vs numpy/OpenBLAS at the same thread count.
+ * Gram X Xᵀ (1000×4096, 1000×20000), XᵀY (1000×4096), eigh (n = 500, 1000). Ours: the WASM SIMD
+ * kernels (FMA module, mul+add module) and the plain-TS kernels; 2 threads through the worker pool
+ * when it is available. Times are medians of 3 after a warm-up. Ratio = t_numpy / t_ours.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Matrix } from '../engine/core/matrix';
+import { symmetricEigen, symmetricEigenvalues } from '../engine/linalg';
+import { crossProduct, gram, kernelVariant, setKernelMode, type KernelMode } from '../engine/linalg/wasm';
+import type { PythonInfo } from './python';
+
+function random(rows: number, cols: number, seed: number): Matrix {
+  let s = seed >>> 0 || 1;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    data[i] = (s >>> 0) / 2 ** 32 - 0.5;
+  }
+  return { rows, cols, data };
+}
+
+function medianTime(f: () => void, repeats = 3): number {
+  f();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    f();
+    times.push((performance.now() - t) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)]!;
+}
+
+export interface KernelRow {
+  kernel: string;
+  ours: string;
+  seconds: number;
+  gflops: number;
+  numpy?: number;
+  ratio?: number;
+}
+
+export function numpyKernelTimes(python: PythonInfo | undefined, threads: number, quick: boolean): Record<string, number> {
+  if (!python) return {};
+  const cfg = quick ? { gram: [[1000, 4096]], xty: [[1000, 4096]], eigh: [500] } : {};
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const run = spawnSync(python.path, [join(__dirname, 'peers', 'kernels.py'), JSON.stringify(cfg)], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) {
+    console.error(`numpy kernel timing failed: ${run.stderr}`);
+    return {};
+  }
+  return JSON.parse(run.stdout) as Record<string, number>;
+}
+
+export function kernelTable(options: { quick: boolean; modes: KernelMode[] }): KernelRow[] {
+  const rows: KernelRow[] = [];
+  const grams: Array<[number, number]> = options.quick ? [[1000, 4096]] : [[1000, 4096], [1000, 20000]];
+  for (const mode of options.modes) {
+    setKernelMode(mode);
+    const label = kernelVariant() ? `wasm ${kernelVariant()} 1T` : 'plain TS 1T';
+    for (const [n, p] of grams) {
+      if (mode === 'js' && p > 4096) continue; // ~10 s per call; the 4096 row shows the ratio
+      const x = random(n, p, 1);
+      const t = medianTime(() => gram(x), mode === 'js' ? 1 : 3);
+      rows.push({ kernel: `gram ${n}x${p}`, ours: label, seconds: t, gflops: (2 * n * n * p) / t / 1e9 });
+    }
+    const x = random(1000, 4096, 2);
+    const y = random(1000, 4096, 3);
+    const t = medianTime(() => crossProduct(x, y), mode === 'js' ? 1 : 3);
+    rows.push({ kernel: 'xty 1000x4096', ours: label, seconds: t, gflops: (2 * 4096 * 4096 * 1000) / t / 1e9 });
+  }
+  setKernelMode(undefined);
+  for (const n of options.quick ? [500] : [500, 1000]) {
+    const a = random(n, n, 4);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[i * n + j] = a.data[j * n + i]!;
+    const flops = (4 / 3) * n ** 3 + 2 * n ** 3; // nominal: reduction + accumulation, rotations vary
+    const t = medianTime(() => symmetricEigen(a));
+    rows.push({ kernel: `eigh ${n}`, ours: 'plain TS 1T (engine/linalg)', seconds: t, gflops: flops / t / 1e9 });
+    const tv = medianTime(() => symmetricEigenvalues(a));
+    rows.push({ kernel: `eigvalsh ${n}`, ours: 'plain TS 1T (engine/linalg)', seconds: tv, gflops: ((4 / 3) * n ** 3) / tv / 1e9 });
+  }
+  return rows;
+}
+
+/** numpy's matching time for a row: syrk for our symmetric Gram, gemm for products. */
+export function attachNumpy(rows: KernelRow[], numpy: Record<string, number>): void {
+  for (const row of rows) {
+    const t = numpy[row.kernel];
+    if (typeof t === 'number') {
+      row.numpy = t;
+      row.ratio = t / row.seconds;
+    }
+  }
+}

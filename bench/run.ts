@@ -1,0 +1,81 @@
+/**
+ * `npm run bench` — simspec against the Python peers on this machine (never part of `npm test`).
+ *   npx tsx bench/run.ts [--quick] [--only=kernels,W1,W2,W3,W4,W5] [--scale=0.25] [--threads=1]
+ * Prints the kernel table (ours vs numpy at the same thread count) and workloads W1–W5 of issue 7,
+ * each run by the simspec CLI and by the equivalent peer computation on the same .npy files, with
+ * wall times, the ratio peer ÷ simspec, peak RSS, and whether the values agree.
+ * Data go to $SIMSPEC_BENCH_DIR (default /tmp/simspec-bench) and are reused across runs.
+ * The machine is shared and noisy: read the numbers as ±20 %.
+ */
+import { cpus } from 'node:os';
+import { attachNumpy, kernelTable, numpyKernelTimes } from './kernels';
+import { findPython } from './python';
+import { prepare, runPeers, runSimspec, workloads } from './workloads';
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const quick = args.has('quick');
+const scale = Number(args.get('scale') ?? (quick ? 0.25 : 1));
+const threads = Number(args.get('threads') ?? 1);
+const only = new Set((args.get('only') ?? 'kernels,W1,W2,W3,W4,W5').split(','));
+
+const python = findPython();
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`machine: ${cpus().length} × ${cpu}; node ${process.version}`);
+console.log(
+  `peers: ${python.all ? `${python.all.path} numpy ${python.all.numpy}, scipy ${python.all.scipy}, scikit-learn ${python.all.sklearn}` : python.numpyOnly ? `${python.numpyOnly.path} numpy ${python.numpyOnly.numpy} (no scikit-learn: ridge peer skipped)` : 'none (no python3 with numpy)'}`,
+);
+console.log(`threads: ${threads} (simspec and OPENBLAS_NUM_THREADS)\n`);
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const fmt = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
+
+if (only.has('kernels')) {
+  const rows = kernelTable({ quick, modes: ['wasm-fma', 'wasm-simd', 'js'] });
+  attachNumpy(rows, numpyKernelTimes(python.all ?? python.numpyOnly, 1, quick));
+  console.log('Kernel table (1 thread; ratio = numpy time ÷ ours; numpy: syrk for gram, gemm for xty, LAPACK syevd for eigh)');
+  console.log(`${pad('kernel', 16)}${pad('ours', 30)}${pad('time s', 9)}${pad('GF/s', 8)}${pad('numpy s', 9)}ratio`);
+  for (const r of rows) console.log(`${pad(r.kernel, 16)}${pad(r.ours, 30)}${pad(fmt(r.seconds), 9)}${pad(fmt(r.gflops, 1), 8)}${pad(fmt(r.numpy), 9)}${fmt(r.ratio, 2)}`);
+  console.log('');
+}
+
+const selected = workloads(scale).filter((w) => only.has(w.id));
+if (selected.length > 0) {
+  console.log(`Workloads (scale ${scale}; times include process start and loading the .npy files)`);
+  console.log(`${pad('id', 4)}${pad('simspec s', 11)}${pad('peer s', 9)}${pad('peer÷simspec', 14)}${pad('RSS MiB (ours/peer)', 21)}values`);
+  for (const w of selected) {
+    const { spec, dir } = prepare(w, scale);
+    const env = { ...process.env, SIMSPEC_THREADS: String(threads) };
+    const ours = runSimspec(w, spec, dir, env);
+    const peer = runPeers(w, dir, python, threads);
+    let agreement = 'no peer';
+    if (!ours.ok) agreement = `simspec failed: ${ours.error}`;
+    else if (peer && !peer.ok) agreement = `peer failed: ${peer.error}`;
+    else if (peer) {
+      let worst = 0;
+      let compared = 0;
+      const missing: string[] = [];
+      for (const [key, want] of peer.values) {
+        if (key.includes('#')) continue;
+        const got = ours.values.get(key);
+        if (got === undefined) {
+          missing.push(key);
+          continue;
+        }
+        compared++;
+        worst = Math.max(worst, Math.abs(got - want) / Math.max(1, Math.abs(want)));
+      }
+      agreement = `${worst <= w.tolerance && missing.length === 0 ? 'agree' : 'DIFFER'} (${compared} values, max rel diff ${worst.toExponential(1)}${missing.length ? `, missing ${missing.join(' ')}` : ''})`;
+    }
+    const ratio = peer?.ok && ours.ok ? peer.seconds / ours.seconds : undefined;
+    console.log(
+      `${pad(w.id, 4)}${pad(fmt(ours.seconds, 2), 11)}${pad(fmt(peer?.seconds, 2), 9)}${pad(fmt(ratio, 2), 14)}${pad(`${fmt(ours.peakMiB, 0)}/${fmt(peer?.peakMiB, 0)}`, 21)}${agreement}`,
+    );
+    console.log(`    ${w.title}`);
+    if (w.note) console.log(`    note: ${w.note}`);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Workloads W1–W5 of issue 7: deterministic data (written once to /tmp/simspec-bench as .npy), a
+ * simspec spec per workload run by the real CLI (dist/cli.js), and the equivalent peer computation
+ * (bench/peers/*.py) on the same files. Both run under /usr/bin/time for wall time and peak RSS,
+ * including process start and loading the data.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeNpy } from '../engine/io/npyWriter';
+import type { PythonInfo } from './python';
+
+export const BENCH_DIR = process.env.SIMSPEC_BENCH_DIR ?? '/tmp/simspec-bench';
+const ROOT = join(__dirname, '..');
+
+function xorshift(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32 - 0.5;
+  };
+}
+
+/** Latent stimulus factors (n×k), shared by model layers and brain regions so scores are non-trivial. */
+function latent(n: number, k: number, seed: number): Float64Array {
+  const next = xorshift(seed);
+  return Float64Array.from({ length: n * k }, next);
+}
+
+/** n×cols responses = latent·loadings + noise·N, written as .npy unless already there. */
+function responses(path: string, z: Float64Array, n: number, k: number, cols: number, seed: number, noise: number): void {
+  if (existsSync(path)) return;
+  const next = xorshift(seed);
+  const loadings = Float64Array.from({ length: k * cols }, next);
+  const data = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) {
+    const row = i * cols;
+    for (let j = 0; j < cols; j++) data[row + j] = noise * next();
+    for (let c = 0; c < k; c++) {
+      const w = z[i * k + c]!;
+      const off = c * cols;
+      for (let j = 0; j < cols; j++) data[row + j] += w * loadings[off + j]!;
+    }
+  }
+  writeNpy(path, [n, cols], data);
+}
+
+interface Source {
+  name: string;
+  cols: number;
+  seed: number;
+}
+
+export interface Workload {
+  id: string;
+  title: string;
+  n: number;
+  layers: Source[];
+  regions: Source[];
+  /** YAML of the comparisons block (list items), indented by 2. */
+  comparisons: string;
+  /** Peer runs: script and its comparisons (paths are filled in). */
+  peers: Array<{ script: string; needsSklearn?: boolean; comparisons: Array<Record<string, unknown>> }>;
+  /** Relative tolerance of the value check. */
+  tolerance: number;
+  /** Why values may legitimately differ from the peer. */
+  note?: string;
+}
+
+const ALPHAS = Array.from({ length: 12 }, (_, i) => 10 ** (i - 1)); // 0.1 … 1e10
+
+export function workloads(scale: number): Workload[] {
+  const s = (x: number) => Math.max(8, Math.round(x * scale));
+  const boots = Math.max(10, Math.round(1000 * scale));
+  return [
+    {
+      id: 'W1',
+      title: `RSA: model ${s(1000)}×${s(20000)}, brain ${s(1000)}×${s(500)}, correlation RDM, Spearman, ${boots} bootstraps`,
+      n: s(1000),
+      layers: [{ name: 'layer', cols: s(20000), seed: 11 }],
+      regions: [{ name: 'region', cols: s(500), seed: 12 }],
+      comparisons: `  - name: rsa\n    metric: rsa\n    rdm: correlation\n    compare: spearman\n    statistics:\n      bootstrap: { over: stimuli, samples: ${boots}, seed: 0 }\n`,
+      peers: [{ script: 'rsa.py', comparisons: [{ name: 'rsa', bootstrap: boots }] }],
+      tolerance: 1e-9,
+    },
+    {
+      id: 'W2',
+      title: `shape: ${s(1000)}×${s(2000)} vs ${s(1000)}×${s(500)}, linear α ∈ {0, 0.5, 1}, angular, 5-fold`,
+      n: s(1000),
+      layers: [{ name: 'layer', cols: s(2000), seed: 21 }],
+      regions: [{ name: 'region', cols: s(500), seed: 22 }],
+      comparisons: [0, 0.5, 1]
+        .map((a) => `  - name: shape_a${a}\n    metric: shape\n    group: linear\n    alpha: ${a}\n    score: angular\n    cv: { scheme: kfold, folds: 5 }\n`)
+        .join(''),
+      peers: [{ script: 'shape.py', comparisons: [0, 0.5, 1].map((a) => ({ name: `shape_a${a}`, alpha: a, folds: 5 })) }],
+      tolerance: 1e-6,
+      note:
+        'values differ by design: with units ≥ training rows simspec first reduces each network to n_train − 1 PCA components per fold (metrics-reference §4.4); netrep whitens the rank-deficient p×p scatter',
+    },
+    {
+      id: 'W3',
+      title: `ridge: n=${s(1000)}, p=${s(4096)}, q=${s(200)}, 12 α, leave-one-out α per target, 5-fold`,
+      n: s(1000),
+      layers: [{ name: 'layer', cols: s(4096), seed: 31 }],
+      regions: [{ name: 'region', cols: s(200), seed: 32 }],
+      comparisons: `  - name: ridge\n    metric: regression\n    method: ridge\n    alphas: [${ALPHAS.join(', ')}]\n    alpha_selection: loo-per-target\n    score: pearson\n    aggregate: median\n    cv: { scheme: kfold, folds: 5 }\n`,
+      peers: [{ script: 'ridge.py', needsSklearn: true, comparisons: [{ name: 'ridge', alphas: ALPHAS, per_target: true, folds: 5 }] }],
+      tolerance: 1e-6,
+    },
+    {
+      id: 'W4',
+      title: `CKA: ${s(2000)}×${s(20000)} vs ${s(2000)}×${s(500)}, unbiased linear`,
+      n: s(2000),
+      layers: [{ name: 'layer', cols: s(20000), seed: 41 }],
+      regions: [{ name: 'region', cols: s(500), seed: 42 }],
+      comparisons: `  - name: cka\n    metric: cka\n    estimator: unbiased\n    kernel: linear\n`,
+      peers: [{ script: 'cka.py', comparisons: [{ name: 'cka' }] }],
+      tolerance: 1e-9,
+    },
+    {
+      id: 'W5',
+      title: `full spec: 8 layers (${s(1000)}×${s(2048)}) × 2 regions (${s(300)}, ${s(200)} units) × RSA + ridge + Procrustes + CKA`,
+      n: s(1000),
+      layers: Array.from({ length: 8 }, (_, i) => ({ name: `layer${i + 1}`, cols: s(2048), seed: 51 + i })),
+      regions: [
+        { name: 'V4', cols: s(300), seed: 61 },
+        { name: 'IT', cols: s(200), seed: 62 },
+      ],
+      comparisons:
+        `  - name: rsa\n    metric: rsa\n    rdm: correlation\n    compare: spearman\n` +
+        `  - name: ridge\n    metric: regression\n    method: ridge\n    alphas: [${ALPHAS.join(', ')}]\n    alpha_selection: loo\n    score: pearson\n    aggregate: median\n    cv: { scheme: kfold, folds: 5 }\n` +
+        `  - name: procrustes\n    metric: shape\n    group: orthogonal\n    score: angular\n` +
+        `  - name: cka\n    metric: cka\n    estimator: unbiased\n    kernel: linear\n`,
+      peers: [
+        { script: 'rsa.py', comparisons: [{ name: 'rsa' }] },
+        { script: 'ridge.py', needsSklearn: true, comparisons: [{ name: 'ridge', alphas: ALPHAS, per_target: false, folds: 5 }] },
+        { script: 'procrustes.py', comparisons: [{ name: 'procrustes' }] },
+        { script: 'cka.py', comparisons: [{ name: 'cka' }] },
+      ],
+      tolerance: 1e-6,
+    },
+  ];
+}
+
+/** Writes the data and the spec of a workload; returns the spec path. */
+export function prepare(w: Workload, scale: number): { spec: string; dir: string } {
+  const dir = join(BENCH_DIR, `${w.id}-scale${scale}`);
+  mkdirSync(dir, { recursive: true });
+  const k = 20;
+  const z = latent(w.n, k, 7);
+  for (const src of [...w.layers, ...w.regions]) responses(join(dir, `${src.name}.npy`), z, w.n, k, src.cols, src.seed, 1.0);
+  const spec =
+    `simspec: 1\ntitle: bench ${w.id}\nstimuli: { count: ${w.n} }\n` +
+    `model:\n  name: bench\n  layers:\n${w.layers.map((l) => `    ${l.name}: { file: ${l.name}.npy }\n`).join('')}` +
+    `brain:\n${w.regions.map((r) => `  ${r.name}: { file: ${r.name}.npy }\n`).join('')}` +
+    `comparisons:\n${w.comparisons}output: results.json\n`;
+  const specPath = join(dir, `${w.id}.simspec.yaml`);
+  writeFileSync(specPath, spec);
+  return { spec: specPath, dir };
+}
+
+export interface Timed {
+  seconds: number;
+  peakMiB: number;
+  ok: boolean;
+  error?: string;
+  values: Map<string, number>;
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; peakMiB: number; status: number | null; stdout: string; stderr: string } {
+  const useTime = existsSync('/usr/bin/time');
+  const t = performance.now();
+  const run = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t) / 1000;
+  const match = /@@time ([\d.]+) (\d+)/.exec(run.stderr ?? '');
+  return {
+    seconds: match ? Number(match[1]) : wall,
+    peakMiB: match ? Number(match[2]) / 1024 : NaN,
+    status: run.status,
+    stdout: run.stdout ?? '',
+    stderr: (run.stderr ?? '').replace(/@@time.*\n?/, ''),
+  };
+}
+
+export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.ProcessEnv): Timed {
+  const out = join(dir, 'results.json');
+  const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet'], env);
+  const values = new Map<string, number>();
+  if (run.status !== 0) return { seconds: run.seconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values };
+  const results = JSON.parse(readFileSync(out, 'utf8')) as { scores: Array<{ comparison: string; layer: string; region: string; value: number }> };
+  for (const s of results.scores) values.set(`${s.comparison}/${s.layer}/${s.region}`, s.value);
+  return { seconds: run.seconds, peakMiB: run.peakMiB, ok: true, values };
+}
+
+export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; numpyOnly?: PythonInfo }, threads: number): Timed | undefined {
+  let seconds = 0;
+  let peakMiB = 0;
+  const values = new Map<string, number>();
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  for (const peer of w.peers) {
+    const py = peer.needsSklearn ? python.all : python.all ?? python.numpyOnly;
+    if (!py) return undefined;
+    const layers = Object.fromEntries(w.layers.map((l) => [l.name, join(dir, `${l.name}.npy`)]));
+    const regions = Object.fromEntries(w.regions.map((r) => [r.name, join(dir, `${r.name}.npy`)]));
+    const cfg = { comparisons: peer.comparisons.map((c) => ({ ...c, layers, regions })) };
+    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], env);
+    if (run.status !== 0) return { seconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values };
+    seconds += run.seconds;
+    peakMiB = Math.max(peakMiB, run.peakMiB);
+    for (const [k, v] of Object.entries((JSON.parse(run.stdout) as { values: Record<string, number> }).values)) values.set(k, v);
+  }
+  return { seconds, peakMiB, ok: true, values };
+}
