@@ -34,11 +34,11 @@ function storedHash() {
 async function compile(features, tmp, name) {
   const asc = (await import('assemblyscript/asc')).default;
   const out = join(tmp, `${name}.wasm`);
-  const { error, stderr } = await asc.main(
+  const { error } = await asc.main(
     [entry, '--enable', features, '-O3', '--runtime', 'stub', '--importMemory', '--noAssert', '--outFile', out],
     { stdout: process.stdout, stderr: process.stderr, baseDir: root },
   );
-  if (error) throw new Error(`asc failed for ${name}: ${error.message}\n${stderr}`);
+  if (error) throw new Error(`asc failed for ${name}: ${error.message ?? error}`);
   return readFileSync(out);
 }
 

@@ -1,6 +1,7 @@
 /**
  * WASM SIMD kernels behind the engine/linalg product API (same signatures as products.ts):
- * gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB), multiplyTransposed (ABᵀ).
+ * gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB), multiplyTransposed (ABᵀ), and
+ * symmetricEigen / symmetricEigenvalues (engine/linalg/eigen.ts contract).
  *
  * Which kernels serve: `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default: the
  * best WASM variant this runtime validates, else plain TS), or `setKernelMode` at run time (tests,
@@ -9,6 +10,9 @@
 import type { Matrix } from '../../core/matrix';
 import { shapeError } from '../basics';
 import { gemmStrided, type StridedOperand } from '../gemm';
+import type { SymmetricEigen } from '../eigen';
+import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
+import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
 import { wasmGemmStrided } from './gemm';
 import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
 
@@ -104,4 +108,16 @@ function mirrorUpper(c: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
   }
+}
+
+/** Symmetric eigendecomposition (values ascending, column j of vectors ↔ values[j]). */
+export function symmetricEigen(a: Matrix): SymmetricEigen {
+  const variant = kernelVariant();
+  return variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a);
+}
+
+/** Eigenvalues only, ascending. */
+export function symmetricEigenvalues(a: Matrix): Float64Array {
+  const variant = kernelVariant();
+  return variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a);
 }

@@ -1,0 +1,298 @@
+// Symmetric eigendecomposition kernels (AssemblyScript, WASM SIMD): EISPACK tred2 (Householder
+// tridiagonalisation with accumulation) and tql2 (implicit QL with Wilkinson-type shifts), as in
+// JAMA and engine/linalg/eigen.ts, with f64x2 inner loops (performance-notes.md §3 "AS" rows).
+//
+// Storage: W = Vᵀ, row-major n×n at `w` (row j of W is column j of JAMA's V), so every O(n³) inner
+// loop — the Householder updates, the accumulation dot/axpy and the Givens rotations — runs along a
+// contiguous row. d and e are n-vectors. All pointers are byte addresses in the imported memory.
+
+@inline function ld(p: usize): f64 {
+  return load<f64>(p);
+}
+@inline function st(p: usize, v: f64): void {
+  store<f64>(p, v);
+}
+
+@inline function el(base: usize, k: i32): usize {
+  return base + ((<usize>k) << 3);
+}
+@inline function at(base: usize, rowBytes: usize, r: i32, c: i32): usize {
+  return base + (<usize>r) * rowBytes + ((<usize>c) << 3);
+}
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f64x2.relaxed_madd(a, b, c);
+  } else {
+    return f64x2.add(f64x2.mul(a, b), c);
+  }
+}
+
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** Σ x[k]·y[k], k < len. */
+function dot(x: usize, y: usize, len: i32): f64 {
+  let acc0 = f64x2.splat(0.0);
+  let acc1 = f64x2.splat(0.0);
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const o = (<usize>k) << 3;
+    acc0 = madd(v128.load(x + o), v128.load(y + o), acc0);
+    acc1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), acc1);
+  }
+  let s = hsum(f64x2.add(acc0, acc1));
+  for (; k < len; k++) s += ld(x + ((<usize>k) << 3)) * ld(y + ((<usize>k) << 3));
+  return s;
+}
+
+/** y[k] += a·x[k], k < len. */
+function axpy(a: f64, x: usize, y: usize, len: i32): void {
+  const va = f64x2.splat(a);
+  let k = 0;
+  for (; k + 2 <= len; k += 2) {
+    const o = (<usize>k) << 3;
+    v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
+  }
+  for (; k < len; k++) {
+    const o = (<usize>k) << 3;
+    st(y + o, ld(y + o) + a * ld(x + o));
+  }
+}
+
+function hypot2(x: f64, y: f64): f64 {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  const big = ax > ay ? ax : ay;
+  if (big == 0) return 0;
+  const small = ax > ay ? ay : ax;
+  const q = small / big;
+  return big * Math.sqrt(1 + q * q);
+}
+
+/**
+ * tred2 on W (symmetric input, full square). On return d = diagonal, e[1..n-1] = subdiagonal and,
+ * with accumulate ≠ 0, W = the transposed orthogonal transformation; without, d = diagonal only.
+ */
+export function tred2(w: usize, d: usize, e: usize, n: i32, accumulate: i32): void {
+  if (n == 0) return;
+  const rowBytes = (<usize>n) << 3;
+  for (let j = 0; j < n; j++) st(el(d, j), ld(at(w, rowBytes, n - 1, j)));
+
+  for (let i = n - 1; i > 0; i--) {
+    let scale: f64 = 0;
+    let h: f64 = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(ld(el(d, k)));
+    if (scale == 0) {
+      st(el(e, i), ld(el(d, i - 1)));
+      for (let j = 0; j < i; j++) {
+        st(el(d, j), ld(at(w, rowBytes, j, i - 1)));
+        st(at(w, rowBytes, j, i), 0);
+        st(at(w, rowBytes, i, j), 0);
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const v = ld(el(d, k)) / scale;
+        st(el(d, k), v);
+        h += v * v;
+      }
+      let f = ld(el(d, i - 1));
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      st(el(e, i), scale * g);
+      h -= f * g;
+      st(el(d, i - 1), f - g);
+      for (let j = 0; j < i; j++) st(el(e, j), 0);
+
+      // e[j] += Σ_{k≥j} W[j][k]·d[k];  e[k] += W[j][k]·d[j] (k > j)  — lower triangle in W's rows
+      for (let j = 0; j < i; j++) {
+        f = ld(el(d, j));
+        st(at(w, rowBytes, i, j), f);
+        const row = at(w, rowBytes, j, 0);
+        g = ld(el(e, j)) + ld(row + ((<usize>j) << 3)) * f;
+        const len = i - 1 - j;
+        const start = j + 1;
+        // SIMD over k: g += W[j][k]·d[k]; e[k] += W[j][k]·f
+        const vf = f64x2.splat(f);
+        let acc = f64x2.splat(0.0);
+        let k = 0;
+        const rp = row + ((<usize>start) << 3);
+        const dp = el(d, start);
+        const ep = el(e, start);
+        for (; k + 2 <= len; k += 2) {
+          const o = (<usize>k) << 3;
+          const a = v128.load(rp + o);
+          acc = madd(a, v128.load(dp + o), acc);
+          v128.store(ep + o, madd(a, vf, v128.load(ep + o)));
+        }
+        g += hsum(acc);
+        for (; k < len; k++) {
+          const o = (<usize>k) << 3;
+          const a = ld(rp + o);
+          g += a * ld(dp + o);
+          st(ep + o, ld(ep + o) + a * f);
+        }
+        st(el(e, j), g);
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        const ej = ld(el(e, j)) / h;
+        st(el(e, j), ej);
+        f += ej * ld(el(d, j));
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) st(el(e, j), ld(el(e, j)) - hh * ld(el(d, j)));
+      // W[j][k] -= f·e[k] + g·d[k], k = j..i-1
+      for (let j = 0; j < i; j++) {
+        f = ld(el(d, j));
+        g = ld(el(e, j));
+        const len = i - j;
+        const rp = at(w, rowBytes, j, j);
+        const ep = el(e, j);
+        const dp = el(d, j);
+        const vf = f64x2.splat(-f);
+        const vg = f64x2.splat(-g);
+        let k = 0;
+        for (; k + 2 <= len; k += 2) {
+          const o = (<usize>k) << 3;
+          v128.store(rp + o, madd(vg, v128.load(dp + o), madd(vf, v128.load(ep + o), v128.load(rp + o))));
+        }
+        for (; k < len; k++) {
+          const o = (<usize>k) << 3;
+          st(rp + o, ld(rp + o) - (f * ld(ep + o) + g * ld(dp + o)));
+        }
+        st(el(d, j), ld(at(w, rowBytes, j, i - 1)));
+        st(at(w, rowBytes, j, i), 0);
+      }
+    }
+    st(el(d, i), h);
+  }
+
+  if (accumulate == 0) {
+    for (let j = 0; j < n; j++) st(el(d, j), ld(at(w, rowBytes, j, j)));
+    st(el(e, 0), 0);
+    return;
+  }
+
+  for (let i = 0; i < n - 1; i++) {
+    st(at(w, rowBytes, i, n - 1), ld(at(w, rowBytes, i, i)));
+    st(at(w, rowBytes, i, i), 1);
+    const h = ld(el(d, i + 1));
+    const next = at(w, rowBytes, i + 1, 0);
+    if (h != 0) {
+      for (let k = 0; k <= i; k++) st(el(d, k), ld(next + ((<usize>k) << 3)) / h);
+      for (let j = 0; j <= i; j++) {
+        const row = at(w, rowBytes, j, 0);
+        const g = dot(next, row, i + 1);
+        axpy(-g, d, row, i + 1);
+      }
+    }
+    for (let k = 0; k <= i; k++) st(next + ((<usize>k) << 3), 0);
+  }
+  for (let j = 0; j < n; j++) {
+    st(el(d, j), ld(at(w, rowBytes, j, n - 1)));
+    st(at(w, rowBytes, j, n - 1), 0);
+  }
+  st(at(w, rowBytes, n - 1, n - 1), 1);
+  st(el(e, 0), 0);
+}
+
+/**
+ * tql2 / tql1 on (d, e[1..n-1]): eigenvalues overwrite d (unsorted). With vectors ≠ 0 the
+ * rotations are applied to the rows of W (columns of V), a column block of W at a time so the block
+ * stays in cache through a sweep. cs, sn: n-vector scratch. Returns 0, or -1 if an eigenvalue needed
+ * more than maxIterations QL sweeps.
+ */
+export function tql2(d: usize, e: usize, n: i32, w: usize, vectors: i32, cs: usize, sn: usize, maxIterations: i32): i32 {
+  if (n == 0) return 0;
+  const EPS: f64 = 2.220446049250313e-16;
+  for (let i = 1; i < n; i++) st(el(e, i - 1), ld(el(e, i)));
+  st(el(e, n - 1), 0);
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(ld(el(d, l))) + Math.abs(ld(el(e, l))));
+    let m = l;
+    while (m < n - 1 && Math.abs(ld(el(e, m))) > EPS * tst1) m++;
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > maxIterations) return -1;
+        let g = ld(el(d, l));
+        let p = (ld(el(d, l + 1)) - g) / (2 * ld(el(e, l)));
+        let r = hypot2(p, 1);
+        if (p < 0) r = -r;
+        st(el(d, l), ld(el(e, l)) / (p + r));
+        st(el(d, l + 1), ld(el(e, l)) * (p + r));
+        const dl1 = ld(el(d, l + 1));
+        let h = g - ld(el(d, l));
+        for (let i = l + 2; i < n; i++) st(el(d, i), ld(el(d, i)) - h);
+        f += h;
+        p = ld(el(d, m));
+        let c: f64 = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = ld(el(e, l + 1));
+        let s: f64 = 0;
+        let s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * ld(el(e, i));
+          h = c * p;
+          r = hypot2(p, ld(el(e, i)));
+          st(el(e, i + 1), s * r);
+          s = ld(el(e, i)) / r;
+          c = p / r;
+          p = c * ld(el(d, i)) - s * g;
+          st(el(d, i + 1), h + s * (c * g + s * ld(el(d, i))));
+          st(cs + ((<usize>i) << 3), c);
+          st(sn + ((<usize>i) << 3), s);
+        }
+        if (vectors != 0) rotateRows(w, n, l, m, cs, sn);
+        p = (-s * s2 * c3 * el1 * ld(el(e, l))) / dl1;
+        st(el(e, l), s * p);
+        st(el(d, l), c * p);
+      } while (Math.abs(ld(el(e, l))) > EPS * tst1);
+    }
+    st(el(d, l), ld(el(d, l)) + f);
+    st(el(e, l), 0);
+  }
+  return 0;
+}
+
+/** For i = top−1 … bottom: W_{i+1} ← s_i·W_i + c_i·W_{i+1}, W_i ← c_i·W_i − s_i·W_{i+1} (rows of W). */
+function rotateRows(w: usize, n: i32, bottom: i32, top: i32, cs: usize, sn: usize): void {
+  const rowBytes = (<usize>n) << 3;
+  const BLOCK = 128; // columns per pass: (top-bottom+1) rows × 1 KiB stay in L1/L2
+  for (let c0 = 0; c0 < n; c0 += BLOCK) {
+    const len = min(BLOCK, n - c0);
+    const colOff = (<usize>c0) << 3;
+    for (let i = top - 1; i >= bottom; i--) {
+      const c = ld(cs + ((<usize>i) << 3));
+      const s = ld(sn + ((<usize>i) << 3));
+      const vc = f64x2.splat(c);
+      const vs = f64x2.splat(s);
+      const vns = f64x2.splat(-s);
+      const ri = w + (<usize>i) * rowBytes + colOff;
+      const rj = ri + rowBytes;
+      let k = 0;
+      for (; k + 2 <= len; k += 2) {
+        const o = (<usize>k) << 3;
+        const x = v128.load(ri + o);
+        const y = v128.load(rj + o);
+        v128.store(rj + o, madd(vs, x, f64x2.mul(vc, y)));
+        v128.store(ri + o, madd(vns, y, f64x2.mul(vc, x)));
+      }
+      for (; k < len; k++) {
+        const o = (<usize>k) << 3;
+        const x = ld(ri + o);
+        const y = ld(rj + o);
+        st(rj + o, s * x + c * y);
+        st(ri + o, c * x - s * y);
+      }
+    }
+  }
+}

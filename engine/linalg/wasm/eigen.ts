@@ -1,0 +1,74 @@
+/**
+ * Symmetric eigendecomposition on the WASM SIMD kernels (assembly/eigen.ts: tred2 + tql2 with
+ * f64x2 inner loops), same contract as engine/linalg/eigen.ts: the input is symmetrised
+ * ((A + Aᵀ)/2), eigenvalues ascending, column j of `vectors` the unit eigenvector of values[j],
+ * signs as the algorithm produces them, all-NaN output for a non-finite input.
+ */
+import type { Matrix } from '../../core/matrix';
+import { requireSquare } from '../basics';
+import type { SymmetricEigen } from '../eigen';
+import type { WasmKernels } from './loader';
+
+const MAX_QL_ITERATIONS = 300;
+
+interface EigenExports {
+  tred2(w: number, d: number, e: number, n: number, accumulate: number): void;
+  tql2(d: number, e: number, n: number, w: number, vectors: number, cs: number, sn: number, maxIterations: number): number;
+}
+
+function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64Array; n: number; d: number } {
+  const n = a.rows;
+  const w = 0;
+  const d = n * n;
+  const e = d + n;
+  const cs = e + n;
+  const sn = cs + n;
+  let mem = kernels.ensureBytes(8 * (sn + n));
+  const src = a.data;
+  for (let i = 0; i < n; i++) {
+    mem[w + i * n + i] = src[i * n + i]!;
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (src[i * n + j]! + src[j * n + i]!);
+      mem[w + i * n + j] = v;
+      mem[w + j * n + i] = v;
+    }
+  }
+  const ex = kernels.exports as unknown as EigenExports;
+  ex.tred2(8 * w, 8 * d, 8 * e, n, vectors ? 1 : 0);
+  const status = ex.tql2(8 * d, 8 * e, n, 8 * w, vectors ? 1 : 0, 8 * cs, 8 * sn, MAX_QL_ITERATIONS);
+  if (status !== 0) throw new Error(`symmetricEigen: QL iteration did not converge (n = ${n})`);
+  mem = kernels.f64();
+  return { mem, n, d };
+}
+
+function allFinite(data: Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;
+  return true;
+}
+
+export function wasmSymmetricEigen(kernels: WasmKernels, a: Matrix): SymmetricEigen {
+  requireSquare(a, 'symmetricEigen');
+  const n = a.rows;
+  if (!allFinite(a.data)) {
+    return { values: new Float64Array(n).fill(NaN), vectors: { rows: n, cols: n, data: new Float64Array(n * n).fill(NaN) } };
+  }
+  const { mem, d } = run(kernels, a, true);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => mem[d + x]! - mem[d + y]!);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const src = order[j]!;
+    values[j] = mem[d + src]!;
+    const row = src * n; // row src of W = eigenvector src
+    for (let i = 0; i < n; i++) vectors[i * n + j] = mem[row + i]!;
+  }
+  return { values, vectors: { rows: n, cols: n, data: vectors } };
+}
+
+export function wasmSymmetricEigenvalues(kernels: WasmKernels, a: Matrix): Float64Array {
+  requireSquare(a, 'symmetricEigenvalues');
+  const n = a.rows;
+  if (!allFinite(a.data)) return new Float64Array(n).fill(NaN);
+  const { mem, d } = run(kernels, a, false);
+  return mem.slice(d, d + n).sort();
+}
