@@ -7,8 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Matrix } from '../engine/core/matrix';
-import { symmetricEigen, symmetricEigenvalues } from '../engine/linalg';
-import { crossProduct, gram, kernelVariant, setKernelMode, type KernelMode } from '../engine/linalg/wasm';
+import { crossProduct, gram, kernelVariant, setKernelMode, symmetricEigen, symmetricEigenvalues, type KernelMode } from '../engine/linalg/wasm';
 import type { PythonInfo } from './python';
 
 function random(rows: number, cols: number, seed: number): Matrix {
@@ -74,16 +73,20 @@ export function kernelTable(options: { quick: boolean; modes: KernelMode[] }): K
     const t = medianTime(() => crossProduct(x, y), mode === 'js' ? 1 : 3);
     rows.push({ kernel: 'xty 1000x4096', ours: label, seconds: t, gflops: (2 * 4096 * 4096 * 1000) / t / 1e9 });
   }
-  setKernelMode(undefined);
-  for (const n of options.quick ? [500] : [500, 1000]) {
-    const a = random(n, n, 4);
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[i * n + j] = a.data[j * n + i]!;
-    const flops = (4 / 3) * n ** 3 + 2 * n ** 3; // nominal: reduction + accumulation, rotations vary
-    const t = medianTime(() => symmetricEigen(a));
-    rows.push({ kernel: `eigh ${n}`, ours: 'plain TS 1T (engine/linalg)', seconds: t, gflops: flops / t / 1e9 });
-    const tv = medianTime(() => symmetricEigenvalues(a));
-    rows.push({ kernel: `eigvalsh ${n}`, ours: 'plain TS 1T (engine/linalg)', seconds: tv, gflops: ((4 / 3) * n ** 3) / tv / 1e9 });
+  for (const mode of options.modes.filter((m) => m !== 'wasm-simd')) {
+    setKernelMode(mode);
+    const label = kernelVariant() ? `wasm ${kernelVariant()} 1T` : 'plain TS 1T (engine/linalg)';
+    for (const n of options.quick ? [500] : [500, 1000]) {
+      const a = random(n, n, 4);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[i * n + j] = a.data[j * n + i]!;
+      const flops = (4 / 3) * n ** 3 + 2 * n ** 3; // nominal: reduction + accumulation, rotations vary
+      const t = medianTime(() => symmetricEigen(a));
+      rows.push({ kernel: `eigh ${n}`, ours: label, seconds: t, gflops: flops / t / 1e9 });
+      const tv = medianTime(() => symmetricEigenvalues(a));
+      rows.push({ kernel: `eigvalsh ${n}`, ours: label, seconds: tv, gflops: ((4 / 3) * n ** 3) / tv / 1e9 });
+    }
   }
+  setKernelMode(undefined);
   return rows;
 }
 
