@@ -32,11 +32,14 @@ svg .grid { stroke: var(--vscode-editorWidget-border, #444); stroke-width: 0.5; 
 svg .axis { stroke: var(--vscode-foreground, #ccc); stroke-width: 1; }
 svg .ceiling { fill: var(--vscode-charts-green, #89d185); fill-opacity: 0.25; }
 svg .whisker { stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
-svg .profile { fill: none; stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
+svg .profile, svg polyline.profile { fill: none; stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
 svg .dot { fill: var(--vscode-charts-blue, #3794ff); }
 svg .bar { fill: var(--vscode-charts-purple, #b180d7); }
 svg .observed { stroke: var(--vscode-charts-red, #f14c4c); stroke-width: 2; }
 svg .cell { fill: #fff; font-size: 10px; } svg .cell.dark { fill: #000; }
+svg .point { fill: var(--vscode-charts-blue, #3794ff); }
+svg .map-point.model circle { fill: var(--vscode-charts-blue, #3794ff); } svg .map-point.brain circle { fill: var(--vscode-charts-orange, #d18616); }
+table.warping caption { text-align: left; font-weight: 600; padding-bottom: 4px; white-space: nowrap; } table.warping td, table.warping th { padding: 2px 8px; }
 `;
 
 export interface PanelHtmlOptions {

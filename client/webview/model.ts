@@ -19,6 +19,30 @@ export interface PanelScore {
   noiseCeiling?: { lower: number | null; upper: number | null; convention?: string };
   nullDistribution?: (number | null)[];
   warnings?: string[];
+  /** Metric-specific extras; the panel reads `warping` (shape comparisons with `warping: true`). */
+  details?: { warping?: PanelWarping } & Record<string, unknown>;
+}
+
+/** The warping index of one (layer, region) pair: W = d_orth − d_lin, and the curve d(α). */
+export interface PanelWarping {
+  warpingIndex: number | null;
+  orthogonalDistance: number | null;
+  linearDistance: number | null;
+  linearAlpha?: number;
+  relative?: number | null;
+  label?: string;
+  regime?: string;
+  curve?: { alpha: number; distance: number | null }[];
+}
+
+/** A classical-MDS map of every layer and region under one comparison's metric. */
+export interface PanelMap {
+  names: string[];
+  roles: ('model' | 'brain')[];
+  coordinates: number[][];
+  negativeEigenvalueShare?: number | null;
+  regime?: string;
+  method?: string;
 }
 
 export interface PanelResults {
@@ -34,6 +58,7 @@ export interface PanelResults {
   comparisons: { name: string; metric: string }[];
   scores: PanelScore[];
   rdms?: { model: Record<string, (number | null)[]>; brain: Record<string, (number | null)[]> };
+  derived?: Record<string, { mds?: PanelMap } & Record<string, unknown>>;
   warnings?: string[];
 }
 

@@ -5,6 +5,7 @@
 import { escapeHtml as esc } from './escape';
 import { bestLayers, formatNumber, rowKey, sortedScores, type PanelResults, type PanelScore, type SortColumn, type SortState } from './model';
 import { layerProfile, layerRegionMatrix, nullHistogram, rdmHeatmap } from './plots';
+import { metricSpaceMap, warpingCurve, warpingScores, warpingTable } from './shapePlots';
 
 export interface ViewState {
   file?: string;
@@ -70,6 +71,22 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   }
   html += `</div></section>`;
 
+  const warping = warpingScores(results);
+  if (warping.size > 0) {
+    html += `<section id="warping"><h2>Warping index</h2><p class="note">W = d_orth − d_lin (angular shape distances, Williams et al. 2021): W &gt; 0 means linear warps remove distance that rotations leave; W can be negative, because whitening up-weights low-variance directions.</p><div class="plots">`;
+    for (const [comparison, scores] of warping) html += `<figure>${warpingTable(results, comparison, scores)}</figure>`;
+    html += `</div></section>`;
+  }
+  const maps = Object.entries(results.derived ?? {}).filter(([, d]) => d.mds);
+  if (maps.length > 0) {
+    html += `<section id="maps"><h2>Metric-space map</h2><div class="plots">`;
+    maps.forEach(([comparison, d], i) => {
+      const svg = metricSpaceMap(d.mds!, comparison, `map-${i}`);
+      if (svg) html += `<figure>${svg}${exportButton(`map-${i}`, `map-${comparison}`)}</figure>`;
+    });
+    html += `</div></section>`;
+  }
+
   if (selected) {
     html += `<section id="selection"><h2>Selected: ${esc(selected.comparison)} · ${esc(selected.layer)} × ${esc(selected.region)} = ${esc(formatNumber(selected.value))}</h2><div class="plots">`;
     const model = results.rdms?.model?.[selected.layer];
@@ -77,6 +94,8 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     if (model) html += `<figure>${rdmHeatmap(model, `model: ${selected.layer}`, 'rdm-model')}${exportButton('rdm-model', `rdm-${selected.layer}`)}</figure>`;
     if (brain) html += `<figure>${rdmHeatmap(brain, `brain: ${selected.region}`, 'rdm-brain')}${exportButton('rdm-brain', `rdm-${selected.region}`)}</figure>`;
     if (!model && !brain) html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
+    const curve = warpingCurve(selected, 'warping-curve');
+    if (curve) html += `<figure>${curve}${exportButton('warping-curve', `warping-${selected.layer}-${selected.region}`)}</figure>`;
     const histogram = nullHistogram(selected, 'null');
     if (histogram) html += `<figure>${histogram}${exportButton('null', `null-${selected.layer}-${selected.region}`)}</figure>`;
     html += `</div></section>`;

@@ -121,3 +121,29 @@ test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, 'panel-algonauts2019.png'), fullPage: true });
 });
+
+test('result panel shows the warping index and the metric-space map of the synthetic-encoding sample', { timeout: 180_000 }, async (t) => {
+  if (!requireTools(t, { chromium: true })) return;
+  const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const resultsFile = join(work, 'synthetic.results.json');
+  await runSpec(join(repoRoot, 'samples', 'synthetic-encoding', 'synthetic-encoding.simspec.yaml'), { output: resultsFile, comparisons: ['shape_permutation', 'shape_orthogonal', 'shape_linear', 'cka'] });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { layers: string[]; regions: string[]; scores: { comparison: string; layer: string; region: string; details?: { warping?: { warpingIndex: number } } }[] };
+  await build({ entryPoints: [join(repoRoot, 'client/webview/main.ts')], outfile: join(work, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
+  writeFileSync(join(work, 'panel.html'), panelHtml({ scriptUri: './webview.js', cspSource: 'file:' }));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.addInitScript(`window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });`);
+  await page.goto(pathToFileURL(join(work, 'panel.html')).href);
+  await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
+  await page.evaluate(([file, r]) => window.postMessage({ type: 'results', file, results: r }, '*'), [resultsFile, results] as const);
+  await page.waitForSelector('#warping table.warping');
+  const withWarping = results.scores.filter((s) => s.details?.warping);
+  assert.equal(await page.locator('#warping td[data-warping]').count(), withWarping.length);
+  assert.equal(await page.locator('#maps g.map-point').count(), results.layers.length + results.regions.length);
+  await page.locator('#scores tbody tr', { hasText: 'shape_orthogonal' }).first().click();
+  await page.waitForSelector('#warping-curve');
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, 'panel-synthetic-shape.png'), fullPage: true });
+});
