@@ -134,3 +134,91 @@ export function wasmGemmStrided(
     }
   }
 }
+
+/** Runs lists of macro-kernel calls (8 numbers each, flattened) in parallel; part 0 on the caller. */
+export interface MacroExecutor {
+  readonly parts: number;
+  execute(parts: number[][]): void;
+}
+
+/**
+ * wasmGemmStrided split over threads: on each k step the caller packs B and all of A into shared
+ * wasm memory, then the row panels of C are divided into `executor.parts` contiguous ranges of
+ * equal work (for the symmetric Gram, counting only the tiles on or above the diagonal) and every
+ * thread runs the macro-kernel on its own rows — disjoint writes, so no reduction is needed.
+ * `kernels` must be the shared-memory build the executor's workers instantiated.
+ */
+export function wasmGemmParallel(
+  kernels: WasmKernels,
+  executor: MacroExecutor,
+  m: number,
+  n: number,
+  k: number,
+  a: StridedOperand,
+  b: StridedOperand,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const mp = roundUp4(m);
+  const nFull = roundUp4(n);
+  const ncMax = Math.max(4, Math.min(nFull, Math.floor(C_BUDGET_BYTES / (8 * mp)) & ~3));
+  const shared =
+    upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride;
+  const bOff = 0;
+  const aOff = bOff + ncMax * KC;
+  const cOff = aOff + (shared ? 0 : mp * KC);
+  kernels.ensureBytes(8 * (cOff + mp * ncMax));
+  const threads = executor.parts;
+  for (let jc = 0; jc < n; jc += ncMax) {
+    const nc = Math.min(ncMax, n - jc);
+    const ncp = roundUp4(nc);
+    const panelsM = mp / 4;
+    const panelsN = ncp / 4;
+    // Work per 4-row panel r: the 4×4 tiles the macro-kernel does not skip.
+    const work = new Float64Array(panelsM);
+    let total = 0;
+    for (let r = 0; r < panelsM; r++) {
+      const skipped = upperOnly ? Math.max(0, Math.min(panelsN, Math.floor((4 * r - jc) / 4))) : 0;
+      work[r] = panelsN - skipped;
+      total += work[r]!;
+    }
+    const bounds = [0];
+    let acc = 0;
+    for (let r = 0, part = 1; r < panelsM && part < threads; r++) {
+      acc += work[r]!;
+      if (acc >= (total * part) / threads) {
+        bounds.push(r + 1);
+        part++;
+      }
+    }
+    while (bounds.length <= threads) bounds.push(panelsM);
+    let mem = kernels.f64();
+    mem.fill(0, cOff, cOff + mp * ncp);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, mem, bOff);
+      if (!shared) packPanels(a.data, a.rowStride, a.colStride, 0, m, pc, kc, mem, aOff);
+      const apBase = shared ? bOff : aOff;
+      const parts: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        const calls: number[] = [];
+        const r0 = 4 * bounds[t]!;
+        const r1 = 4 * bounds[t + 1]!;
+        for (let ic = r0; ic < r1; ic += MC) {
+          if (upperOnly && ic >= jc + nc) break;
+          const mc = Math.min(MC, r1 - ic);
+          calls.push(8 * (apBase + ic * kc), 8 * bOff, 8 * (cOff + ic * ncp), mc, ncp, kc, ncp, upperOnly ? ic - jc : NO_DIAGONAL);
+        }
+        parts.push(calls);
+      }
+      executor.execute(parts);
+      mem = kernels.f64();
+    }
+    for (let i = 0; i < m; i++) {
+      const src = cOff + i * ncp;
+      const dst = i * n + jc;
+      for (let j = upperOnly ? Math.max(0, i - jc) : 0; j < nc; j++) c[dst + j] += mem[src + j]!;
+    }
+  }
+}

@@ -13,10 +13,15 @@ import { gemmStrided, type StridedOperand } from '../gemm';
 import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
-import { wasmGemmStrided } from './gemm';
+import { getPool } from '../pool';
+import { wasmGemmParallel, wasmGemmStrided } from './gemm';
 import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
 
-export { bestVariant, relaxedSimdAvailable, releaseKernels, simdAvailable, type KernelVariant } from './loader';
+export { bestVariant, relaxedSimdAvailable, releaseKernels, sharedMemoryAvailable, simdAvailable, type KernelVariant } from './loader';
+export { closePool, configuredThreads, setThreads } from '../pool';
+
+/** Below this many multiply-adds a product runs on the calling thread (posting to workers costs ~0.1 ms). */
+const PARALLEL_MIN_WORK = 1 << 22;
 
 export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
 
@@ -53,8 +58,24 @@ export function gemmDispatch(
   upperOnly = false,
 ): void {
   const variant = kernelVariant();
-  if (variant === undefined) gemmStrided(m, n, k, a, b, c, upperOnly);
+  if (variant === undefined) {
+    gemmStrided(m, n, k, a, b, c, upperOnly);
+    return;
+  }
+  const pool = m * n * k >= PARALLEL_MIN_WORK ? getPool(variant) : undefined;
+  if (pool) wasmGemmParallel(pool.kernels, pool, m, n, k, a, b, c, upperOnly);
   else wasmGemmStrided(loadKernels(variant), m, n, k, a, b, c, upperOnly);
+}
+
+/**
+ * Start the worker pool (when threads > 1) and run a small product on every thread, so the first
+ * real product does not pay for worker start-up and V8's tier-up. Cheap when single-threaded.
+ */
+export function warmKernels(): void {
+  const variant = kernelVariant();
+  if (variant === undefined) return;
+  const x: Matrix = { rows: 256, cols: 256, data: new Float64Array(256 * 256).fill(0.5) };
+  for (let r = 0; r < 3; r++) multiplyTransposed(x, x);
 }
 
 const asIs = (m: Matrix): StridedOperand => ({ data: m.data, rowStride: m.cols, colStride: 1 });

@@ -13,7 +13,7 @@
  * views are always taken afresh through `f64()`). wasm32 memory is capped at 4 GiB and never
  * shrinks; `releaseKernels()` drops the instances so the memory can be collected.
  */
-import { KERNELS_FMA_BASE64, KERNELS_SIMD_BASE64 } from './modules.generated';
+import { KERNELS_FMA_BASE64, KERNELS_FMA_SHARED_BASE64, KERNELS_SIMD_BASE64, KERNELS_SIMD_SHARED_BASE64 } from './modules.generated';
 
 export type KernelVariant = 'fma' | 'simd';
 
@@ -24,6 +24,9 @@ interface KernelExports {
 
 export interface WasmKernels {
   readonly variant: KernelVariant;
+  /** The compiled module (workers instantiate it on the same shared memory). */
+  readonly module: WebAssembly.Module;
+  readonly shared: boolean;
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   /** Grow the memory to at least `bytes`; returns the current Float64Array view of all of it. */
@@ -36,8 +39,8 @@ const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB
 
 let relaxedChecked: boolean | undefined;
-const modules = new Map<KernelVariant, WebAssembly.Module>();
-const instances = new Map<KernelVariant, WasmKernels>();
+const modules = new Map<string, WebAssembly.Module>();
+const instances = new Map<string, WasmKernels>();
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   if (typeof Buffer !== 'undefined') {
@@ -85,23 +88,32 @@ export function bestVariant(): KernelVariant | undefined {
   return simdAvailable() ? 'simd' : undefined;
 }
 
-/** The (cached) kernels of one variant; throws if the runtime cannot compile it. */
-export function loadKernels(variant: KernelVariant): WasmKernels {
-  const cached = instances.get(variant);
+/**
+ * The (cached) kernels of one variant; throws if the runtime cannot compile it. `shared`: the
+ * build importing a shared memory (SharedArrayBuffer-backed), which worker threads instantiate too.
+ */
+export function loadKernels(variant: KernelVariant, shared = false): WasmKernels {
+  const key = `${variant}${shared ? ':shared' : ''}`;
+  const cached = instances.get(key);
   if (cached) return cached;
   if (variant === 'fma' && !relaxedSimdAvailable()) {
     throw new Error('relaxed-simd WebAssembly is not available in this runtime');
   }
-  let module = modules.get(variant);
+  let module = modules.get(key);
   if (!module) {
-    module = new WebAssembly.Module(decode(variant === 'fma' ? KERNELS_FMA_BASE64 : KERNELS_SIMD_BASE64));
-    modules.set(variant, module);
+    const base64 = shared
+      ? variant === 'fma' ? KERNELS_FMA_SHARED_BASE64 : KERNELS_SIMD_SHARED_BASE64
+      : variant === 'fma' ? KERNELS_FMA_BASE64 : KERNELS_SIMD_BASE64;
+    module = new WebAssembly.Module(decode(base64));
+    modules.set(key, module);
   }
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   let view = new Float64Array(memory.buffer);
   const kernels: WasmKernels = {
     variant,
+    module,
+    shared,
     exports: instance.exports as unknown as KernelExports,
     memory,
     ensureBytes(bytes: number): Float64Array {
@@ -120,8 +132,13 @@ export function loadKernels(variant: KernelVariant): WasmKernels {
       return view;
     },
   };
-  instances.set(variant, kernels);
+  instances.set(key, kernels);
   return kernels;
+}
+
+/** Is SharedArrayBuffer (and so the worker pool) available here? */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
 }
 
 /** Drop the instances (their memory is released with them). The compiled modules stay cached. */
