@@ -80,6 +80,10 @@ export function createFileIntrospector(): FileIntrospector {
       walk(list, '');
       return names;
     },
+    tableColumns: (path, header) => cached(`columns:${path}:${header}`, path, async () => {
+      const table = await readTable(path);
+      return header ? table.columns : table.columns.map((_, i) => String(i));
+    }),
     tableRowCount: (path, header) => cached(`rows:${path}:${header}`, path, async () => (await readTable(path)).rows.length + (header ? 0 : 1)),
     clear(path) {
       if (path === undefined) cache.clear();

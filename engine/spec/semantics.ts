@@ -23,6 +23,8 @@ export interface DataIntrospector {
   describe(path: string, key: string | undefined): Promise<VariableDescription>;
   /** Number of data rows of a CSV/TSV label table. */
   tableRowCount(path: string, header: boolean): Promise<number>;
+  /** Column names of a CSV/TSV label table (optional: checks of label columns are skipped without it). */
+  tableColumns?(path: string, header: boolean): Promise<string[]>;
 }
 
 /** What a source's shape says about it, after checks. */
@@ -144,18 +146,24 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   }
 
   // 3. Label table.
+  let labelColumns: string[] | undefined;
   if (spec.labels) {
     const labelsPath = typeof (parsed.value as { stimuli?: { labels?: unknown } })?.stimuli?.labels === 'string' ? ['stimuli', 'labels'] : ['stimuli', 'labels', 'file'];
     if (!existsSync(spec.labels.path)) error(`File not found: \`${spec.labels.file}\` (resolved to ${spec.labels.path}).`, labelsPath, 'data.missing-file');
     else if (expected !== undefined) {
       try {
         const rows = await io.tableRowCount(spec.labels.path, spec.labels.header);
+        labelColumns = await io.tableColumns?.(spec.labels.path, spec.labels.header);
         if (rows !== expected) error(`The label file has ${rows} rows but there are ${expected} stimuli: expected one row per stimulus.`, labelsPath, 'data.label-rows');
       } catch (e) {
         if (!isSimspecError(e)) throw e;
         error(e.message, labelsPath, 'data.unreadable');
       }
     }
+  }
+
+  if (spec.labels && labelColumns === undefined && existsSync(spec.labels.path) && io.tableColumns) {
+    labelColumns = await io.tableColumns(spec.labels.path, spec.labels.header).catch(() => undefined);
   }
 
   // 4. Comparisons.
@@ -187,6 +195,13 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     if (cv && (cv.scheme === 'group-kfold' || (comparison.params.cv as { stratify?: string }).stratify) && !spec.labels) {
       error('This cross-validation scheme reads a label column, but `stimuli.labels` is not set.', [...at, 'cv'], 'spec.cv-labels', 'key');
     }
+    for (const key of ['stratify', 'group'] as const) {
+      const column = (cv as Record<string, unknown> | undefined)?.[key];
+      if (typeof column !== 'string' || !labelColumns || labelColumns.includes(column)) continue;
+      const suggestions = didYouMean(column, labelColumns);
+      error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
+    }
+    checkMetricParameters(comparison, pairs, expected, (message, key, code) => error(message, [...at, ...key], code));
     const stats = comparison.statistics;
     const hasSubjects = pairs.some(([, brain]) => (brain?.subjects ?? 1) > 1);
     if (stats.bootstrap?.over.includes('subjects') && pairs.length > 0 && !hasSubjects) {
@@ -197,4 +212,39 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     }
   });
   return problems;
+}
+
+/**
+ * Parameters that cannot work with these data, found before a run: more PLS components than the
+ * predictor has units or the training set has stimuli; a reduction to more components than units;
+ * a permutation (one-to-one) shape metric between different widths with padding switched off.
+ */
+function checkMetricParameters(
+  comparison: Spec['comparisons'][number],
+  pairs: readonly (readonly [SourceLayout | undefined, SourceLayout | undefined])[],
+  stimuli: number | undefined,
+  report: (message: string, key: (string | number)[], code: string) => void,
+): void {
+  const p = comparison.params;
+  if (comparison.metric === 'regression') {
+    const pls = p.method === 'pls' || (p.method === undefined && p.preset === 'brain-score');
+    if (!pls) return;
+    const components = typeof p.components === 'number' ? p.components : 25;
+    const direction = (p.direction as string | undefined) ?? 'model-to-brain';
+    const predictors = pairs.flatMap(([model, brain]) => (direction === 'brain-to-model' ? [brain?.units] : direction === 'both' ? [model?.units, brain?.units] : [model?.units])).filter((u): u is number => u !== undefined);
+    const fewestUnits = predictors.length ? Math.min(...predictors) : undefined;
+    const key = typeof p.components === 'number' ? ['components'] : p.preset !== undefined ? ['preset'] : ['method'];
+    if (fewestUnits !== undefined && components > fewestUnits) report(`${components} PLS components need at least ${components} predictor units, but a predictor here has ${fewestUnits} (scikit-learn requires n_components ≤ min(n_samples, n_features)).`, key, 'spec.pls-components');
+    else if (stimuli !== undefined && components > stimuli) report(`${components} PLS components need at least ${components} stimuli; there are ${stimuli}.`, key, 'spec.pls-components');
+  }
+  if (comparison.metric === 'shape') {
+    const reduce = p.reduce as { components?: number } | undefined;
+    if (reduce && typeof reduce.components === 'number' && stimuli !== undefined && reduce.components >= stimuli) {
+      report(`Reducing to ${reduce.components} components needs more than ${reduce.components} stimuli; there are ${stimuli}.`, ['reduce', 'components'], 'spec.reduce-components');
+    }
+    if (p.group === 'permutation' && p.zero_pad === false && !reduce) {
+      const unequal = pairs.find(([model, brain]) => model?.units !== undefined && brain?.units !== undefined && model.units !== brain.units);
+      if (unequal) report(`The permutation group matches units one to one, but this pair has ${unequal[0]!.units} and ${unequal[1]!.units} units and \`zero_pad: false\`: allow padding or set \`reduce\`.`, ['zero_pad'], 'spec.permutation-widths');
+    }
+  }
 }

@@ -175,3 +175,56 @@ test('data problems are found even when another part of the spec has a schema er
   const codes = (await problemsOf(text)).map((p) => p.code);
   assert.deepEqual(codes.sort(), ['data.missing-file', 'schema.enum']);
 });
+
+const SYNTHETIC = resolve('samples/synthetic-encoding');
+const encodingSpec = (comparison: string) => `simspec: 1
+stimuli:
+  labels: ${SYNTHETIC}/labels.csv
+model:
+  layers:
+    layer1: { file: ${SYNTHETIC}/model/layer1.npy }
+brain:
+  IT: { file: ${SYNTHETIC}/brain/IT.npy, kind: repeats }
+comparisons:
+${comparison}`;
+
+test('more PLS components than predictor units', async () => {
+  const text = encodingSpec('  - name: pls\n    metric: regression\n    method: pls\n    components: 100\n');
+  const problems = await problemsOf(text);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.code, 'spec.pls-components');
+  assert.match(problems[0]!.message, /100 PLS components need at least 100 predictor units, but a predictor here has 64/);
+  assert.deepEqual(problems[0]!.range.start, at(text, '100'));
+});
+
+test('a stratification column that the label file does not have', async () => {
+  const text = encodingSpec('  - name: ridge\n    metric: regression\n    cv: { scheme: shuffle-split, splits: 2, train: 0.9, stratify: categroy }\n');
+  const problems = await problemsOf(text);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.code, 'spec.label-column');
+  assert.deepEqual(problems[0]!.suggestions, ['category']);
+  assert.deepEqual(problems[0]!.range.start, at(text, 'categroy'));
+});
+
+test('a reduction to more components than stimuli allow', async () => {
+  const text = encodingSpec('  - name: procrustes\n    metric: shape\n    reduce: { method: pca, components: 500 }\n');
+  const problems = await problemsOf(text);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.code, 'spec.reduce-components');
+});
+
+test('permutation group between different widths with padding switched off', async () => {
+  const text = encodingSpec('  - name: perm\n    metric: shape\n    group: permutation\n    zero_pad: false\n');
+  const problems = await problemsOf(text);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.code, 'spec.permutation-widths');
+  assert.match(problems[0]!.message, /64 and 100 units/);
+});
+
+test('alpha outside [0, 1] is a schema error on the value', async () => {
+  const text = encodingSpec('  - name: partial\n    metric: shape\n    alpha: 1.5\n');
+  const problems = await problemsOf(text);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.code, 'schema.maximum');
+  assert.deepEqual(problems[0]!.range.start, at(text, '1.5'));
+});
