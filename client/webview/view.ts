@@ -6,6 +6,7 @@ import { escapeHtml as esc } from './escape';
 import { bestLayers, formatNumber, rowKey, sortedScores, type PanelResults, type PanelScore, type SortColumn, type SortState } from './model';
 import { layerProfile, layerRegionMatrix, nullHistogram, rdmHeatmap } from './plots';
 import { metricSpaceMap, warpingCurve, warpingScores, warpingTable } from './shapePlots';
+import { perUnitHistogram, regressionDirections } from './regressionPlots';
 
 export interface ViewState {
   file?: string;
@@ -93,7 +94,11 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     const brain = results.rdms?.brain?.[selected.region];
     if (model) html += `<figure>${rdmHeatmap(model, `model: ${selected.layer}`, 'rdm-model')}${exportButton('rdm-model', `rdm-${selected.layer}`)}</figure>`;
     if (brain) html += `<figure>${rdmHeatmap(brain, `brain: ${selected.region}`, 'rdm-brain')}${exportButton('rdm-brain', `rdm-${selected.region}`)}</figure>`;
-    if (!model && !brain) html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
+    const directions = regressionDirections(selected);
+    directions.forEach((direction, i) => {
+      html += `<figure>${perUnitHistogram(selected, direction, `units-${i}`)}${exportButton(`units-${i}`, `units-${selected.layer}-${selected.region}-${direction.direction ?? i}`)}</figure>`;
+    });
+    if (!model && !brain && selected.metric === 'rsa') html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
     const curve = warpingCurve(selected, 'warping-curve');
     if (curve) html += `<figure>${curve}${exportButton('warping-curve', `warping-${selected.layer}-${selected.region}`)}</figure>`;
     const histogram = nullHistogram(selected, 'null');

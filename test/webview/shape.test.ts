@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSpec } from '../../engine/run/execute';
 import { toJson } from '../../engine/run/results';
-import { checkResults, formatNumber } from '../../client/webview/model';
+import { checkResults, formatNumber, rowKey } from '../../client/webview/model';
 import { renderBody } from '../../client/webview/view';
 
 test('warping index and metric-space map of the synthetic-encoding sample in the panel', async () => {
@@ -32,4 +32,16 @@ test('warping index and metric-space map of the synthetic-encoding sample in the
   assert.match(html, /<section id="maps">/);
   const points = html.match(/class="map-point (model|brain)"/g) ?? [];
   assert.equal(points.length, results.layers.length + results.regions.length);
+});
+
+test('per-unit scores of an encoding model in the panel: one histogram per direction, every unit counted', async () => {
+  const raw = await runSpec('samples/synthetic-encoding/synthetic-encoding.simspec.yaml', { write: false, comparisons: ['ridge_loo'] });
+  const results = checkResults(JSON.parse(toJson(raw)));
+  const selected = results.scores[0]!;
+  const html = renderBody(results, { sort: { column: 'value', descending: true }, selected: rowKey(selected) });
+  const histograms = html.match(/<svg[^>]+id="units-\d"/g) ?? [];
+  assert.equal(histograms.length, 2, 'direction: both gives two histograms');
+  const units = [...html.matchAll(/>(\d+) units<\/text>/g)].map((m) => Number(m[1]));
+  const brainUnits = (selected.details!.model_to_brain as { perTarget: unknown[] }).perTarget.length;
+  assert.equal(units[0], brainUnits);
 });
