@@ -1,16 +1,18 @@
 /**
  * `npm run bench` — simspec against the Python peers on this machine (never part of `npm test`).
- *   npx tsx bench/run.ts [--quick] [--only=kernels,W1,W2,W3,W4,W5] [--scale=0.25] [--threads=1]
+ *   npx tsx bench/run.ts [--quick] [--only=kernels,W1,W2,W3,W4,W5,stream] [--scale=0.25] [--threads=1]
  * Prints the kernel table (ours vs numpy at the same thread count) and workloads W1–W5 of issue 7,
  * each run by the simspec CLI and by the equivalent peer computation on the same .npy files, with
- * wall times, the ratio peer ÷ simspec, peak RSS, and whether the values agree.
+ * wall times, the ratio peer ÷ simspec, peak RSS, and whether the values agree; then the
+ * streaming case (a 4 GB .npy's Gram under a memory bound, peak RSS; bench/stream.ts).
  * Data go to $SIMSPEC_BENCH_DIR (default /tmp/simspec-bench) and are reused across runs.
  * The machine is shared and noisy: read the numbers as ±20 %.
  */
 import { cpus } from 'node:os';
 import { attachNumpy, kernelTable, numpyKernelTimes } from './kernels';
 import { findPython } from './python';
-import { prepare, runPeers, runSimspec, workloads } from './workloads';
+import { streamBench } from './stream';
+import { BENCH_DIR, prepare, runPeers, runSimspec, workloads } from './workloads';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -21,7 +23,7 @@ const args = new Map(
 const quick = args.has('quick');
 const scale = Number(args.get('scale') ?? (quick ? 0.25 : 1));
 const threads = Number(args.get('threads') ?? 1);
-const only = new Set((args.get('only') ?? 'kernels,W1,W2,W3,W4,W5').split(','));
+const only = new Set((args.get('only') ?? 'kernels,W1,W2,W3,W4,W5,stream').split(','));
 
 const python = findPython();
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -78,4 +80,11 @@ if (selected.length > 0) {
     console.log(`    ${w.title}`);
     if (w.note) console.log(`    note: ${w.note}`);
   }
+}
+
+if (only.has('stream')) {
+  void (async () => {
+    const cols = quick ? 50000 : 500000; // 1000 × 500 000 × 8 B = 4 GB
+    console.log(`\n${await streamBench(1000, cols, 256 * 2 ** 20, BENCH_DIR)}`);
+  })();
 }
