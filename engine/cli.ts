@@ -152,10 +152,18 @@ async function commandRun(parsed: Parsed): Promise<number> {
   if (!specFile || extra.length) throw new UsageError('run needs exactly one spec file');
   const quiet = parsed.flags.has('--quiet');
   let lastLine = '';
+  // On a terminal the progress line is rewritten in place; in a log, each change is one line.
+  const tty = process.stderr.isTTY === true;
+  let lineOpen = false;
   const onProgress = (event: ProgressEvent) => {
     if (quiet) return;
     const line = `[${Math.round(event.fraction * 100).toString().padStart(3)}%] ${event.message}`;
-    if (line !== lastLine) process.stderr.write(line + '\n');
+    if (line === lastLine) return;
+    if (tty) {
+      process.stderr.write(`\r${line.slice(0, (process.stderr.columns || 80) - 1).padEnd(lastLine.length)}${event.stage === 'done' ? '\n' : ''}`);
+      lineOpen = event.stage !== 'done';
+    }
+    else process.stderr.write(line + '\n');
     lastLine = line;
   };
   const options: Omit<RunOptions, 'signal'> = { onProgress };
@@ -188,6 +196,7 @@ async function commandRun(parsed: Parsed): Promise<number> {
     }
     throw error;
   } finally {
+    if (lineOpen) process.stderr.write('\n');
     process.removeListener('SIGINT', onSigint);
   }
 }
