@@ -1,0 +1,237 @@
+/**
+ * On-disk cache of expensive products (centred Grams, RDMs, cross products, fold decompositions)
+ * between runs, so a re-run after editing one comparison recomputes only that comparison.
+ *
+ * Keys are content-addressed: `productKey` hashes the *content* of every input file (SHA-256 of
+ * the bytes, not its name or mtime) with the variable, the preprocessing and the product's name and
+ * parameters, and the engine's cache format version. A data file that changes in any byte gives a
+ * new key, so a stale product can never be served; its old entries simply age out. File hashes are
+ * memoised per process on (device, inode, size, mtime, ctime) — ctime changes on every write and
+ * cannot be set back by a user, so an edit that restores size and mtime still rehashes.
+ *
+ * Entries: `<dir>/<key[0..1]>/<key>.f64`: a 64-byte header (magic, version, rows, cols, payload
+ * length, payload FNV-1a checksum) then the little-endian float64 data. Writes go to a unique
+ * temporary file in the same folder and are renamed into place (atomic on POSIX and NTFS), so
+ * concurrent runs never read a partial entry; two runs writing the same key write the same bytes. A
+ * truncated or corrupt entry is treated as a miss and removed. The total size is capped: after a
+ * write, least recently used entries (mtime, touched on every hit) are deleted until under the cap.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Matrix } from '../core/matrix';
+
+const MAGIC = 0x53494d43; // "SIMC"
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 64;
+const DEFAULT_MAX_BYTES = 2 * 2 ** 30;
+
+const hashMemo = new Map<string, string>();
+
+/** SHA-256 (hex) of a file's bytes, read in 8 MiB chunks; memoised per process on its identity. */
+export function fileContentHash(path: string): string {
+  const st = statSync(path, { bigint: true });
+  const identity = `${path}\0${st.dev}\0${st.ino}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}`;
+  const memo = hashMemo.get(identity);
+  if (memo) return memo;
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(8 * 2 ** 20);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read <= 0) break;
+      hash.update(chunk.subarray(0, read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const digest = hash.digest('hex');
+  hashMemo.set(identity, digest);
+  return digest;
+}
+
+/** Stable JSON (sorted object keys) so equal descriptions give equal keys. */
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export interface ProductInput {
+  /** The data file (its content is hashed). */
+  file: string;
+  /** Variable / key inside the file, if any. */
+  variable?: string;
+  /** Preprocessing applied before the product (transpose, centring, subject averaging, …). */
+  preprocessing?: unknown;
+}
+
+/** The cache key of a product: its name and parameters plus the content of each input. */
+export function productKey(product: string, params: unknown, inputs: readonly ProductInput[]): string {
+  const description = {
+    format: FORMAT_VERSION,
+    product,
+    params: params ?? null,
+    inputs: inputs.map((i) => ({ content: fileContentHash(i.file), variable: i.variable ?? null, preprocessing: i.preprocessing ?? null })),
+  };
+  return createHash('sha256').update(stable(description)).digest('hex');
+}
+
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i]!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export interface ProductCacheOptions {
+  /** Cap on the total bytes of entries (default 2 GiB). */
+  maxBytes?: number;
+}
+
+export class ProductCache {
+  readonly dir: string;
+  readonly maxBytes: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(dir: string, options: ProductCacheOptions = {}) {
+    this.dir = dir;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  private path(key: string): string {
+    if (!/^[0-9a-f]{16,}$/.test(key)) throw new RangeError(`not a cache key: ${key}`);
+    return join(this.dir, key.slice(0, 2), `${key}.f64`);
+  }
+
+  /** The cached matrix, or undefined (missing, truncated or corrupt entries are misses). */
+  get(key: string): Matrix | undefined {
+    const path = this.path(key);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+    const decoded = decode(bytes);
+    if (!decoded) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // another run removed or replaced it
+      }
+      this.misses++;
+      return undefined;
+    }
+    try {
+      const now = new Date();
+      utimesSync(path, now, now); // LRU: a hit makes the entry young
+    } catch {
+      // evicted meanwhile: the data we read are still valid
+    }
+    this.hits++;
+    return decoded;
+  }
+
+  /** Store a matrix atomically, then enforce the size cap. */
+  put(key: string, matrix: Matrix): void {
+    const path = this.path(key);
+    mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+    const payload = new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength);
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(MAGIC, 0);
+    header.writeUInt32LE(FORMAT_VERSION, 4);
+    header.writeDoubleLE(matrix.rows, 8);
+    header.writeDoubleLE(matrix.cols, 16);
+    header.writeDoubleLE(payload.byteLength, 24);
+    header.writeUInt32LE(fnv1a(payload), 32);
+    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, Buffer.concat([header, payload]));
+      renameSync(tmp, path);
+    } catch (error) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing written
+      }
+      // Another run holding the destination open (Windows) or a full disk: the cache is optional.
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM' && (error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+    }
+    this.enforceCap();
+  }
+
+  /** Cached value of `key`, else compute, store and return it. */
+  getOrCompute(key: string, compute: () => Matrix): Matrix {
+    const cached = this.get(key);
+    if (cached) return cached;
+    const value = compute();
+    this.put(key, value);
+    return value;
+  }
+
+  /** Entries with their sizes and ages (mtime), oldest first. */
+  entries(): Array<{ path: string; bytes: number; mtimeMs: number }> {
+    const out: Array<{ path: string; bytes: number; mtimeMs: number }> = [];
+    let folders: string[];
+    try {
+      folders = readdirSync(this.dir);
+    } catch {
+      return out;
+    }
+    for (const folder of folders) {
+      let names: string[];
+      try {
+        names = readdirSync(join(this.dir, folder));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (!name.endsWith('.f64')) continue;
+        const path = join(this.dir, folder, name);
+        try {
+          const st = statSync(path);
+          out.push({ path, bytes: st.size, mtimeMs: st.mtimeMs });
+        } catch {
+          // removed by a concurrent eviction
+        }
+      }
+    }
+    return out.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  }
+
+  private enforceCap(): void {
+    const entries = this.entries();
+    let total = entries.reduce((s, e) => s + e.bytes, 0);
+    for (const entry of entries) {
+      if (total <= this.maxBytes) break;
+      try {
+        unlinkSync(entry.path);
+      } catch {
+        // a concurrent run evicted it first
+      }
+      total -= entry.bytes;
+    }
+  }
+}
+
+function decode(bytes: Buffer): Matrix | undefined {
+  if (bytes.length < HEADER_BYTES) return undefined;
+  if (bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== FORMAT_VERSION) return undefined;
+  const rows = bytes.readDoubleLE(8);
+  const cols = bytes.readDoubleLE(16);
+  const length = bytes.readDoubleLE(24);
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || length !== rows * cols * 8 || bytes.length !== HEADER_BYTES + length) return undefined;
+  const data = new Float64Array(rows * cols);
+  const payload = new Uint8Array(data.buffer);
+  payload.set(bytes.subarray(HEADER_BYTES));
+  if (fnv1a(payload) !== bytes.readUInt32LE(32)) return undefined;
+  return { rows, cols, data };
+}
