@@ -48,6 +48,7 @@ test('the bundled server answers over stdio and exits cleanly on shutdown/exit',
     assert.deepEqual(npz.map((i) => [i.label, i.detail]), [['conv1', 'float64 (6, 10)'], ['conv5', 'float32 (6, 4)']]);
     const mat = await client.request<Hover>('textDocument/hover', { textDocument: { uri: SAMPLE_URI }, position: { line: 12, character: 37 } });
     assert.match((mat.contents as { value: string }).value, /^`V1`: \*\*float64\*\*, shape \*\*\(6, 8\)\*\*/);
+    assert.deepEqual(client.logs, []); // no failures, and introspection ran in its worker thread
     await client.request('shutdown', null);
     await client.connection.sendNotification('exit');
     assert.equal(await exited, 0);
