@@ -10,7 +10,7 @@
  * double as the A panels and tiles wholly below the diagonal are skipped (about half the flops).
  * Same contract as the plain-TS `gemmStrided` (engine/linalg/gemm.ts), so either can serve.
  */
-import type { StridedOperand } from '../gemm';
+import type { GemmOptions, StridedOperand } from '../gemm';
 import type { WasmKernels } from './loader';
 
 const KC = 256;
@@ -36,13 +36,14 @@ export function packPanels(
   kc: number,
   dst: Float64Array,
   off: number,
+  base0 = 0,
 ): void {
   const padded = roundUp4(count);
   for (let t = 0; t < padded; t += 4) {
     const base = off + t * kc;
     const rows = Math.min(4, count - t);
     if (rows === 4 && kStride === 1) {
-      const o0 = (i0 + t) * rowStride + p0;
+      const o0 = base0 + (i0 + t) * rowStride + p0;
       const o1 = o0 + rowStride;
       const o2 = o1 + rowStride;
       const o3 = o2 + rowStride;
@@ -53,7 +54,7 @@ export function packPanels(
         dst[d + 3] = data[o3 + kk]!;
       }
     } else if (rows === 4 && rowStride === 1) {
-      let o = i0 + t + p0 * kStride;
+      let o = base0 + i0 + t + p0 * kStride;
       for (let kk = 0, d = base; kk < kc; kk++, d += 4, o += kStride) {
         dst[d] = data[o]!;
         dst[d + 1] = data[o + 1]!;
@@ -63,7 +64,7 @@ export function packPanels(
     } else {
       for (let r = 0; r < 4; r++) {
         if (r < rows) {
-          const o = (i0 + t + r) * rowStride + p0 * kStride;
+          const o = base0 + (i0 + t + r) * rowStride + p0 * kStride;
           for (let kk = 0; kk < kc; kk++) dst[base + kk * 4 + r] = data[o + kk * kStride]!;
         } else {
           for (let kk = 0; kk < kc; kk++) dst[base + kk * 4 + r] = 0;
@@ -73,11 +74,36 @@ export function packPanels(
   }
 }
 
+/** c[cOffset + i·ldc + jc + j] += alpha·C(i, j) from the padded C block in wasm memory. */
+function addOut(
+  mem: Float64Array,
+  cOff: number,
+  ncp: number,
+  c: Float64Array,
+  m: number,
+  n: number,
+  nc: number,
+  jc: number,
+  upperOnly: boolean,
+  options: GemmOptions,
+): void {
+  const alpha = options.alpha ?? 1;
+  const ldc = options.ldc ?? n;
+  const base = options.cOffset ?? 0;
+  for (let i = 0; i < m; i++) {
+    const src = cOff + i * ncp;
+    const dst = base + i * ldc + jc;
+    const j0 = upperOnly ? Math.max(0, i - jc) : 0;
+    if (alpha === 1) for (let j = j0; j < nc; j++) c[dst + j] += mem[src + j]!;
+    else for (let j = j0; j < nc; j++) c[dst + j] += alpha * mem[src + j]!;
+  }
+}
+
 /**
  * c (m×n, row-major, leading dimension ldc = n) += A(m×k)·B(k×n) on the WASM kernels.
  * With `upperOnly`, only entries with j ≥ i are guaranteed (the caller mirrors).
- * rowStart/rowEnd restrict the work to rows [rowStart, rowEnd) of C (a worker's share); k0/k1
- * restrict the summation range (a worker's share of a k-split).
+ * options (as gemmStrided): alpha scales the product, cOffset/ldc place C inside a larger array;
+ * operand `offset`s select sub-blocks without copying.
  */
 export function wasmGemmStrided(
   kernels: WasmKernels,
@@ -88,16 +114,18 @@ export function wasmGemmStrided(
   b: StridedOperand,
   c: Float64Array,
   upperOnly = false,
-  k0 = 0,
-  k1 = k,
+  options: GemmOptions = {},
 ): void {
+  const k0 = 0;
+  const k1 = k;
   if (m === 0 || n === 0 || k1 <= k0) return;
   const mp = roundUp4(m);
   const nFull = roundUp4(n);
   const ncMax = Math.max(4, Math.min(nFull, Math.floor(C_BUDGET_BYTES / (8 * mp)) & ~3));
   // Packed B panels double as A panels for a symmetric product of one operand with itself.
   const shared =
-    upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride;
+    upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride &&
+    (a.offset ?? 0) === (b.offset ?? 0);
   const bOff = 0;
   const aOff = bOff + ncMax * KC;
   const cOff = aOff + (shared ? 0 : MC * KC);
@@ -112,7 +140,7 @@ export function wasmGemmStrided(
     for (let pc = k0; pc < k1; pc += KC) {
       const kc = Math.min(KC, k1 - pc);
       // B(kk, j) = b.data[kk*rowStride + j*colStride]: its columns are rows of the transposed view.
-      packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, mem, bOff);
+      packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, mem, bOff, b.offset ?? 0);
       for (let ic = 0; ic < m; ic += MC) {
         if (upperOnly && ic >= jc + nc) break; // every tile of this and later row blocks is below the diagonal
         const mc = Math.min(MC, m - ic);
@@ -120,18 +148,14 @@ export function wasmGemmStrided(
         if (shared) {
           ap = bOff + ic * kc;
         } else {
-          packPanels(a.data, a.rowStride, a.colStride, ic, mc, pc, kc, mem, aOff);
+          packPanels(a.data, a.rowStride, a.colStride, ic, mc, pc, kc, mem, aOff, a.offset ?? 0);
           ap = aOff;
         }
         macro(8 * ap, 8 * bOff, 8 * (cOff + ic * ncp), roundUp4(mc), ncp, kc, ncp, upperOnly ? ic - jc : NO_DIAGONAL);
       }
       mem = kernels.f64();
     }
-    for (let i = 0; i < m; i++) {
-      const src = cOff + i * ncp;
-      const dst = i * n + jc;
-      for (let j = upperOnly ? Math.max(0, i - jc) : 0; j < nc; j++) c[dst + j] += mem[src + j]!;
-    }
+    addOut(mem, cOff, ncp, c, m, n, nc, jc, upperOnly, options);
   }
 }
 
@@ -158,13 +182,15 @@ export function wasmGemmParallel(
   b: StridedOperand,
   c: Float64Array,
   upperOnly = false,
+  options: GemmOptions = {},
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const mp = roundUp4(m);
   const nFull = roundUp4(n);
   const ncMax = Math.max(4, Math.min(nFull, Math.floor(C_BUDGET_BYTES / (8 * mp)) & ~3));
   const shared =
-    upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride;
+    upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride &&
+    (a.offset ?? 0) === (b.offset ?? 0);
   const bOff = 0;
   const aOff = bOff + ncMax * KC;
   const cOff = aOff + (shared ? 0 : mp * KC);
@@ -197,8 +223,8 @@ export function wasmGemmParallel(
     mem.fill(0, cOff, cOff + mp * ncp);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, mem, bOff);
-      if (!shared) packPanels(a.data, a.rowStride, a.colStride, 0, m, pc, kc, mem, aOff);
+      packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, mem, bOff, b.offset ?? 0);
+      if (!shared) packPanels(a.data, a.rowStride, a.colStride, 0, m, pc, kc, mem, aOff, a.offset ?? 0);
       const apBase = shared ? bOff : aOff;
       const parts: number[][] = [];
       for (let t = 0; t < threads; t++) {
@@ -215,10 +241,6 @@ export function wasmGemmParallel(
       executor.execute(parts);
       mem = kernels.f64();
     }
-    for (let i = 0; i < m; i++) {
-      const src = cOff + i * ncp;
-      const dst = i * n + jc;
-      for (let j = upperOnly ? Math.max(0, i - jc) : 0; j < nc; j++) c[dst + j] += mem[src + j]!;
-    }
+    addOut(mem, cOff, ncp, c, m, n, nc, jc, upperOnly, options);
   }
 }

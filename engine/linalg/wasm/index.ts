@@ -9,71 +9,23 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { shapeError } from '../basics';
-import { gemmStrided, type StridedOperand } from '../gemm';
+import type { StridedOperand } from '../gemm';
 import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
+import { gemmDispatch, kernelVariant } from './dispatch';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
-import { getPool } from '../pool';
-import { wasmGemmParallel, wasmGemmStrided } from './gemm';
-import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
+import { loadKernels } from './loader';
 
+export { gemmDispatch, kernelVariant, setKernelMode, type KernelMode } from './dispatch';
 export { bestVariant, relaxedSimdAvailable, releaseKernels, sharedMemoryAvailable, simdAvailable, type KernelVariant } from './loader';
 export { closePool, configuredThreads, setThreads } from '../pool';
-
-/** Below this many multiply-adds a product runs on the calling thread (posting to workers costs ~0.1 ms). */
-const PARALLEL_MIN_WORK = 1 << 22;
-
-export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
-
-let mode: KernelMode | undefined;
-
-function envMode(): KernelMode {
-  const value = typeof process !== 'undefined' ? process.env?.SIMSPEC_KERNELS : undefined;
-  if (value === 'js' || value === 'wasm-fma' || value === 'wasm-simd') return value;
-  return 'wasm';
-}
-
-/** Choose the kernels (undefined: back to SIMSPEC_KERNELS / the default). */
-export function setKernelMode(next: KernelMode | undefined): void {
-  mode = next;
-}
-
-/** The WASM variant that runs under the current mode, or undefined when plain TS runs. */
-export function kernelVariant(): KernelVariant | undefined {
-  const m = mode ?? envMode();
-  if (m === 'js') return undefined;
-  if (m === 'wasm-fma') return relaxedSimdAvailable() ? 'fma' : undefined;
-  if (m === 'wasm-simd') return simdAvailable() ? 'simd' : undefined;
-  return bestVariant();
-}
-
-/** c (m×n) += A(m×k)·B(k×n) on whichever kernels the mode selects. */
-export function gemmDispatch(
-  m: number,
-  n: number,
-  k: number,
-  a: StridedOperand,
-  b: StridedOperand,
-  c: Float64Array,
-  upperOnly = false,
-): void {
-  const variant = kernelVariant();
-  if (variant === undefined) {
-    gemmStrided(m, n, k, a, b, c, upperOnly);
-    return;
-  }
-  const pool = m * n * k >= PARALLEL_MIN_WORK ? getPool(variant) : undefined;
-  if (pool) wasmGemmParallel(pool.kernels, pool, m, n, k, a, b, c, upperOnly);
-  else wasmGemmStrided(loadKernels(variant), m, n, k, a, b, c, upperOnly);
-}
 
 /**
  * Start the worker pool (when threads > 1) and run a small product on every thread, so the first
  * real product does not pay for worker start-up and V8's tier-up. Cheap when single-threaded.
  */
 export function warmKernels(): void {
-  const variant = kernelVariant();
-  if (variant === undefined) return;
+  if (kernelVariant() === undefined) return;
   const x: Matrix = { rows: 256, cols: 256, data: new Float64Array(256 * 256).fill(0.5) };
   for (let r = 0; r < 3; r++) multiplyTransposed(x, x);
 }

@@ -9,6 +9,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { Matrix } from '../../../engine/core/matrix';
 import {
   crossGram,
+  gemmDispatch,
   crossProduct,
   gram,
   kernelVariant,
@@ -169,5 +170,39 @@ test('SIMSPEC_KERNELS=js selects the plain TypeScript kernels', () => {
     assertClose(gram(x), naive(6, 6, 5, (i, l) => at(x, i, l), (l, j) => at(x, j, l)), 5, 'js gram');
   } finally {
     setKernelMode(undefined);
+  }
+});
+
+test('gemmDispatch honours gemmStrided options: alpha, C offset and leading dimension, operand offsets', () => {
+  for (const mode of ['wasm-fma', 'wasm-simd'] as KernelMode[]) {
+    setKernelMode(mode);
+    try {
+      // A = rows 2..8 of a 10×13 matrix, columns 1..11 (offset 2·13 + 1, row stride 13); B = Aᵀ-shaped view of another.
+      const big = random(10, 13, 21);
+      const other = random(12, 9, 22);
+      const m = 7;
+      const n = 5;
+      const k = 9;
+      const a = { data: big.data, rowStride: 13, colStride: 1, offset: 2 * 13 + 1 };
+      const b = { data: other.data, rowStride: 1, colStride: 9, offset: 9 }; // B(l, j) = other[9 + j·9 + l]
+      const ldc = 8;
+      const cOffset = 3;
+      const c = new Float64Array(cOffset + m * ldc).fill(1);
+      gemmDispatch(m, n, k, a, b, c, false, { alpha: -0.5, cOffset, ldc });
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < ldc; j++) {
+          let want = 1;
+          if (j < n) {
+            let s = 0;
+            for (let l = 0; l < k; l++) s += big.data[a.offset + i * 13 + l]! * other.data[b.offset + j * 9 + l]!;
+            want += -0.5 * s;
+          }
+          assert.ok(Math.abs(c[cOffset + i * ldc + j]! - want) < 1e-13, `${mode} (${i}, ${j})`);
+        }
+      }
+      assert.equal(c[0], 1);
+    } finally {
+      setKernelMode(undefined);
+    }
   }
 });

@@ -1,0 +1,69 @@
+/**
+ * Kernel selection for the dense products: plain TypeScript (engine/linalg/gemm.ts), the WASM SIMD
+ * kernels on this thread, or the WASM kernels split over the worker pool.
+ *
+ * `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default `wasm`: the best WASM
+ * variant this runtime validates — relaxed-simd FMA, else mul+add — else plain TS), or
+ * `setKernelMode` at run time (tests, bench). `SIMSPEC_THREADS` / `setThreads` (engine/linalg/pool)
+ * choose the pool size. This module imports nothing that imports products.ts, so products.ts can
+ * dispatch through it without an import cycle.
+ */
+import { gemmStrided, type GemmOptions, type StridedOperand } from '../gemm';
+import { getPool } from '../pool';
+import { wasmGemmParallel, wasmGemmStrided } from './gemm';
+import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
+
+export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
+
+/** Below this many multiply-adds a product runs on the calling thread (posting to workers costs ~0.1 ms). */
+const PARALLEL_MIN_WORK = 1 << 22;
+/** Below this many multiply-adds the plain-TS kernel is as fast (no packing into wasm memory). */
+const WASM_MIN_WORK = 1 << 12;
+
+let mode: KernelMode | undefined;
+
+function envMode(): KernelMode {
+  const value = typeof process !== 'undefined' ? process.env?.SIMSPEC_KERNELS : undefined;
+  if (value === 'js' || value === 'wasm-fma' || value === 'wasm-simd') return value;
+  return 'wasm';
+}
+
+/** Choose the kernels (undefined: back to SIMSPEC_KERNELS / the default). */
+export function setKernelMode(next: KernelMode | undefined): void {
+  mode = next;
+}
+
+/** The WASM variant that runs under the current mode, or undefined when plain TS runs. */
+export function kernelVariant(): KernelVariant | undefined {
+  const m = mode ?? envMode();
+  if (m === 'js') return undefined;
+  if (m === 'wasm-fma') return relaxedSimdAvailable() ? 'fma' : undefined;
+  if (m === 'wasm-simd') return simdAvailable() ? 'simd' : undefined;
+  return bestVariant();
+}
+
+/**
+ * c += alpha·A(m×k)·B(k×n), same contract as `gemmStrided` (upperOnly: only j ≥ i guaranteed),
+ * on whichever kernels the mode selects. Tiny products stay in plain TS unless a WASM variant is
+ * forced (so tests exercise the kernels on every shape).
+ */
+export function gemmDispatch(
+  m: number,
+  n: number,
+  k: number,
+  a: StridedOperand,
+  b: StridedOperand,
+  c: Float64Array,
+  upperOnly = false,
+  options: GemmOptions = {},
+): void {
+  const variant = kernelVariant();
+  const work = m * n * k;
+  if (variant === undefined || (work < WASM_MIN_WORK && (mode ?? envMode()) === 'wasm')) {
+    gemmStrided(m, n, k, a, b, c, upperOnly, options);
+    return;
+  }
+  const pool = work >= PARALLEL_MIN_WORK ? getPool(variant) : undefined;
+  if (pool) wasmGemmParallel(pool.kernels, pool, m, n, k, a, b, c, upperOnly, options);
+  else wasmGemmStrided(loadKernels(variant), m, n, k, a, b, c, upperOnly, options);
+}
