@@ -40,6 +40,7 @@ const configs = [
   })),
 ];
 
+await import('./build-wasm.mjs'); // rebuilds engine/linalg/wasm/modules.generated.ts when assembly/ changed
 mkdirSync('dist', { recursive: true });
 if (watch) {
   for (const config of configs) await (await context(config)).watch();
