@@ -41,9 +41,3 @@ export async function computeDiagnostics(document: TextDocument, context: Servic
   return result.problems.map((p) => toDiagnostic(p, document.uri));
 }
 
-/** Absolute paths of the data files a spec refers to (to re-validate when one changes on disk). */
-export function referencedFiles(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s{,])(?:file|labels|activations)\s*:\s*["']?([^\s"',}#]+)/g)) found.push(m[1]!);
-  return found;
-}
