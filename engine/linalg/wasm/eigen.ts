@@ -7,6 +7,7 @@
 import type { Matrix } from '../../core/matrix';
 import { requireSquare } from '../basics';
 import type { SymmetricEigen } from '../eigen';
+import { powerOfTwoExponent, scaleByPowerOfTwo } from '../scaling';
 import type { WasmKernels } from './loader';
 
 const MAX_QL_ITERATIONS = 300;
@@ -16,7 +17,8 @@ interface EigenExports {
   tql2(d: number, e: number, n: number, w: number, vectors: number, cs: number, sn: number, maxIterations: number): number;
 }
 
-function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64Array; n: number; d: number } {
+/** Runs tred2 + tql2 in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
+function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64Array; n: number; d: number; exponent: number } {
   const n = a.rows;
   const w = 0;
   const d = n * n;
@@ -33,12 +35,15 @@ function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64A
       mem[w + j * n + i] = v;
     }
   }
+  const matrix = mem.subarray(w, w + n * n);
+  const exponent = powerOfTwoExponent(matrix);
+  scaleByPowerOfTwo(matrix, exponent);
   const ex = kernels.exports as unknown as EigenExports;
   ex.tred2(8 * w, 8 * d, 8 * e, n, vectors ? 1 : 0);
   const status = ex.tql2(8 * d, 8 * e, n, 8 * w, vectors ? 1 : 0, 8 * cs, 8 * sn, MAX_QL_ITERATIONS);
   if (status !== 0) throw new Error(`symmetricEigen: QL iteration did not converge (n = ${n})`);
   mem = kernels.f64();
-  return { mem, n, d };
+  return { mem, n, d, exponent };
 }
 
 function allFinite(data: Float64Array): boolean {
@@ -52,7 +57,7 @@ export function wasmSymmetricEigen(kernels: WasmKernels, a: Matrix): SymmetricEi
   if (!allFinite(a.data)) {
     return { values: new Float64Array(n).fill(NaN), vectors: { rows: n, cols: n, data: new Float64Array(n * n).fill(NaN) } };
   }
-  const { mem, d } = run(kernels, a, true);
+  const { mem, d, exponent } = run(kernels, a, true);
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => mem[d + x]! - mem[d + y]!);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
@@ -62,6 +67,7 @@ export function wasmSymmetricEigen(kernels: WasmKernels, a: Matrix): SymmetricEi
     const row = src * n; // row src of W = eigenvector src
     for (let i = 0; i < n; i++) vectors[i * n + j] = mem[row + i]!;
   }
+  scaleByPowerOfTwo(values, -exponent);
   return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
 
@@ -69,6 +75,8 @@ export function wasmSymmetricEigenvalues(kernels: WasmKernels, a: Matrix): Float
   requireSquare(a, 'symmetricEigenvalues');
   const n = a.rows;
   if (!allFinite(a.data)) return new Float64Array(n).fill(NaN);
-  const { mem, d } = run(kernels, a, false);
-  return mem.slice(d, d + n).sort();
+  const { mem, d, exponent } = run(kernels, a, false);
+  const values = mem.slice(d, d + n);
+  scaleByPowerOfTwo(values, -exponent);
+  return values.sort();
 }

@@ -1,7 +1,8 @@
 // WASM symmetric eigendecomposition (engine/linalg/wasm/eigen.ts) for both modules: a matrix built
 // as Q·diag(λ)·Qᵀ from a known spectrum (Q a product of Householder reflections) must give back λ
 // ascending; every pair must satisfy A·v = λ·v and VᵀV = I to rounding; repeated eigenvalues, n = 0,
-// 1, 2, a matrix past the 128-column rotation block; non-finite input gives NaN.
+// 1, 2, a matrix past the 128-column rotation block, entries near 1e±300 (power-of-two scaling);
+// non-finite input gives NaN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Matrix } from '../../../engine/core/matrix';
@@ -38,7 +39,7 @@ function withSpectrum(lambda: number[], seed: number): Matrix {
 function check(a: Matrix, want: number[], label: string): void {
   const n = a.rows;
   const { values, vectors } = symmetricEigen(a);
-  const scale = Math.max(1, ...want.map(Math.abs));
+  const scale = Math.max(...want.map(Math.abs)) || 1;
   const sorted = [...want].sort((x, y) => x - y);
   for (let i = 0; i < n; i++) assert.ok(Math.abs(values[i]! - sorted[i]!) <= 1e-12 * scale * n, `${label}: λ${i} ${values[i]} vs ${sorted[i]}`);
   const only = symmetricEigenvalues(a);
@@ -68,6 +69,8 @@ for (const mode of ['wasm-fma', 'wasm-simd'] as KernelMode[]) {
       check(withSpectrum([5, 5, 5, 1, 1, -2, 0], 2), [5, 5, 5, 1, 1, -2, 0], 'repeated');
       const wide = Array.from({ length: 150 }, (_, i) => (i % 7) - 3 + i / 1000);
       check(withSpectrum(wide, 3), wide, '150×150');
+      check(withSpectrum([1e300, -2e300, 3e299, 5e299], 5), [1e300, -2e300, 3e299, 5e299], 'huge');
+      check(withSpectrum([1e-300, -2e-300, 3e-301, 5e-301], 6), [1e-300, -2e-300, 3e-301, 5e-301], 'tiny');
       const zero = symmetricEigen({ rows: 3, cols: 3, data: new Float64Array(9) });
       assert.deepEqual([...zero.values], [0, 0, 0]);
       const bad = withSpectrum([1, 2, 3], 4);
