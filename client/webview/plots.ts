@@ -40,7 +40,9 @@ export function layerProfile(results: PanelResults, comparison: string, region: 
     if (finite(s.value)) values.push(s.value);
     if (s.ci && finite(s.ci.lower) && finite(s.ci.upper)) values.push(s.ci.lower, s.ci.upper);
   }
-  const ceiling = scores.find((s) => s.noiseCeiling && finite(s.noiseCeiling.lower) && finite(s.noiseCeiling.upper))?.noiseCeiling;
+  // A ceiling-normalised score (value already divided by the ceiling) is not drawn against the ceiling band.
+  const normalised = (s: PanelScore) => typeof s.details?.ceilingNormalization === 'string' && s.details.ceilingNormalization !== 'none';
+  const ceiling = scores.find((s) => !normalised(s) && s.noiseCeiling && finite(s.noiseCeiling.lower) && finite(s.noiseCeiling.upper))?.noiseCeiling;
   if (ceiling) values.push(ceiling.lower as number, ceiling.upper as number);
   let lo = Math.min(0, ...values), hi = Math.max(0, ...values);
   if (!(hi > lo)) hi = lo + 1;

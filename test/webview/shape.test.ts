@@ -45,3 +45,12 @@ test('per-unit scores of an encoding model in the panel: one histogram per direc
   const brainUnits = (selected.details!.model_to_brain as { perTarget: unknown[] }).perTarget.length;
   assert.equal(units[0], brainUnits);
 });
+
+test('a ceiling-normalised encoding score is not drawn against the ceiling band', async () => {
+  const raw = await runSpec('samples/synthetic-encoding/synthetic-encoding.simspec.yaml', { write: false, comparisons: ['brain_score_pls'] });
+  const results = checkResults(JSON.parse(toJson(raw)));
+  assert.ok(results.scores.every((s) => s.noiseCeiling && s.details?.ceilingNormalization === '(r/c)^2'));
+  const html = renderBody(results, { sort: { column: 'value', descending: true } });
+  assert.ok((html.match(/<svg[^>]+id="profile-/g) ?? []).length > 0);
+  assert.doesNotMatch(html, /class="ceiling"/);
+});
