@@ -10,7 +10,8 @@
  * cannot be set back by a user, so an edit that restores size and mtime still rehashes.
  *
  * Entries: `<dir>/<key[0..1]>/<key>.f64`: a 64-byte header (magic, version, rows, cols, payload
- * length, payload FNV-1a checksum) then the little-endian float64 data. Writes go to a unique
+ * length, payload FNV-1a checksum, kind: matrix | vector | JSON) then the payload (little-endian
+ * float64 data, or UTF-8 JSON). Writes go to a unique
  * temporary file in the same folder and are renamed into place (atomic on POSIX and NTFS), so
  * concurrent runs never read a partial entry; two runs writing the same key write the same bytes. A
  * truncated or corrupt entry is treated as a miss and removed. The total size is capped: after a
@@ -89,6 +90,12 @@ function fnv1a(bytes: Uint8Array): number {
   return h >>> 0;
 }
 
+/** What an entry holds: a Matrix, a bare Float64Array (e.g. a condensed RDM) or a JSON value. */
+export type CachedValue = Matrix | Float64Array | { json: unknown };
+const KIND_MATRIX = 0;
+const KIND_VECTOR = 1;
+const KIND_JSON = 2;
+
 export interface ProductCacheOptions {
   /** Cap on the total bytes of entries (default 2 GiB). */
   maxBytes?: number;
@@ -112,6 +119,12 @@ export class ProductCache {
 
   /** The cached matrix, or undefined (missing, truncated or corrupt entries are misses). */
   get(key: string): Matrix | undefined {
+    const value = this.getValue(key);
+    return value && !(value instanceof Float64Array) && 'data' in value ? value : undefined;
+  }
+
+  /** The cached value of any kind, or undefined (missing, truncated or corrupt entries are misses). */
+  getValue(key: string): CachedValue | undefined {
     const path = this.path(key);
     let bytes: Buffer;
     try {
@@ -142,16 +155,35 @@ export class ProductCache {
 
   /** Store a matrix atomically, then enforce the size cap. */
   put(key: string, matrix: Matrix): void {
+    this.putValue(key, matrix);
+  }
+
+  /** Store a value of any kind atomically, then enforce the size cap. */
+  putValue(key: string, value: CachedValue): void {
     const path = this.path(key);
     mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
-    const payload = new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength);
+    let payload: Uint8Array;
+    let rows: number;
+    let cols: number;
+    let kind: number;
+    if (value instanceof Float64Array) {
+      payload = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      [rows, cols, kind] = [1, value.length, KIND_VECTOR];
+    } else if ('data' in value) {
+      payload = new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength);
+      [rows, cols, kind] = [value.rows, value.cols, KIND_MATRIX];
+    } else {
+      payload = Buffer.from(JSON.stringify(value.json), 'utf8');
+      [rows, cols, kind] = [0, 0, KIND_JSON];
+    }
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32LE(MAGIC, 0);
     header.writeUInt32LE(FORMAT_VERSION, 4);
-    header.writeDoubleLE(matrix.rows, 8);
-    header.writeDoubleLE(matrix.cols, 16);
+    header.writeDoubleLE(rows, 8);
+    header.writeDoubleLE(cols, 16);
     header.writeDoubleLE(payload.byteLength, 24);
     header.writeUInt32LE(fnv1a(payload), 32);
+    header.writeUInt32LE(kind, 36);
     const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       writeFileSync(tmp, Buffer.concat([header, payload]));
@@ -222,16 +254,26 @@ export class ProductCache {
   }
 }
 
-function decode(bytes: Buffer): Matrix | undefined {
+function decode(bytes: Buffer): CachedValue | undefined {
   if (bytes.length < HEADER_BYTES) return undefined;
   if (bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== FORMAT_VERSION) return undefined;
   const rows = bytes.readDoubleLE(8);
   const cols = bytes.readDoubleLE(16);
   const length = bytes.readDoubleLE(24);
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || length !== rows * cols * 8 || bytes.length !== HEADER_BYTES + length) return undefined;
+  const kind = bytes.readUInt32LE(36);
+  if (bytes.length !== HEADER_BYTES + length) return undefined;
+  const body = bytes.subarray(HEADER_BYTES);
+  if (fnv1a(body) !== bytes.readUInt32LE(32)) return undefined;
+  if (kind === KIND_JSON) {
+    try {
+      return { json: JSON.parse(body.toString('utf8')) as unknown };
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || length !== rows * cols * 8) return undefined;
   const data = new Float64Array(rows * cols);
-  const payload = new Uint8Array(data.buffer);
-  payload.set(bytes.subarray(HEADER_BYTES));
-  if (fnv1a(payload) !== bytes.readUInt32LE(32)) return undefined;
-  return { rows, cols, data };
+  new Uint8Array(data.buffer).set(body);
+  if (kind === KIND_VECTOR) return data;
+  return kind === KIND_MATRIX ? { rows, cols, data } : undefined;
 }
