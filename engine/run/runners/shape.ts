@@ -44,6 +44,7 @@ import { NumpyRandomState } from '../../stats/random';
 import { classicalMds } from '../../metrics/embedding';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
+import { softMatchingScore } from './softMatching';
 
 function where(comparison: ComparisonSpec, key: string) {
   return { file: undefined, variable: `comparisons[${comparison.index}].${key}` };
@@ -249,6 +250,7 @@ export function addResamplingStatistics(
 export const shapeRunner: ComparisonRunner = {
   metric: 'shape',
   async run(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
+    if (comparison.params.group === 'soft-matching') return softMatchingScore(comparison, model, brain, context);
     const options: ShapeOptions = { ...shapeOptionsFromParams(comparison), labels: { x: `model layer '${model.name}'`, y: `brain region '${brain.name}'` } };
     const resolved = resolveShapeOptions(options);
     const warnings: string[] = [];
