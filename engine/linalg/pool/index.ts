@@ -6,14 +6,14 @@
  * workers have counted themselves done — so the products stay synchronous functions.
  *
  * Threads: `setThreads(n)` or SIMSPEC_THREADS (default 1 = no pool). Workers are created on first
- * use (or by `warmPool`, which also runs a small product in every thread so V8's optimizing tier
- * has compiled the kernel before the real work — a fresh worker's first call ran ~2× slower,
- * performance-notes.md §5.4), are unref'd (they never keep a process alive) and are plain `eval`
+ * use (or by `warmKernels` in engine/linalg/wasm at start-up) and warmed at once with a few small
+ * products on every thread, so V8's optimizing tier has compiled the kernel before the real work
+ * (a fresh worker's first call ran ~2× slower, performance-notes.md §5.4); they are unref'd (they never keep a process alive) and are plain `eval`
  * workers, so no extra bundle file is needed. Where SharedArrayBuffer is unavailable (web
  * extension hosts without cross-origin isolation) everything runs single-threaded.
  */
 import { Worker } from 'node:worker_threads';
-import type { MacroExecutor } from '../wasm/gemm';
+import { wasmGemmParallel, type MacroExecutor } from '../wasm/gemm';
 import { loadKernels, sharedMemoryAvailable, type KernelVariant, type WasmKernels } from '../wasm/loader';
 
 const WORKER_SOURCE = `
@@ -73,6 +73,19 @@ export class KernelPool implements MacroExecutor {
     if (Atomics.exchange(this.flags, 1, 0) !== 0) throw new Error('a kernel worker failed');
   }
 
+  /**
+   * A few small products on every thread, so worker start-up and V8's tier-up of the kernel happen
+   * now rather than inside the first real product (performance-notes.md §5.4).
+   */
+  warm(): void {
+    const size = 128 * this.parts;
+    const x = new Float64Array(size * 256).fill(0.5);
+    const c = new Float64Array(size * size);
+    const operand = { data: x, rowStride: 256, colStride: 1 };
+    const transposed = { data: x, rowStride: 1, colStride: 256 };
+    for (let r = 0; r < 3; r++) wasmGemmParallel(this.kernels, this, size, size, 256, operand, transposed, c);
+  }
+
   close(): Promise<number[]> {
     return Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -108,7 +121,10 @@ export function getPool(variant: KernelVariant): KernelPool | undefined {
     void pool.close();
     pool = undefined;
   }
-  pool ??= new KernelPool(variant, threads);
+  if (!pool) {
+    pool = new KernelPool(variant, threads);
+    pool.warm();
+  }
   return pool;
 }
 
