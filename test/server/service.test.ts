@@ -152,7 +152,7 @@ test('a new list item under comparisons offers a whole comparison per metric', a
   assert.deepEqual(labels.filter((l) => l.startsWith('comparison: ')), ['comparison: rsa', 'comparison: regression', 'comparison: shape', 'comparison: cka', 'comparison: cca']);
   assert.deepEqual(labels.filter((l) => !l.startsWith('comparison: ')), ['name', 'metric', 'layers', 'regions', 'statistics']);
   const shape = (items.find((i) => i.label === 'comparison: shape')!.textEdit as { newText: string }).newText.split('\n');
-  assert.deepEqual(shape.slice(0, 3), ['name: ${1:shape}', '    metric: shape', '    group: ${2|orthogonal,permutation,linear|}']);
+  assert.deepEqual(shape.slice(0, 3), ['name: ${1:shape}', '    metric: shape', '    group: ${2|orthogonal,permutation,linear,soft-matching|}']);
   // Every further line is one of the metric's enum parameters (default first) or its cv, indented under the item.
   const own = schemaAtPointer('#/$defs/shapeComparison/properties')! as Record<string, { type?: string; enum?: unknown[] }>;
   for (const line of shape.slice(3)) {
