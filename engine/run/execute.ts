@@ -103,6 +103,16 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
 
   // Every (comparison, layer, region) job, then load what those jobs need, once.
   const layers = spec.activations ? await activationLayers(spec) : spec.layers;
+  for (const comparison of comparisons) {
+    for (const name of comparison.layers) {
+      if (layers.some((l) => l.name === name)) continue;
+      throw new SimspecError(`comparison '${comparison.name}' names no layer '${name}' in ${spec.activations ? spec.activations.file : 'the spec'}`, {
+        file: specFile,
+        expected: `one of ${layers.map((l) => l.name).join(', ')}`,
+        code: 'run.unknown-layer',
+      });
+    }
+  }
   const jobs = comparisons.flatMap((comparison) => {
     const layerNames = comparison.layers.length > 0 ? comparison.layers : layers.map((l) => l.name);
     return layerNames.flatMap((layer) => comparison.regions.map((region) => ({ comparison, layer, region })));

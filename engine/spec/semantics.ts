@@ -129,6 +129,23 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     }),
   );
 
+  // 1b. `model.activations`: the file exists and its variables are the layer names.
+  let activationNames: string[] | undefined;
+  if (spec.activations) {
+    const filePath = ['model', 'activations', 'file'];
+    if (!READABLE.test(spec.activations.file)) error(`\`${spec.activations.file}\` is not a readable data file: expected .npz, .mat or .h5/.hdf5 with one variable per layer.`, filePath, 'data.format');
+    else if (!existsSync(spec.activations.path)) error(`File not found: \`${spec.activations.file}\` (resolved to ${spec.activations.path}).`, filePath, 'data.missing-file');
+    else {
+      try {
+        activationNames = (await io.variableNames(spec.activations.path)).map((name) => name.replace(/\.npy$/, ''));
+        if (activationNames.length === 0) error(`\`${spec.activations.file}\` holds no numeric variable: expected one variable per layer.`, filePath, 'data.no-layers');
+      } catch (e) {
+        if (!isSimspecError(e)) throw e;
+        error(e.message.split(spec.activations.path).join(spec.activations.file), filePath, 'data.unreadable');
+      }
+    }
+  }
+
   // 2. Every representation has the same number of stimuli (the declared count, or the first one found).
   located.sort((a, b) => representations.indexOf(a.representation) - representations.indexOf(b.representation));
   const reference = spec.stimulusCount !== undefined ? undefined : located[0];
@@ -177,8 +194,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     for (const [listKey, known] of [['layers', spec.layers], ['regions', spec.regions]] as const) {
       if (!Array.isArray(raw[listKey])) continue;
       (raw[listKey] as unknown[]).forEach((name, i) => {
-        if (known.some((r) => r.name === name) || (listKey === 'layers' && spec.activations)) return;
-        const suggestions = didYouMean(String(name), known.map((r) => r.name));
+        const names = listKey === 'layers' && spec.activations ? activationNames : known.map((r) => r.name);
+        if (names === undefined || names.includes(String(name))) return;
+        const suggestions = didYouMean(String(name), names);
         error(`No ${listKey === 'layers' ? 'model layer' : 'brain region'} is named \`${String(name)}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, listKey, i], 'spec.unknown-name', 'value', { suggestions });
       });
     }
