@@ -4,7 +4,7 @@
  * in headless Chromium. Asserts the published mIT vs hIT value, sorting, selection, exports, and
  * that the CSP reported no violation; saves a screenshot to test-artifacts/.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,13 +90,13 @@ test('result panel renders the Kriegeskorte 2008 results in Chromium', { timeout
   assert.deepEqual(problems, []);
 });
 
-test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands and each region\'s best layer', { timeout: 120_000 }, async (t) => {
-  if (!requireTools(t, { chromium: true })) return;
+/** Run a sample, bundle the webview, open the real panel HTML in Chromium and post the results to it. */
+async function openPanelOn(t: TestContext, specFile: string, comparisons?: string[]) {
   const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  const resultsFile = join(work, 'algonauts.results.json');
-  await runSpec(join(repoRoot, 'samples', 'algonauts2019', 'algonauts2019-78images.simspec.yaml'), { output: resultsFile });
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { regions: string[]; scores: { layer: string; region: string; value: number; noiseCeiling?: unknown }[] };
+  const resultsFile = join(work, 'results.json');
+  await runSpec(specFile, { output: resultsFile, ...(comparisons ? { comparisons } : {}) });
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   await build({ entryPoints: [join(repoRoot, 'client/webview/main.ts')], outfile: join(work, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
   writeFileSync(join(work, 'panel.html'), panelHtml({ scriptUri: './webview.js', cspSource: 'file:' }));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -107,6 +107,13 @@ test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands
   await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
   await page.evaluate(([file, r]) => window.postMessage({ type: 'results', file, results: r }, '*'), [resultsFile, results] as const);
   await page.waitForSelector('#scores tbody tr');
+  return { page, results };
+}
+
+test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands and each region\'s best layer', { timeout: 120_000 }, async (t) => {
+  if (!requireTools(t, { chromium: true })) return;
+  const { page, results: loaded } = await openPanelOn(t, join(repoRoot, 'samples', 'algonauts2019', 'algonauts2019-78images.simspec.yaml'));
+  const results = loaded as { regions: string[]; scores: { layer: string; region: string; value: number; noiseCeiling?: unknown }[] };
   // One profile per region, each with the noise-ceiling band (every score here has a ceiling).
   assert.ok(results.scores.every((s) => s.noiseCeiling));
   assert.equal(await page.locator('svg[id^="profile-"]').count(), results.regions.length);
@@ -124,20 +131,8 @@ test('result panel shows the Algonauts 2019 layer hierarchy: noise-ceiling bands
 
 test('result panel shows the warping index and the metric-space map of the synthetic-encoding sample', { timeout: 180_000 }, async (t) => {
   if (!requireTools(t, { chromium: true })) return;
-  const work = mkdtempSync(join(tmpdir(), 'simspec-panel-'));
-  t.after(() => rmSync(work, { recursive: true, force: true }));
-  const resultsFile = join(work, 'synthetic.results.json');
-  await runSpec(join(repoRoot, 'samples', 'synthetic-encoding', 'synthetic-encoding.simspec.yaml'), { output: resultsFile, comparisons: ['shape_permutation', 'shape_orthogonal', 'shape_linear', 'cka'] });
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { layers: string[]; regions: string[]; scores: { comparison: string; layer: string; region: string; details?: { warping?: { warpingIndex: number } } }[] };
-  await build({ entryPoints: [join(repoRoot, 'client/webview/main.ts')], outfile: join(work, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
-  writeFileSync(join(work, 'panel.html'), panelHtml({ scriptUri: './webview.js', cspSource: 'file:' }));
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.addInitScript(`window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });`);
-  await page.goto(pathToFileURL(join(work, 'panel.html')).href);
-  await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
-  await page.evaluate(([file, r]) => window.postMessage({ type: 'results', file, results: r }, '*'), [resultsFile, results] as const);
+  const { page, results: loaded } = await openPanelOn(t, join(repoRoot, 'samples', 'synthetic-encoding', 'synthetic-encoding.simspec.yaml'), ['shape_permutation', 'shape_orthogonal', 'shape_linear', 'cka']);
+  const results = loaded as { layers: string[]; regions: string[]; scores: { details?: { warping?: unknown } }[] };
   await page.waitForSelector('#warping table.warping');
   const withWarping = results.scores.filter((s) => s.details?.warping);
   assert.equal(await page.locator('#warping td[data-warping]').count(), withWarping.length);
