@@ -27,6 +27,9 @@ test('grammar: simspec keys, flow keys, metric names, numbers and comments get t
     '    compare: tau-a',
     '    layers: { file: data/x.npz, key: conv1, kind: rdm }',
     '      permutation: { samples: 1000, seed: 1 }',
+    'description: >',
+    '  free text, with a word: inside',
+    'output: results.json',
   ];
   let state = textmate.INITIAL;
   const scopes = new Map<string, string[]>();
@@ -50,4 +53,8 @@ test('grammar: simspec keys, flow keys, metric names, numbers and comments get t
   has('4:kind', 'keyword.other.key.simspec');
   has('4:rdm', 'support.constant.metric');
   has('5:1000', 'constant.numeric');
+  // A folded block scalar: its lines are text even with `word:` in them; the next key is a key again.
+  has('6:>', 'keyword.control.flow.block-scalar');
+  assert.ok([...scopes.entries()].filter(([k]) => k.startsWith('7:')).every(([, s]) => s.some((x) => x.startsWith('string.unquoted.block'))), `line 7: ${JSON.stringify([...scopes.entries()].filter(([k]) => k.startsWith('7:')))}`);
+  has('8:output', 'keyword.other.key.simspec');
 });
