@@ -1,9 +1,11 @@
 /** The extension's commands (contributes.commands) and the CodeLens commands the server's lenses call. */
 import * as vscode from 'vscode';
+import { copySampleInto, listSampleSpecs } from './samples';
 import { existsSync } from 'node:fs';
-import { readdir, copyFile, mkdir, readFile } from 'node:fs/promises';
+
 import { checkResults, tableToCsv } from './webview/model';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ResultsPanels } from './panel';
 import type { RunController } from './runController';
 import { comparisonAt, resultsPathOf } from './specLocations';
@@ -102,29 +104,14 @@ export function registerCommands({ context, runs, panels }: CommandDeps): void {
 
   register('simspec.newSpecFromSample', async () => {
     const samples = vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath;
-    const entries: { label: string; folder: string; spec: string }[] = [];
-    for (const folder of existsSync(samples) ? await readdir(samples) : []) {
-      for (const file of await readdir(join(samples, folder)).catch(() => [] as string[])) {
-        if (/\.simspec\.ya?ml$/i.test(file)) entries.push({ label: `${folder}/${file}`, folder, spec: file });
-      }
-    }
+    const entries = (await listSampleSpecs(samples)).map((entry) => ({ ...entry, label: `${entry.folder}/${entry.spec}` }));
     if (entries.length === 0) return void vscode.window.showWarningMessage('simspec: no sample specs are bundled with this extension.');
     const pick = await vscode.window.showQuickPick(entries, { placeHolder: 'Copy a sample spec (with its data) into the workspace' });
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!pick) return;
     if (!workspace) return void vscode.window.showWarningMessage('simspec: open a folder first; the sample is copied into it.');
-    const target = join(workspace, pick.folder);
-    await copyTree(join(samples, pick.folder), target);
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(target, pick.spec)));
+    const copied = await copySampleInto(samples, pick, workspace);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(copied));
     await vscode.window.showTextDocument(document);
   });
-}
-
-async function copyTree(from: string, to: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    const source = join(from, entry.name), target = join(to, entry.name);
-    if (entry.isDirectory()) await copyTree(source, target);
-    else if (!existsSync(target)) await copyFile(source, target);
-  }
 }
