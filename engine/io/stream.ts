@@ -1,6 +1,6 @@
 /**
  * Streaming products over column blocks of a 2-D .npy read by byte range (engine/io/npy.ts
- * `readNpyColumns`): the Gram matrix X Xᵀ = Σ_b X_b X_bᵀ of an n×p activation matrix is
+ * `readNpyColumns`) or of a 2-D HDF5 dataset read by hyperslab (h5wasm `slice`): the Gram matrix X Xᵀ = Σ_b X_b X_bᵀ of an n×p activation matrix is
  * accumulated block by block, so memory holds n×n plus one n×w block, never n×p — a 4 GB file runs
  * in a few hundred MB (design.md §4 "Stream large inputs"). Centring is applied to the result as
  * H·K·H (H = I − 11ᵀ/n), which equals the Gram of the column-centred X.
@@ -10,6 +10,7 @@
 import type { Matrix } from '../core/matrix';
 import { SimspecError } from '../core/errors';
 import { gemmDispatch } from '../linalg/wasm';
+import { withHdf5 } from './hdf5';
 import { readNpyColumns, readNpyHeader } from './npy';
 
 export interface StreamOptions {
@@ -47,6 +48,43 @@ export async function streamGram(path: string, options: StreamOptions = {}): Pro
   }
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
   const gram = { rows: n, cols: n, data: c };
+  return options.center ? doubleCenter(gram) : gram;
+}
+
+export interface Hdf5StreamOptions extends StreamOptions {
+  /** The dataset is stored units × stimuli (e.g. MAT v7.3 or a transposed export): stream its rows. */
+  transposed?: boolean;
+}
+
+/**
+ * X Xᵀ of a 2-D HDF5 dataset (stimuli × units, or units × stimuli with `transposed`), streamed over
+ * blocks of units read as hyperslabs, so only one block is ever in memory.
+ */
+export async function streamGramHdf5(file: string, dataset: string, options: Hdf5StreamOptions = {}): Promise<Matrix> {
+  const gram = await withHdf5(file, (f) => {
+    const entity = f.get(dataset.replace(/^\/+/, '')) as unknown as { shape?: number[] | null; slice?: (ranges: Array<[number, number]>) => ArrayLike<number> } | null;
+    if (!entity || typeof entity.slice !== 'function' || !entity.shape || entity.shape.length !== 2) {
+      throw new SimspecError(`'${dataset}' is not a 2-D dataset`, { file, variable: dataset, expected: 'a 2-D numeric dataset (stimuli × units)', code: 'io.shape' });
+    }
+    const [d0, d1] = entity.shape as [number, number];
+    const n = options.transposed ? d1 : d0;
+    const p = options.transposed ? d0 : d1;
+    const width = blockColumns(n, options.memoryBytes);
+    const c = new Float64Array(n * n);
+    for (let start = 0; start < p; start += width) {
+      options.signal?.throwIfAborted();
+      const count = Math.min(width, p - start);
+      const raw = options.transposed ? entity.slice([[start, start + count], [0, n]]) : entity.slice([[0, n], [start, start + count]]);
+      const block = raw instanceof Float64Array ? raw : Float64Array.from(raw as ArrayLike<number>, Number);
+      // Not transposed: block is n×count (X_b). Transposed: block is count×n (X_bᵀ).
+      const a = options.transposed ? { data: block, rowStride: 1, colStride: n } : { data: block, rowStride: count, colStride: 1 };
+      const b = options.transposed ? { data: block, rowStride: n, colStride: 1 } : { data: block, rowStride: 1, colStride: count };
+      gemmDispatch(n, n, count, a, b, c, true);
+      options.onProgress?.(start + count, p);
+    }
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
+    return { rows: n, cols: n, data: c };
+  });
   return options.center ? doubleCenter(gram) : gram;
 }
 

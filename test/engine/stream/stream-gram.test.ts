@@ -77,3 +77,26 @@ test('a 3-D array is refused naming the file', async () => {
   writeFileSync(path, encodeNpy([2, 2, 2], new Float64Array(8)));
   await assert.rejects(streamGram(path), (e: unknown) => e instanceof SimspecError && e.message.includes('2-D') && JSON.stringify(e).includes('cube.npy') || (e instanceof SimspecError && e.message.includes('2-D')));
 });
+
+test('HDF5: streamed Gram of a dataset (stimuli × units, and units × stimuli) equals X Xᵀ', async () => {
+  const h5wasm = await import('h5wasm/node');
+  await h5wasm.ready;
+  const path = join(dir, 'acts.h5');
+  const f = new h5wasm.File(path, 'w');
+  f.create_dataset({ name: 'layer', data: Float64Array.from(x), shape: [n, p] });
+  const transposed = new Float32Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) transposed[j * n + i] = x[i * p + j]!;
+  f.create_group('g').create_dataset({ name: 'layerT', data: transposed, shape: [p, n] });
+  f.close();
+  const { streamGramHdf5 } = await import('../../../engine/io/stream');
+  const want = naiveGram(x, false);
+  for (const columns of [1, 6, 100]) {
+    const got = await streamGramHdf5(path, '/layer', { memoryBytes: columns * 16 * n });
+    close(got.data, want, 1e-11, `hdf5 ${columns} columns`);
+  }
+  // float32 storage: compare with the Gram of the float32-rounded values
+  const rounded = Float64Array.from(x, (v) => Math.fround(v));
+  const gotT = await streamGramHdf5(path, 'g/layerT', { memoryBytes: 5 * 16 * n, transposed: true, center: true });
+  close(gotT.data, naiveGram(rounded, true), 1e-9, 'hdf5 transposed float32, centred');
+  await assert.rejects(streamGramHdf5(path, 'g'), SimspecError);
+});
