@@ -1,29 +1,24 @@
-// A selection of the peers' reference cases (CKA, shape metrics, RDMs, RidgeCV, RSA comparisons)
-// run through the case handlers with each kernel mode forced — plain TS, WASM FMA, WASM mul+add —
-// and compared with the peer's value within the case's tolerance. Once engine/linalg dispatches its
-// products to the WASM kernels (setKernelMode is shared), these cases exercise them end to end.
+// Every reference case of the peers (test/fixtures/reference) run through the case handlers with
+// each kernel mode forced — plain TS, WASM FMA, WASM mul+add, and WASM on a 2-thread worker pool —
+// and compared with the peer's value within the case's tolerance. engine/linalg dispatches its
+// products and symmetric eigendecompositions through engine/linalg/wasm (setKernelMode/setThreads),
+// so these cases exercise the fast kernels end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCase } from '../../../engine/cases';
-import { setKernelMode, type KernelMode } from '../../../engine/linalg/wasm';
+import { allCaseHandlers, runCase } from '../../../engine/cases';
+import { closePool, setKernelMode, setThreads, type KernelMode } from '../../../engine/linalg/wasm';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'reference');
-const CASES = [
-  'cka_linear_unbiased',
-  'cka_wide_linear_biased',
-  'shape_linear_alpha0p5_angular',
-  'shape_linear_cv_alpha1p0_angular',
-  'shape_netrep_linear_cka',
-  'rdm_rsa_correlation',
-  'rdm_pdist_euclidean',
-  'compare_rsa_bures',
-  'ridgecv_loo_per_target',
-  'ridgecv_loo_wide',
-  'pls_regression',
-  'svcca_99',
-];
+const CASES = readdirSync(ROOT)
+  .filter((d) => existsSync(join(ROOT, d, 'expected.json')))
+  .filter((d) => (JSON.parse(readFileSync(join(ROOT, d, 'expected.json'), 'utf8')) as { metric: string }).metric in allCaseHandlers)
+  .sort();
+
+test('the reference set has cases for the kernel modes to run', () => {
+  assert.ok(CASES.length >= 70, `${CASES.length} cases`);
+});
 
 function flatten(v: unknown): Map<string, number> {
   const out = new Map<string, number>();
@@ -36,9 +31,17 @@ function flatten(v: unknown): Map<string, number> {
   return out;
 }
 
-for (const mode of ['js', 'wasm-fma', 'wasm-simd'] as KernelMode[]) {
-  test(`reference cases with kernels forced to ${mode}`, async () => {
+const MODES: Array<{ mode: KernelMode; threads: number }> = [
+  { mode: 'js', threads: 1 },
+  { mode: 'wasm-fma', threads: 1 },
+  { mode: 'wasm-simd', threads: 1 },
+  { mode: 'wasm', threads: 2 },
+];
+
+for (const { mode, threads } of MODES) {
+  test(`reference cases with kernels forced to ${mode} on ${threads} thread(s)`, async () => {
     setKernelMode(mode);
+    setThreads(threads);
     try {
       for (const name of CASES) {
         const dir = join(ROOT, name);
@@ -58,6 +61,8 @@ for (const mode of ['js', 'wasm-fma', 'wasm-simd'] as KernelMode[]) {
       }
     } finally {
       setKernelMode(undefined);
+      setThreads(undefined);
+      await closePool();
     }
   });
 }
