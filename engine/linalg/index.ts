@@ -1,7 +1,12 @@
 /**
  * engine/linalg: the dense linear algebra every metric uses, on `Matrix` (row-major Float64Array).
  * Import from here, never from the submodules, so kernels can be swapped (e.g. for WASM SIMD)
- * without touching callers.
+ * without touching callers. The single O(n³) product kernel is `gemmStrided` (gemm.ts): the
+ * products, the blocked triangular solves, the Cholesky/LU trailing updates, the SVD's U = Q·U_B
+ * and the pseudo-inverse all go through it, so swapping it speeds all of them up.
+ *
+ * Conventions: symmetricEigen values ascending (numpy eigh); thinSvd s descending (numpy svd);
+ * pseudoInverse drops σ ≤ 1e-15·σ_max (numpy pinv's default rcond); vector signs are arbitrary.
  *
  *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
  *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
