@@ -4,8 +4,8 @@
  * accumulated block by block, so memory holds n×n plus one n×w block, never n×p — a 4 GB file runs
  * in a few hundred MB (design.md §4 "Stream large inputs"). Centring is applied to the result as
  * H·K·H (H = I − 11ᵀ/n), which equals the Gram of the column-centred X.
- * `memoryBytes` bounds the block: w = ⌊memoryBytes / (2·8·n)⌋ columns (the block and its read
- * buffer); at least one column.
+ * `memoryBytes` bounds the blocks: w = ⌊memoryBytes / (2·8·n)⌋ columns, since two blocks are in
+ * memory at once (the next one is read while the current one is multiplied); at least one column.
  */
 import type { Matrix } from '../core/matrix';
 import { SimspecError } from '../core/errors';
@@ -39,12 +39,20 @@ export async function streamGram(path: string, options: StreamOptions = {}): Pro
   const [n, p] = header.shape as [number, number];
   const width = blockColumns(n, options.memoryBytes);
   const c = new Float64Array(n * n);
-  for (let start = 0; start < p; start += width) {
-    options.signal?.throwIfAborted();
-    const count = Math.min(width, p - start);
-    const block = (await readNpyColumns(path, start, count)).data as Float64Array;
-    gemmDispatch(n, n, count, { data: block, rowStride: count, colStride: 1 }, { data: block, rowStride: 1, colStride: count }, c, true);
-    options.onProgress?.(start + count, p);
+  const read = (start: number) => readNpyColumns(path, start, Math.min(width, p - start));
+  // The next block is read (on libuv's threads) while this one is multiplied: two blocks in flight.
+  let pending = p > 0 ? read(0) : undefined;
+  try {
+    for (let start = 0; start < p; start += width) {
+      options.signal?.throwIfAborted();
+      const count = Math.min(width, p - start);
+      const block = (await pending!).data as Float64Array;
+      pending = start + width < p ? read(start + width) : undefined;
+      gemmDispatch(n, n, count, { data: block, rowStride: count, colStride: 1 }, { data: block, rowStride: 1, colStride: count }, c, true);
+      options.onProgress?.(start + count, p);
+    }
+  } finally {
+    pending?.catch(() => undefined); // abandoned by an abort or an error: never an unhandled rejection
   }
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
   const gram = { rows: n, cols: n, data: c };
