@@ -100,3 +100,11 @@ test('HDF5: streamed Gram of a dataset (stimuli × units, and units × stimuli) 
   close(gotT.data, naiveGram(rounded, true), 1e-9, 'hdf5 transposed float32, centred');
   await assert.rejects(streamGramHdf5(path, 'g'), SimspecError);
 });
+
+test('an aborted signal stops the stream between blocks', async () => {
+  const controller = new AbortController();
+  let blocks = 0;
+  const run = streamGram(cPath, { memoryBytes: 3 * 16 * n, onProgress: () => ++blocks === 2 && controller.abort() });
+  await assert.rejects(run, (e: unknown) => (e as Error).name === 'AbortError');
+  assert.equal(blocks, 2);
+});
