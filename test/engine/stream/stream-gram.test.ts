@@ -104,7 +104,7 @@ test('HDF5: streamed Gram of a dataset (stimuli × units, and units × stimuli) 
 test('an aborted signal stops the stream between blocks', async () => {
   const controller = new AbortController();
   let blocks = 0;
-  const run = streamGram(cPath, { memoryBytes: 3 * 16 * n, onProgress: () => ++blocks === 2 && controller.abort() });
+  const run = streamGram(cPath, { memoryBytes: 3 * 16 * n, signal: controller.signal, onProgress: () => ++blocks === 2 && controller.abort() });
   await assert.rejects(run, (e: unknown) => (e as Error).name === 'AbortError');
   assert.equal(blocks, 2);
 });
