@@ -98,7 +98,7 @@ function enableRelaxedSimdFlag(): void {
  */
 function compileEagerly(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
   const v8 = nodeV8();
-  const userFlags = `${process.execArgv?.join(' ') ?? ''} ${process.env?.NODE_OPTIONS ?? ''}`;
+  const userFlags = v8 ? `${process.execArgv?.join(' ') ?? ''} ${process.env?.NODE_OPTIONS ?? ''}` : '';
   const toggle = v8 !== undefined && !/liftoff|wasm-lazy-compilation/.test(userFlags);
   if (toggle) {
     v8.setFlagsFromString('--no-liftoff');
