@@ -47,5 +47,6 @@ test('sample: hover on the RSA `compare:` value shows its description and citati
   const text = (hover!.contents as { value: string }).value;
   const compare = schemaAtPointer('#/$defs/rsaComparison/properties/compare')! as { enum: string[]; markdownEnumDescriptions: string[]; markdownDescription: string };
   assert.equal(text, `**compare**: \`spearman\`\n\n${compare.markdownEnumDescriptions[compare.enum.indexOf('spearman')]}\n\n---\n${compare.markdownDescription}`);
-  assert.match(text, /Nili et al\. 2014/);
+  assert.match(text, /ρ = Pearson r of the ranks/);
+  assert.match(text, /Nili et al\. \(2014\)/);
 });
