@@ -31,12 +31,14 @@ test('a person runs the sample from CodeLens and the palette and reads the panel
   console.log(`vsix: ${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
   // Only bundles, schemas, grammar, icon, samples' specs + data + licences, README/LICENSE and the manifest.
   const allowed = [/^extension\/dist\/(extension|server|runWorker|webview)\.js$/, /^extension\/schemas\/[\w.-]+\.json$/, /^extension\/syntaxes\/simspec\.tmLanguage\.json$/, /^extension\/language-configuration\.json$/,
-    /^extension\/icons\/simspec\.png$/, /^extension\/samples\/[\w-]+\/[\w.-]+\.simspec\.yaml$/, /^extension\/samples\/[\w-]+\/data\//, /^extension\/(package\.json|readme\.md|README\.md|LICENSE(\.md|\.txt)?|changelog\.md)$/i,
+    /^extension\/icons\/simspec\.png$/, /^extension\/samples\/[\w-]+\/[\w.-]+\.simspec\.yaml$/, /^extension\/samples\/[\w-]+\/data\//, /^extension\/samples\/[\w-]+\/(model|brain)\/[\w.-]+\.npy$/, /^extension\/samples\/[\w-]+\/(labels\.csv|LICENSE|README\.md)$/, /^extension\/(package\.json|readme\.md|README\.md|LICENSE(\.md|\.txt)?|changelog\.md)$/i,
     /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
   const names: string[] = [];
   unzipSync(readFileSync(vsix), { filter: (file) => (names.push(file.name), false) });
   assert.deepEqual(names.filter((n) => !allowed.some((a) => a.test(n))), []);
   assert.ok(names.includes('extension/dist/server.js') && names.includes('extension/dist/webview.js'));
+  // Every bundled sample can be copied out and run: the synthetic one's data and licence came along.
+  assert.ok(names.includes('extension/samples/synthetic-encoding/labels.csv') && names.includes('extension/samples/synthetic-encoding/LICENSE'));
   const dirs = codeServerDirs();
   installExtension(vsix, dirs);
   const folder = sampleWorkspace();
