@@ -67,6 +67,15 @@ test('solveTriangular: lower/upper, transposed, unit diagonal, across the 64-row
   assert.ok(xv instanceof Float64Array && maxAbsDifference(multiplyVector(lowerT, xv), v) <= 1e-12 * maxAbs(xv) * n);
 });
 
+test('empty systems: 0×0 matrices and zero right-hand sides', () => {
+  const empty = { rows: 0, cols: 0, data: new Float64Array(0) };
+  assert.deepEqual(solve(empty, new Float64Array(0)), new Float64Array(0));
+  assert.deepEqual(choleskySolve(empty, { rows: 0, cols: 2, data: new Float64Array(0) }), { rows: 0, cols: 2, data: new Float64Array(0) });
+  const a = randomSpd(5, 3);
+  assert.deepEqual(solve(a, { rows: 5, cols: 0, data: new Float64Array(0) }).cols, 0);
+  assert.equal(determinant(empty), 1);
+});
+
 test('solve needs pivoting: zero leading entry, exact answer', () => {
   // [[0, 2], [3, 1]]·x = [4, 5] → x = [1, 2].
   const a = { rows: 2, cols: 2, data: Float64Array.of(0, 2, 3, 1) };
@@ -127,6 +136,8 @@ test('pseudoInverse satisfies the Moore–Penrose conditions (tall, wide, rank-d
   assertMoorePenrose(rankTwo, pseudoInverse(rankTwo), 'rank 2');
   const empty = pseudoInverse({ rows: 0, cols: 3, data: new Float64Array(0) });
   assert.deepEqual([empty.rows, empty.cols], [3, 0]);
+  const zero = pseudoInverse({ rows: 3, cols: 2, data: new Float64Array(6) });
+  assert.deepEqual([zero.rows, zero.cols, ...zero.data], [2, 3, 0, 0, 0, 0, 0, 0]); // numpy: pinv(0) = 0ᵀ
   const square = randomMatrix(6, 6, 5);
   assert.ok(maxAbsDifference(multiply(square, pseudoInverse(square)).data, identity(6).data) <= 1e-12);
 });
