@@ -2,9 +2,11 @@
  * Symmetric eigendecomposition A = V·diag(λ)·Vᵀ by Householder tridiagonalisation followed by the
  * implicit QL algorithm with Wilkinson-type shifts (EISPACK tred2/tql2 as in JAMA).
  *
- * Storage: the transformation matrix is kept transposed (W = Vᵀ, row j of W is eigenvector j), so
- * every O(n³) inner loop — the Householder updates, the accumulation and the Givens rotations of
- * tql2 — scans a contiguous row of a flat Float64Array (performance-notes.md §3).
+ * Storage: during tred2 the transformation matrix is kept transposed (W = Vᵀ), so the Householder
+ * updates and the accumulation scan contiguous rows of a flat Float64Array (performance-notes.md
+ * §3) and process 2–4 rows per pass. tql2 then works on the natural row-major V: each QL sweep's
+ * chain of Givens rotations mixes adjacent columns, so it is applied row by row in one pass, four
+ * rows at a time (applyDescendingChain) — each entry read and written once per sweep.
  *
  * The input is symmetrised first ((A + Aᵀ)/2), so rounding asymmetry of a computed Gram or kernel
  * matrix does not matter. Eigenvalues are returned ascending, as numpy.linalg.eigh / eigvalsh.
