@@ -113,6 +113,15 @@ test('bidiagonal inputs with zero diagonal entries (deflation paths of the QR sw
   }
 });
 
+test('an orthogonal matrix: all σ = 1 and U·Vᵀ reproduces it (both methods)', () => {
+  for (const { method } of METHODS) {
+    const q = randomOrthogonal(40, 9);
+    const svd = assertSvd(q, 'orthogonal 40×40', method);
+    assert.ok(maxAbsDifference(svd.s, new Array(40).fill(1)) <= 100 * EPS);
+    assert.ok(maxAbsDifference(multiplyTransposed(svd.u, svd.v).data, q.data) <= 1e-13);
+  }
+});
+
 test('singular values match ml-matrix SVD (reference) (both methods)', () => {
   for (const { run } of METHODS) {
     for (const [m, n] of [[25, 9], [9, 25]] as const) {
