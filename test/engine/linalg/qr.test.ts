@@ -4,7 +4,7 @@ import { multiply, thinQr } from '../../../engine/linalg';
 import { EPS, maxAbs, maxAbsDifference, orthogonalityError, randomMatrix } from './helpers';
 
 test('thinQr: Q orthonormal, R upper triangular, Q·R = A on tall, wide, square and empty shapes', () => {
-  for (const [m, n] of [[0, 0], [0, 3], [3, 0], [1, 1], [1, 4], [5, 1], [6, 6], [40, 7], [7, 40], [100, 60]] as const) {
+  for (const [m, n] of [[0, 0], [0, 3], [3, 0], [1, 1], [1, 4], [5, 1], [6, 6], [40, 7], [7, 40], [100, 60], [200, 100], [90, 150], [65, 65]] as const) {
     const a = randomMatrix(m, n, 31 * m + n);
     const { q, r } = thinQr(a);
     const k = Math.min(m, n);

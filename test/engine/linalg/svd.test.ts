@@ -37,7 +37,7 @@ function assertSvd(a: Matrix, label: string, method: SvdMethod = 'golub-kahan'):
 
 test('tall, wide, square and degenerate shapes decompose exactly (both methods)', () => {
   for (const { method } of METHODS) {
-    const shapes: [number, number][] = [[0, 0], [0, 3], [4, 0], [1, 1], [1, 6], [6, 1], [2, 2], [7, 3], [3, 7], [20, 20], [61, 17], [17, 61]];
+    const shapes: [number, number][] = [[0, 0], [0, 3], [4, 0], [1, 1], [1, 6], [6, 1], [2, 2], [7, 3], [3, 7], [20, 20], [61, 17], [17, 61], [300, 70]];
     shapes.forEach(([m, n], i) => assertSvd(randomMatrix(m, n, 200 + i), `${m}×${n}`, method));
   }
 });
