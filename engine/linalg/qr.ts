@@ -5,7 +5,8 @@
  * Reflectors follow LAPACK dgeqr2/dlarfg: H = I − τ·v·vᵀ with v₀ = 1 and
  * R_kk = β = −sign(a_kk)·‖a_k:m,k‖, so in exact arithmetic the signs of R's diagonal (and hence
  * Q's columns) are those of numpy.linalg.qr (LAPACK does not normalise them; neither do we).
- * Column-major working storage keeps every reflector application a contiguous dot + axpy.
+ * Column-major working storage keeps every reflector application a contiguous dot + axpy; panels
+ * of 32 reflectors reach the rest of the matrix as one block reflector through the GEMM kernel.
  * No pivoting: a rank-deficient A gives R with (near-)zero diagonal entries and a Q that is still
  * orthonormal.
  */
