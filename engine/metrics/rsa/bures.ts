@@ -12,7 +12,7 @@
  * Invariances: relabelling conditions consistently in both RDMs; bures is scale-free.
  */
 import type { Matrix } from '../../core/matrix';
-import { multiply, symmetricEigen } from '../../linalg';
+import { multiply, symmetricEigen, symmetricEigenvalues } from '../../linalg';
 import { doubleCentredKernel } from './compare-cov';
 
 function trace(m: Matrix): number {
@@ -58,7 +58,7 @@ export function buresParts(a: Float64Array, b: Float64Array): BuresParts {
       inner.data[j * n + i] = m;
     }
   }
-  const { values } = symmetricEigen(inner);
+  const values = symmetricEigenvalues(inner);
   let fidelity = 0;
   for (let k = 0; k < values.length; k++) fidelity += Math.sqrt(Math.max(values[k]!, 0));
   return { fidelity, traceA: trace(g1), traceB: trace(g2) };
