@@ -13,10 +13,20 @@
 import type { GemmOptions, StridedOperand } from '../gemm';
 import type { WasmKernels } from './loader';
 
-const KC = 256;
-const MC = 192; // multiple of 4
+let KC = 256;
+let MC = 192; // multiple of 4
 /** Bytes of wasm memory C may take; larger products are computed in column blocks. */
-const C_BUDGET_BYTES = 256 * 1024 * 1024;
+let C_BUDGET_BYTES = 256 * 1024 * 1024;
+/** Widest column block of C (NC); Infinity = as wide as the C budget allows. */
+let NC_MAX = Infinity;
+
+/** Blocking parameters (bench/tuning only; the defaults are performance-notes.md §6's). */
+export function setBlocking(options: { kc?: number; mc?: number; nc?: number; cBudgetBytes?: number }): void {
+  if (options.kc !== undefined) KC = options.kc;
+  if (options.mc !== undefined) MC = options.mc & ~3 || 4;
+  if (options.nc !== undefined) NC_MAX = options.nc;
+  if (options.cBudgetBytes !== undefined) C_BUDGET_BYTES = options.cBudgetBytes;
+}
 const NO_DIAGONAL = -(2 ** 30);
 
 const roundUp4 = (x: number): number => (x + 3) & ~3;
@@ -121,7 +131,7 @@ export function wasmGemmStrided(
   if (m === 0 || n === 0 || k1 <= k0) return;
   const mp = roundUp4(m);
   const nFull = roundUp4(n);
-  const ncMax = Math.max(4, Math.min(nFull, Math.floor(C_BUDGET_BYTES / (8 * mp)) & ~3));
+  const ncMax = Math.max(4, Math.min(nFull, Math.floor(Math.min(NC_MAX, C_BUDGET_BYTES / (8 * mp))) & ~3));
   // Packed B panels double as A panels for a symmetric product of one operand with itself.
   const shared =
     upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride &&
@@ -187,7 +197,7 @@ export function wasmGemmParallel(
   if (m === 0 || n === 0 || k === 0) return;
   const mp = roundUp4(m);
   const nFull = roundUp4(n);
-  const ncMax = Math.max(4, Math.min(nFull, Math.floor(C_BUDGET_BYTES / (8 * mp)) & ~3));
+  const ncMax = Math.max(4, Math.min(nFull, Math.floor(Math.min(NC_MAX, C_BUDGET_BYTES / (8 * mp))) & ~3));
   const shared =
     upperOnly && m === n && ncMax >= nFull && a.data === b.data && a.rowStride === b.colStride && a.colStride === b.rowStride &&
     (a.offset ?? 0) === (b.offset ?? 0);
