@@ -4,6 +4,7 @@
  * that the extension tests (test/vscode/) use to read what the panel rendered.
  */
 import * as vscode from 'vscode';
+import { readConfig } from './config';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { startLanguageClient } from './languageClient';
@@ -20,7 +21,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<SimspecApi> {
   const output = vscode.window.createOutputChannel('simspec');
-  const runs = new RunController(context.extensionUri, output);
+  const runs = new RunController(context.extensionUri, output, (scope) => readConfig(context, scope).cacheFolder);
   const panels = new ResultsPanels(context);
   context.subscriptions.push(output, runs, panels);
   registerCommands({ context, runs, panels });

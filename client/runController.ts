@@ -34,6 +34,8 @@ export class RunController implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly output: vscode.OutputChannel,
+    /** The on-disk cache folder for a spec (setting `simspec.cacheFolder`); undefined: no cache. */
+    private readonly cacheFolderFor: (scope: vscode.Uri) => string | undefined = () => undefined,
   ) {}
 
   isRunning(specUri: vscode.Uri): boolean {
@@ -56,7 +58,7 @@ export class RunController implements vscode.Disposable {
     this.output.appendLine(`[${new Date().toISOString()}] run ${label}`);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `simspec: ${label}`, cancellable: true },
-      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cancelFlag: new SharedArrayBuffer(4) }, progress, token),
+      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cacheFolder: this.cacheFolderFor(request.specUri), cancelFlag: new SharedArrayBuffer(4) }, progress, token),
     );
     this.report(request.specUri, outcome);
     this.done.fire({ ...outcome, specUri: request.specUri });

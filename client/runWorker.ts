@@ -37,6 +37,7 @@ async function main(request: WorkerRequest & { type: 'start' }): Promise<void> {
     const results = await runSpec(request.specFile, {
       comparisons: request.comparisons,
       output: request.output,
+      ...(request.cacheFolder ? { cacheFolder: request.cacheFolder } : {}),
       signal: controller.signal,
       onProgress: (e) => reply({ type: 'progress', stage: e.stage, fraction: e.fraction, message: e.message }),
     });

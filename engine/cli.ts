@@ -4,6 +4,7 @@
  * problems) and a non-zero exit; a stack trace means a bug in simspec.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, isSimspecError, SimspecError } from './core/errors';
@@ -22,8 +23,10 @@ import { formatScoreTable } from './run/table';
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
 
 Usage:
-  simspec run SPEC [--out FILE] [--comparison NAME]... [--quiet]
-      Run a spec, print a table of scores, write the results JSON (atomically).
+  simspec run SPEC [--out FILE] [--comparison NAME]... [--cache DIR | --no-cache] [--quiet]
+      Run a spec, print a table of scores, write the results JSON (atomically). Scores and shared
+      products are cached by the content of their inputs (default folder: $XDG_CACHE_HOME/simspec
+      or ~/.cache/simspec), so a re-run recomputes only what changed.
   simspec check SPEC...
       Print every problem as file:line:col: error|warning: message. Exit 1 when there are errors.
   simspec score --metric rsa|regression|shape|cka|cca [--param KEY=VALUE]... [--kind rdm|responses|repeats] A B
@@ -39,7 +42,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind']);
+const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache']);
 
 function parseArgs(argv: string[]): Parsed {
   const parsed: Parsed = { positional: [], options: new Map(), flags: new Set() };
@@ -88,6 +91,11 @@ async function commandCheck(files: string[]): Promise<number> {
   }
   if (errors === 0) console.error(`${files.length === 1 ? files[0] : `${files.length} specs`}: no errors`);
   return errors > 0 ? 1 : 0;
+}
+
+/** `$XDG_CACHE_HOME/simspec`, else `~/.cache/simspec` (macOS and Windows: the same under the home folder). */
+function defaultCacheFolder(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'simspec');
 }
 
 /** The engine bundle's worker next to this bundle, when running from dist/ (not under tsx). */
@@ -171,6 +179,7 @@ async function commandRun(parsed: Parsed): Promise<number> {
   if (out) options.output = out;
   const only = parsed.options.get('--comparison');
   if (only) options.comparisons = only;
+  if (!parsed.flags.has('--no-cache')) options.cacheFolder = resolve(parsed.options.get('--cache')?.at(-1) ?? defaultCacheFolder());
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   try {
@@ -183,7 +192,8 @@ async function commandRun(parsed: Parsed): Promise<number> {
     }
     console.log(formatScoreTable(results));
     for (const warning of results.warnings) console.error(`warning: ${warning}`);
-    console.error(`results: ${displayPath(results.outputPath ?? '')} (${(results.timings.totalMilliseconds / 1000).toFixed(2)} s)`);
+    const cached = results.scores.filter((s) => s.fromCache).length;
+    console.error(`results: ${displayPath(results.outputPath ?? '')} (${(results.timings.totalMilliseconds / 1000).toFixed(2)} s${cached ? `; ${cached} of ${results.scores.length} scores from the cache` : ''})`);
     return 0;
   } catch (error) {
     if (error instanceof SpecProblemsError) {

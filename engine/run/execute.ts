@@ -4,16 +4,18 @@
  * and write the results file atomically. Cancellation (AbortSignal) is checked between pairs and
  * inside long loops; a cancelled or failed run writes nothing.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, SimspecError } from '../core/errors';
 import { readTable, listVariables } from '../io';
-import { checkSpec, type Problem, type Representation, type Spec } from '../spec';
+import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
+import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
+import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
 import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
-import { ENGINE_VERSION, sha256, writeResultsAtomically, type Results } from './results';
+import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
 import { runnerFor } from './runners';
-import type { LoadedRepresentation, RunContext, ScoreRecord, SharedProducts, StimulusTable } from './types';
+import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
 export interface ProgressEvent {
   stage: 'check' | 'load' | 'score' | 'write' | 'done';
@@ -31,6 +33,53 @@ export interface RunOptions {
   output?: string;
   /** Write the results file (default true). */
   write?: boolean;
+  /**
+   * Folder of the on-disk cache (engine/run/cache.ts). When set, each (comparison, layer, region)
+   * score and each shared product is keyed by the content of the data it read, its parameters and
+   * the engine build; a re-run recomputes only what changed. Unset: nothing is cached between runs.
+   */
+  cacheFolder?: string;
+}
+
+/** What the score cache keeps for one (comparison, layer, region): the score and the RDMs it offered the panel. */
+interface CachedJob {
+  score: Score & { milliseconds: number };
+  rdms: ['model' | 'brain', string, number[]][];
+  stimuli: number;
+}
+
+/** A representation as the product cache sees it: its file (hashed by content), variable and reading. */
+function productInputOf(rep: Representation): ProductInput {
+  const input: ProductInput = { file: rep.source.path, preprocessing: { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose } };
+  if (rep.source.key !== undefined) input.variable = rep.source.key;
+  return input;
+}
+
+/** Content hashes of the other files a comparison reads (labels, noise precision, explicit folds). */
+function auxiliaryFileHashes(spec: Spec, comparison: Spec['comparisons'][number]): Record<string, string> {
+  const files: Record<string, string> = {};
+  const add = (name: string, file: unknown) => {
+    if (typeof file !== 'string') return;
+    const path = resolvePath(spec.baseDir, file);
+    if (existsSync(path)) files[name] = fileContentHash(path);
+  };
+  if (spec.labels) add('labels', spec.labels.path);
+  add('noise', (comparison.params.noise as { file?: unknown } | undefined)?.file);
+  add('folds', (comparison.params.cv as { file?: unknown } | undefined)?.file);
+  return files;
+}
+
+let buildId: string | undefined;
+/**
+ * Identifies the engine's code: the SHA-256 of the running bundle, so that a score computed by other
+ * code is never served from the cache. Source runs (tests under tsx) use the version and the time the
+ * process started — caching within a process only.
+ */
+export function engineBuildId(): string {
+  if (buildId === undefined) {
+    buildId = __filename.endsWith('.js') && existsSync(__filename) ? sha256(readFileSync(__filename)) : `${ENGINE_VERSION}:source:${process.pid}:${Date.now()}`;
+  }
+  return buildId;
 }
 
 /** Thrown when the spec has errors; carries them so the CLI and the editor can show each one. */
@@ -117,34 +166,55 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
     const layerNames = comparison.layers.length > 0 ? comparison.layers : layers.map((l) => l.name);
     return layerNames.flatMap((layer) => comparison.regions.map((region) => ({ comparison, layer, region })));
   });
-  const toLoad = [
-    ...layers.filter((l) => jobs.some((j) => j.layer === l.name)),
-    ...spec.regions.filter((r) => jobs.some((j) => j.region === r.name)),
-  ];
+  // Representations are loaded on first use, so a re-run whose scores all come from the cache
+  // reads no data at all.
   const loaded = new Map<string, LoadedRepresentation>();
-  const loadStarted = Date.now();
-  for (const [i, rep] of toLoad.entries()) {
+  const representations = new Map<string, Representation>([...layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r]));
+  let loadMilliseconds = 0;
+  const load = async (id: string, fraction: number): Promise<LoadedRepresentation> => {
+    const known = loaded.get(id);
+    if (known) return known;
+    const rep = representations.get(id)!;
     throwIfAborted(signal);
-    report('load', (0.1 * i) / toLoad.length, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
-    loaded.set(`${rep.role}:${rep.name}`, await loadRepresentation(rep));
-  }
-  const loadMilliseconds = Date.now() - loadStarted;
-  const stimuli = spec.stimulusCount ?? [...loaded.values()][0]?.stimuli ?? 0;
+    report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
+    const started = Date.now();
+    const value = await loadRepresentation(rep);
+    loadMilliseconds += Date.now() - started;
+    loaded.set(id, value);
+    return value;
+  };
 
   let labels: StimulusTable | undefined;
   if (spec.labels) labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
 
-  const shared = createSharedProducts();
+  const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
+  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
+  const shared = cache ? withDiskCache(createSharedProducts(), cache, inputsFromKeyTokens(inputs)) : createSharedProducts();
   const rdms: NonNullable<Results['rdms']> = { model: {}, brain: {} };
   const scores: ScoreRecord[] = [];
   const derived: Results['derived'] = {};
+  const jobKeys = new Map<string, string[]>();
+  let stimuli = spec.stimulusCount ?? 0;
   for (const [index, job] of jobs.entries()) {
     throwIfAborted(signal);
     const { comparison, layer, region } = job;
-    const model = loaded.get(`model:${layer}`)!;
-    const brain = loaded.get(`brain:${region}`)!;
-    const base = 0.1 + (0.85 * index) / jobs.length;
-    const span = 0.85 / jobs.length;
+    const base = 0.05 + (0.9 * index) / jobs.length;
+    const span = 0.9 / jobs.length;
+    const key = cache ? jobCacheKey({ metric: comparison.metric, params: { params: comparison.params, statistics: comparison.statistics, files: auxiliaryFileHashes(spec, comparison) } }, inputs.get(`model:${layer}`)!, inputs.get(`brain:${region}`)!, engineBuildId()) : undefined;
+    if (key) jobKeys.set(comparison.name, [...(jobKeys.get(comparison.name) ?? []), key]);
+    const hit = key ? (cache!.getValue(key) as { json: CachedJob } | undefined) : undefined;
+    if (hit && 'json' in hit) {
+      const { score, rdms: recorded, stimuli: n } = hit.json;
+      report('score', base + span, `${comparison.name}: ${layer} × ${region} — from the cache`);
+      scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
+      stimuli ||= n;
+      for (const [role, name, values] of recorded) if (n <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+      continue;
+    }
+    const model = await load(`model:${layer}`, base);
+    const brain = await load(`brain:${region}`, base);
+    stimuli ||= model.stimuli;
+    const recorded: CachedJob['rdms'] = [];
     const context: RunContext = {
       spec,
       signal: signal ?? new AbortController().signal,
@@ -152,21 +222,35 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
       shared,
       warn: (message) => warnings.push(`${comparison.name} (${layer} × ${region}): ${message}`),
       recordRdm: (role, name, condensed) => {
-        if (stimuli <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= Array.from(condensed);
+        if (model.stimuli > 400) return;
+        const values = Array.from(condensed);
+        (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+        recorded.push([role, name, values]);
       },
     };
     if (labels) context.labels = labels;
     context.progress(0);
     const pairStarted = Date.now();
     const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
-    scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds: Date.now() - pairStarted });
+    const milliseconds = Date.now() - pairStarted;
+    scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
+    if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
   }
   for (const comparison of comparisons) {
     const runner = runnerFor(comparison.metric)!;
     if (!runner.finish) continue;
     throwIfAborted(signal);
+    const key = cache ? productKey(`derived:${comparison.metric}`, { params: comparison.params, jobs: jobKeys.get(comparison.name), build: engineBuildId() }, []) : undefined;
+    const hit = key ? (cache!.getValue(key) as { json: Record<string, unknown> | null } | undefined) : undefined;
+    if (hit && 'json' in hit) {
+      if (hit.json) derived[comparison.name] = hit.json;
+      continue;
+    }
     const records = scores.filter((s) => s.comparison === comparison.name);
-    const extra = await runner.finish(comparison, records, [...loaded.values()], {
+    const needed = [...new Set(records.flatMap((r) => [`model:${r.layer}`, `brain:${r.region}`]))];
+    const all: LoadedRepresentation[] = [];
+    for (const id of needed) all.push(await load(id, 0.95));
+    const extra = await runner.finish(comparison, records, all, {
       spec,
       signal: signal ?? new AbortController().signal,
       progress: () => {},
@@ -174,6 +258,7 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
       warn: (message) => warnings.push(`${comparison.name}: ${message}`),
     });
     if (extra) derived[comparison.name] = extra;
+    if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
   }
   throwIfAborted(signal);
 

@@ -105,8 +105,10 @@ export interface ScoreRecord extends Score {
   metric: MetricFamily;
   layer: string;
   region: string;
-  /** Wall time of this pair in milliseconds. */
+  /** Wall time of this pair in milliseconds (when it was computed). */
   milliseconds: number;
+  /** Served from the on-disk cache: nothing it depends on changed since it was computed. */
+  fromCache?: boolean;
 }
 
 export interface ComparisonRunner {
