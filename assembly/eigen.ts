@@ -205,6 +205,19 @@ export function tred2(w: usize, d: usize, e: usize, n: i32, accumulate: i32): vo
  * more than maxIterations QL sweeps.
  */
 export function tql2(d: usize, e: usize, n: i32, w: usize, vectors: i32, cs: usize, sn: usize, maxIterations: i32): i32 {
+  return ql(d, e, n, w, vectors, cs, sn, maxIterations, false);
+}
+
+/**
+ * tql2 with the eigenvector rows kept in strip layout (see toStrips): each rotation chain runs down
+ * a contiguous strip of 8 columns with the carried row in registers — one load and one store per
+ * element and rotation, sequential in memory.
+ */
+export function tql2Strips(d: usize, e: usize, n: i32, strips: usize, cs: usize, sn: usize, maxIterations: i32): i32 {
+  return ql(d, e, n, strips, 1, cs, sn, maxIterations, true);
+}
+
+function ql(d: usize, e: usize, n: i32, w: usize, vectors: i32, cs: usize, sn: usize, maxIterations: i32, stripped: bool): i32 {
   if (n == 0) return 0;
   const EPS: f64 = 2.220446049250313e-16;
   for (let i = 1; i < n; i++) st(el(e, i - 1), ld(el(e, i)));
@@ -251,7 +264,10 @@ export function tql2(d: usize, e: usize, n: i32, w: usize, vectors: i32, cs: usi
           st(cs + ((<usize>i) << 3), c);
           st(sn + ((<usize>i) << 3), s);
         }
-        if (vectors != 0) rotateRows(w, n, l, m, cs, sn);
+        if (vectors != 0) {
+          if (stripped) rotateStrips(w, n, l, m, cs, sn);
+          else rotateRows(w, n, l, m, cs, sn);
+        }
         p = (-s * s2 * c3 * el1 * ld(el(e, l))) / dl1;
         st(el(e, l), s * p);
         st(el(d, l), c * p);
@@ -294,5 +310,69 @@ function rotateRows(w: usize, n: i32, bottom: i32, top: i32, cs: usize, sn: usiz
         st(ri + o, c * x - s * y);
       }
     }
+  }
+}
+
+/** Copies row-major W (n×n) into strips: strip s holds columns 8s..8s+7 of every row, row-major (n×8), zero-padded. */
+export function toStrips(w: usize, strips: usize, n: i32): void {
+  const stripCount = (n + 7) >> 3;
+  for (let s = 0; s < stripCount; s++) {
+    const base = strips + (<usize>s) * (<usize>n) * 64;
+    for (let r = 0; r < n; r++) {
+      const row = w + (<usize>r) * ((<usize>n) << 3);
+      for (let c = 0; c < 8; c++) {
+        const col = (s << 3) + c;
+        st(base + (<usize>r) * 64 + ((<usize>c) << 3), col < n ? ld(row + ((<usize>col) << 3)) : 0);
+      }
+    }
+  }
+}
+
+/** Inverse of toStrips. */
+export function fromStrips(strips: usize, w: usize, n: i32): void {
+  const stripCount = (n + 7) >> 3;
+  for (let s = 0; s < stripCount; s++) {
+    const base = strips + (<usize>s) * (<usize>n) * 64;
+    for (let r = 0; r < n; r++) {
+      const row = w + (<usize>r) * ((<usize>n) << 3);
+      for (let c = 0; c < 8; c++) {
+        const col = (s << 3) + c;
+        if (col < n) st(row + ((<usize>col) << 3), ld(base + (<usize>r) * 64 + ((<usize>c) << 3)));
+      }
+    }
+  }
+}
+
+/** rotateRows on the strip layout: the chain of one sweep runs down each strip, carried row in registers. */
+function rotateStrips(strips: usize, n: i32, bottom: i32, top: i32, cs: usize, sn: usize): void {
+  const stripCount = (n + 7) >> 3;
+  for (let s = 0; s < stripCount; s++) {
+    let p = strips + (<usize>s) * (<usize>n) * 64 + (<usize>top) * 64;
+    let k0 = v128.load(p);
+    let k1 = v128.load(p, 16);
+    let k2 = v128.load(p, 32);
+    let k3 = v128.load(p, 48);
+    for (let i = top - 1; i >= bottom; i--) {
+      const vc = f64x2.splat(ld(cs + ((<usize>i) << 3)));
+      const vs = f64x2.splat(ld(sn + ((<usize>i) << 3)));
+      const q = p - 64;
+      const x0 = v128.load(q);
+      const x1 = v128.load(q, 16);
+      const x2 = v128.load(q, 32);
+      const x3 = v128.load(q, 48);
+      v128.store(p, madd(vs, x0, f64x2.mul(vc, k0)));
+      v128.store(p, madd(vs, x1, f64x2.mul(vc, k1)), 16);
+      v128.store(p, madd(vs, x2, f64x2.mul(vc, k2)), 32);
+      v128.store(p, madd(vs, x3, f64x2.mul(vc, k3)), 48);
+      k0 = f64x2.sub(f64x2.mul(vc, x0), f64x2.mul(vs, k0));
+      k1 = f64x2.sub(f64x2.mul(vc, x1), f64x2.mul(vs, k1));
+      k2 = f64x2.sub(f64x2.mul(vc, x2), f64x2.mul(vs, k2));
+      k3 = f64x2.sub(f64x2.mul(vc, x3), f64x2.mul(vs, k3));
+      p = q;
+    }
+    v128.store(p, k0);
+    v128.store(p, k1, 16);
+    v128.store(p, k2, 32);
+    v128.store(p, k3, 48);
   }
 }

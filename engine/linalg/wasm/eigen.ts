@@ -15,6 +15,9 @@ const MAX_QL_ITERATIONS = 300;
 interface EigenExports {
   tred2(w: number, d: number, e: number, n: number, accumulate: number): void;
   tql2(d: number, e: number, n: number, w: number, vectors: number, cs: number, sn: number, maxIterations: number): number;
+  tql2Strips(d: number, e: number, n: number, strips: number, cs: number, sn: number, maxIterations: number): number;
+  toStrips(w: number, strips: number, n: number): void;
+  fromStrips(strips: number, w: number, n: number): void;
 }
 
 /** Runs tred2 + tql2 in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
@@ -25,7 +28,9 @@ function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64A
   const e = d + n;
   const cs = e + n;
   const sn = cs + n;
-  let mem = kernels.ensureBytes(8 * (sn + n));
+  // QL rotations run on a copy of W in 8-column strips (assembly/eigen.ts toStrips): ~1.5× faster.
+  const strips = sn + n;
+  let mem = kernels.ensureBytes(8 * (strips + (vectors ? n * 8 * Math.ceil(n / 8) : 0)));
   const src = a.data;
   for (let i = 0; i < n; i++) {
     mem[w + i * n + i] = src[i * n + i]!;
@@ -40,7 +45,14 @@ function run(kernels: WasmKernels, a: Matrix, vectors: boolean): { mem: Float64A
   scaleByPowerOfTwo(matrix, exponent);
   const ex = kernels.exports as unknown as EigenExports;
   ex.tred2(8 * w, 8 * d, 8 * e, n, vectors ? 1 : 0);
-  const status = ex.tql2(8 * d, 8 * e, n, 8 * w, vectors ? 1 : 0, 8 * cs, 8 * sn, MAX_QL_ITERATIONS);
+  let status: number;
+  if (vectors) {
+    ex.toStrips(8 * w, 8 * strips, n);
+    status = ex.tql2Strips(8 * d, 8 * e, n, 8 * strips, 8 * cs, 8 * sn, MAX_QL_ITERATIONS);
+    ex.fromStrips(8 * strips, 8 * w, n);
+  } else {
+    status = ex.tql2(8 * d, 8 * e, n, 8 * w, 0, 8 * cs, 8 * sn, MAX_QL_ITERATIONS);
+  }
   if (status !== 0) throw new Error(`symmetricEigen: QL iteration did not converge (n = ${n})`);
   mem = kernels.f64();
   return { mem, n, d, exponent };
