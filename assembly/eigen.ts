@@ -182,10 +182,65 @@ export function tred2(w: usize, d: usize, e: usize, n: i32, accumulate: i32): vo
     const next = at(w, rowBytes, i + 1, 0);
     if (h != 0) {
       for (let k = 0; k <= i; k++) st(el(d, k), ld(next + ((<usize>k) << 3)) / h);
-      for (let j = 0; j <= i; j++) {
+      // Rows j … j+3 together: each load of the reflector (next) and of d serves four rows.
+      const len = i + 1;
+      let j = 0;
+      for (; j + 3 <= i; j += 4) {
+        const r0 = at(w, rowBytes, j, 0);
+        const r1 = r0 + rowBytes;
+        const r2 = r1 + rowBytes;
+        const r3 = r2 + rowBytes;
+        let a0 = f64x2.splat(0.0);
+        let a1 = f64x2.splat(0.0);
+        let a2 = f64x2.splat(0.0);
+        let a3 = f64x2.splat(0.0);
+        let k = 0;
+        for (; k + 2 <= len; k += 2) {
+          const o = (<usize>k) << 3;
+          const x = v128.load(next + o);
+          a0 = madd(x, v128.load(r0 + o), a0);
+          a1 = madd(x, v128.load(r1 + o), a1);
+          a2 = madd(x, v128.load(r2 + o), a2);
+          a3 = madd(x, v128.load(r3 + o), a3);
+        }
+        let g0 = hsum(a0);
+        let g1 = hsum(a1);
+        let g2 = hsum(a2);
+        let g3 = hsum(a3);
+        if (k < len) {
+          const o = (<usize>k) << 3;
+          const x = ld(next + o);
+          g0 += x * ld(r0 + o);
+          g1 += x * ld(r1 + o);
+          g2 += x * ld(r2 + o);
+          g3 += x * ld(r3 + o);
+        }
+        const n0 = f64x2.splat(-g0);
+        const n1 = f64x2.splat(-g1);
+        const n2 = f64x2.splat(-g2);
+        const n3 = f64x2.splat(-g3);
+        k = 0;
+        for (; k + 2 <= len; k += 2) {
+          const o = (<usize>k) << 3;
+          const dv = v128.load(d + o);
+          v128.store(r0 + o, madd(n0, dv, v128.load(r0 + o)));
+          v128.store(r1 + o, madd(n1, dv, v128.load(r1 + o)));
+          v128.store(r2 + o, madd(n2, dv, v128.load(r2 + o)));
+          v128.store(r3 + o, madd(n3, dv, v128.load(r3 + o)));
+        }
+        if (k < len) {
+          const o = (<usize>k) << 3;
+          const dk = ld(d + o);
+          st(r0 + o, ld(r0 + o) - g0 * dk);
+          st(r1 + o, ld(r1 + o) - g1 * dk);
+          st(r2 + o, ld(r2 + o) - g2 * dk);
+          st(r3 + o, ld(r3 + o) - g3 * dk);
+        }
+      }
+      for (; j <= i; j++) {
         const row = at(w, rowBytes, j, 0);
-        const g = dot(next, row, i + 1);
-        axpy(-g, d, row, i + 1);
+        const g = dot(next, row, len);
+        axpy(-g, d, row, len);
       }
     }
     for (let k = 0; k <= i; k++) st(next + ((<usize>k) << 3), 0);
