@@ -106,7 +106,56 @@ export function tred2(w: usize, d: usize, e: usize, n: i32, accumulate: i32): vo
       for (let j = 0; j < i; j++) st(el(e, j), 0);
 
       // e[j] += Σ_{k≥j} W[j][k]·d[k];  e[k] += W[j][k]·d[j] (k > j)  — lower triangle in W's rows
-      for (let j = 0; j < i; j++) {
+      let j = 0;
+      // Rows j and j+1 together (shared loads and stores of d and e); row j's update of e[j+1]
+      // is applied before row j+1 reads it, as in the one-row loop.
+      for (; j + 1 < i; j += 2) {
+        const f0 = ld(el(d, j));
+        const f1 = ld(el(d, j + 1));
+        st(at(w, rowBytes, i, j), f0);
+        st(at(w, rowBytes, i, j + 1), f1);
+        const row0 = at(w, rowBytes, j, 0);
+        const row1 = row0 + rowBytes;
+        let g0 = ld(el(e, j)) + ld(row0 + ((<usize>j) << 3)) * f0;
+        const v01 = ld(row0 + ((<usize>(j + 1)) << 3));
+        g0 += v01 * ld(el(d, j + 1));
+        st(el(e, j + 1), ld(el(e, j + 1)) + v01 * f0);
+        let g1 = ld(el(e, j + 1)) + ld(row1 + ((<usize>(j + 1)) << 3)) * f1;
+        const start = j + 2;
+        const len = i - start;
+        const r0 = row0 + ((<usize>start) << 3);
+        const r1 = row1 + ((<usize>start) << 3);
+        const dp = el(d, start);
+        const ep = el(e, start);
+        const vf0 = f64x2.splat(f0);
+        const vf1 = f64x2.splat(f1);
+        let acc0 = f64x2.splat(0.0);
+        let acc1 = f64x2.splat(0.0);
+        let k = 0;
+        for (; k + 2 <= len; k += 2) {
+          const o = (<usize>k) << 3;
+          const a0 = v128.load(r0 + o);
+          const a1 = v128.load(r1 + o);
+          const dv = v128.load(dp + o);
+          acc0 = madd(a0, dv, acc0);
+          acc1 = madd(a1, dv, acc1);
+          v128.store(ep + o, madd(a1, vf1, madd(a0, vf0, v128.load(ep + o))));
+        }
+        g0 += hsum(acc0);
+        g1 += hsum(acc1);
+        for (; k < len; k++) {
+          const o = (<usize>k) << 3;
+          const a0 = ld(r0 + o);
+          const a1 = ld(r1 + o);
+          const dk = ld(dp + o);
+          g0 += a0 * dk;
+          g1 += a1 * dk;
+          st(ep + o, ld(ep + o) + a0 * f0 + a1 * f1);
+        }
+        st(el(e, j), g0);
+        st(el(e, j + 1), g1);
+      }
+      for (; j < i; j++) {
         f = ld(el(d, j));
         st(at(w, rowBytes, i, j), f);
         const row = at(w, rowBytes, j, 0);
