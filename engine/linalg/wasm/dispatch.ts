@@ -17,8 +17,14 @@ export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
 
 /** Below this many multiply-adds a product runs on the calling thread (posting to workers costs ~0.1 ms). */
 const PARALLEL_MIN_WORK = 1 << 22;
-/** Below this many multiply-adds the plain-TS kernel is as fast (no packing into wasm memory). */
-const WASM_MIN_WORK = 1 << 12;
+/**
+ * Below this many multiply-adds (64³) the default mode keeps the plain-TS kernel: such products
+ * take < 0.2 ms either way (WASM is still ~2-4× faster there), and their results stay bit-identical
+ * to the TS kernel's — metric-internal products of small matrices (e.g. Bures' √A·B·√A, whose
+ * square roots of rounding-level eigenvalues amplify a last-bit change to ~1e-9) keep the values
+ * their tests were written against. Forced modes (`wasm-fma`, `wasm-simd`) use WASM at every size.
+ */
+export const WASM_MIN_WORK = 1 << 18;
 
 let mode: KernelMode | undefined;
 
@@ -33,6 +39,12 @@ export function setKernelMode(next: KernelMode | undefined): void {
   mode = next;
 }
 
+/** True when a WASM variant is forced (wasm-fma / wasm-simd): WASM serves every size. */
+export function isForcedWasm(): boolean {
+  const m = mode ?? envMode();
+  return m === 'wasm-fma' || m === 'wasm-simd';
+}
+
 /** The WASM variant that runs under the current mode, or undefined when plain TS runs. */
 export function kernelVariant(): KernelVariant | undefined {
   const m = mode ?? envMode();
@@ -44,8 +56,8 @@ export function kernelVariant(): KernelVariant | undefined {
 
 /**
  * c += alpha·A(m×k)·B(k×n), same contract as `gemmStrided` (upperOnly: only j ≥ i guaranteed),
- * on whichever kernels the mode selects. Tiny products stay in plain TS unless a WASM variant is
- * forced (so tests exercise the kernels on every shape).
+ * on whichever kernels the mode selects. Products below WASM_MIN_WORK stay in plain TS unless a
+ * WASM variant is forced (so tests exercise the kernels on every shape).
  */
 export function gemmDispatch(
   m: number,
@@ -59,7 +71,7 @@ export function gemmDispatch(
 ): void {
   const variant = kernelVariant();
   const work = m * n * k;
-  if (variant === undefined || (work < WASM_MIN_WORK && (mode ?? envMode()) === 'wasm')) {
+  if (variant === undefined || (work < WASM_MIN_WORK && !isForcedWasm())) {
     gemmStrided(m, n, k, a, b, c, upperOnly, options);
     return;
   }

@@ -12,7 +12,7 @@ import { shapeError } from '../basics';
 import type { StridedOperand } from '../gemm';
 import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
-import { gemmDispatch, kernelVariant } from './dispatch';
+import { gemmDispatch, isForcedWasm, kernelVariant } from './dispatch';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
 import { loadKernels } from './loader';
 
@@ -83,14 +83,20 @@ function mirrorUpper(c: Float64Array, n: number): void {
   }
 }
 
+/** The WASM variant for an eigendecomposition of order n (small ones stay in TS by default, as products do). */
+function eigenVariant(n: number) {
+  const variant = kernelVariant();
+  return variant !== undefined && (n >= 64 || isForcedWasm()) ? variant : undefined;
+}
+
 /** Symmetric eigendecomposition (values ascending, column j of vectors ↔ values[j]). */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
-  const variant = kernelVariant();
+  const variant = eigenVariant(a.rows);
   return variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a);
 }
 
 /** Eigenvalues only, ascending. */
 export function symmetricEigenvalues(a: Matrix): Float64Array {
-  const variant = kernelVariant();
+  const variant = eigenVariant(a.rows);
   return variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a);
 }
