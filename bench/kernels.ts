@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Matrix } from '../engine/core/matrix';
-import { crossProduct, gram, kernelVariant, setKernelMode, symmetricEigen, symmetricEigenvalues, type KernelMode } from '../engine/linalg/wasm';
+import { crossProduct, gram, kernelVariant, setKernelMode, setThreads, symmetricEigen, symmetricEigenvalues, type KernelMode } from '../engine/linalg/wasm';
 import type { PythonInfo } from './python';
 
 function random(rows: number, cols: number, seed: number): Matrix {
@@ -54,6 +54,26 @@ export function numpyKernelTimes(python: PythonInfo | undefined, threads: number
     return {};
   }
   return JSON.parse(run.stdout) as Record<string, number>;
+}
+
+/** Gram and XᵀY on the worker pool with `threads` threads (WASM FMA). */
+export function pooledKernelRows(options: { quick: boolean; threads: number }): KernelRow[] {
+  const rows: KernelRow[] = [];
+  setKernelMode('wasm');
+  setThreads(options.threads);
+  const label = `wasm ${kernelVariant()} ${options.threads}T (pool)`;
+  for (const [n, p] of options.quick ? [[1000, 4096]] : [[1000, 4096], [1000, 20000]]) {
+    const x = random(n!, p!, 1);
+    const t = medianTime(() => gram(x));
+    rows.push({ kernel: `gram ${n}x${p}`, ours: label, seconds: t, gflops: (2 * n! * n! * p!) / t / 1e9 });
+  }
+  const x = random(1000, 4096, 2);
+  const y = random(1000, 4096, 3);
+  const t = medianTime(() => crossProduct(x, y));
+  rows.push({ kernel: 'xty 1000x4096', ours: label, seconds: t, gflops: (2 * 4096 * 4096 * 1000) / t / 1e9 });
+  setThreads(undefined);
+  setKernelMode(undefined);
+  return rows;
 }
 
 export function kernelTable(options: { quick: boolean; modes: KernelMode[] }): KernelRow[] {

@@ -9,7 +9,8 @@
  * The machine is shared and noisy: read the numbers as ±20 %.
  */
 import { cpus } from 'node:os';
-import { attachNumpy, kernelTable, numpyKernelTimes } from './kernels';
+import { attachNumpy, kernelTable, numpyKernelTimes, pooledKernelRows } from './kernels';
+import { closePool } from '../engine/linalg/wasm';
 import { findPython } from './python';
 import { streamBench } from './stream';
 import { BENCH_DIR, prepare, runPeers, runSimspec, workloads } from './workloads';
@@ -43,6 +44,12 @@ if (only.has('kernels')) {
   console.log(`${pad('kernel', 16)}${pad('ours', 30)}${pad('time s', 9)}${pad('GF/s', 8)}${pad('numpy s', 9)}ratio`);
   for (const r of rows) console.log(`${pad(r.kernel, 16)}${pad(r.ours, 30)}${pad(fmt(r.seconds), 9)}${pad(fmt(r.gflops, 1), 8)}${pad(fmt(r.numpy), 9)}${fmt(r.ratio, 2)}`);
   console.log('');
+  const pooled = pooledKernelRows({ quick, threads: 2 });
+  attachNumpy(pooled, numpyKernelTimes(python.all ?? python.numpyOnly, 2, quick));
+  console.log('Kernel table, 2 threads (worker pool vs OPENBLAS_NUM_THREADS=2; the two vCPUs do not always scale)');
+  for (const r of pooled) console.log(`${pad(r.kernel, 16)}${pad(r.ours, 30)}${pad(fmt(r.seconds), 9)}${pad(fmt(r.gflops, 1), 8)}${pad(fmt(r.numpy), 9)}${fmt(r.ratio, 2)}`);
+  console.log('');
+  void closePool();
 }
 
 const selected = workloads(scale).filter((w) => only.has(w.id));
