@@ -48,6 +48,7 @@ export function numpyKernelTimes(python: PythonInfo | undefined, threads: number
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  Object.assign(env, python.env);
   const run = spawnSync(python.path, [join(__dirname, 'peers', 'kernels.py'), JSON.stringify(cfg)], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     console.error(`numpy kernel timing failed: ${run.stderr}`);

@@ -32,6 +32,13 @@ console.log(`machine: ${cpus().length} × ${cpu}; node ${process.version}`);
 console.log(
   `peers: ${python.all ? `${python.all.path} numpy ${python.all.numpy}, scipy ${python.all.scipy}, scikit-learn ${python.all.sklearn}` : python.numpyOnly ? `${python.numpyOnly.path} numpy ${python.numpyOnly.numpy} (no scikit-learn: ridge peer skipped)` : 'none (no python3 with numpy)'}`,
 );
+const core = python.all ?? python.numpyOnly;
+if (core?.blasCore) {
+  console.log(
+    `numpy's OpenBLAS core: ${core.blasCore}` +
+      (core.env.OPENBLAS_CORETYPE ? ` — a generic fallback on this CPU; peers run with OPENBLAS_CORETYPE=${core.env.OPENBLAS_CORETYPE}` : ''),
+  );
+}
 console.log(`threads: ${threads} (simspec and OPENBLAS_NUM_THREADS)\n`);
 
 const pad = (s: string, n: number) => s.padEnd(n);

@@ -209,7 +209,7 @@ export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; n
     const layers = Object.fromEntries(w.layers.map((l) => [l.name, join(dir, `${l.name}.npy`)]));
     const regions = Object.fromEntries(w.regions.map((r) => [r.name, join(dir, `${r.name}.npy`)]));
     const cfg = { comparisons: peer.comparisons.map((c) => ({ ...c, layers, regions })) };
-    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], env);
+    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], { ...env, ...py.env });
     if (run.status !== 0) return { seconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values };
     seconds += run.seconds;
     peakMiB = Math.max(peakMiB, run.peakMiB);
