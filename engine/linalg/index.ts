@@ -35,7 +35,9 @@ export {
   zeros,
 } from './basics';
 export { crossGram, crossProduct, gram, multiply, multiplyTransposed, multiplyVector } from './products';
-export { symmetricEigen, symmetricEigenvalues, symmetricMatrixFunction, type SymmetricEigen } from './eigen';
+export { symmetricMatrixFunction, type SymmetricEigen } from './eigen';
+export { symmetricEigen, symmetricEigenvalues } from './wasm';
+export { setKernelMode, kernelVariant, setThreads, warmKernels, type KernelMode } from './wasm';
 export { singularValues, thinSvd, thinSvdJacobi, type SvdMethod, type ThinSvd } from './svd';
 export {
   cholesky,

@@ -6,7 +6,8 @@
  */
 import type { Matrix } from '../core/matrix';
 import { shapeError } from './basics';
-import { gemmStrided, type StridedOperand } from './gemm';
+import type { StridedOperand } from './gemm';
+import { gemmDispatch } from './wasm/dispatch';
 
 function asIs(m: Matrix): StridedOperand {
   return { data: m.data, rowStride: m.cols, colStride: 1 };
@@ -22,7 +23,7 @@ export function multiply(a: Matrix, b: Matrix): Matrix {
     throw shapeError('multiply', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.cols = B.rows');
   }
   const c = new Float64Array(a.rows * b.cols);
-  gemmStrided(a.rows, b.cols, a.cols, asIs(a), asIs(b), c);
+  gemmDispatch(a.rows, b.cols, a.cols, asIs(a), asIs(b), c);
   return { rows: a.rows, cols: b.cols, data: c };
 }
 
@@ -32,7 +33,7 @@ export function crossProduct(a: Matrix, b: Matrix): Matrix {
     throw shapeError('crossProduct', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.rows = B.rows');
   }
   const c = new Float64Array(a.cols * b.cols);
-  gemmStrided(a.cols, b.cols, a.rows, transposed(a), asIs(b), c);
+  gemmDispatch(a.cols, b.cols, a.rows, transposed(a), asIs(b), c);
   return { rows: a.cols, cols: b.cols, data: c };
 }
 
@@ -42,7 +43,7 @@ export function multiplyTransposed(a: Matrix, b: Matrix): Matrix {
     throw shapeError('multiplyTransposed', `A is ${a.rows}×${a.cols}, B is ${b.rows}×${b.cols}`, 'A.cols = B.cols');
   }
   const c = new Float64Array(a.rows * b.rows);
-  gemmStrided(a.rows, b.rows, a.cols, asIs(a), transposed(b), c);
+  gemmDispatch(a.rows, b.rows, a.cols, asIs(a), transposed(b), c);
   return { rows: a.rows, cols: b.rows, data: c };
 }
 
@@ -50,7 +51,7 @@ export function multiplyTransposed(a: Matrix, b: Matrix): Matrix {
 export function gram(x: Matrix): Matrix {
   const n = x.rows;
   const c = new Float64Array(n * n);
-  gemmStrided(n, n, x.cols, asIs(x), transposed(x), c, true);
+  gemmDispatch(n, n, x.cols, asIs(x), transposed(x), c, true);
   mirrorUpper(c, n);
   return { rows: n, cols: n, data: c };
 }
@@ -59,7 +60,7 @@ export function gram(x: Matrix): Matrix {
 export function crossGram(x: Matrix): Matrix {
   const p = x.cols;
   const c = new Float64Array(p * p);
-  gemmStrided(p, p, x.rows, transposed(x), asIs(x), c, true);
+  gemmDispatch(p, p, x.rows, transposed(x), asIs(x), c, true);
   mirrorUpper(c, p);
   return { rows: p, cols: p, data: c };
 }
