@@ -21,7 +21,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<SimspecApi> {
   const output = vscode.window.createOutputChannel('simspec');
-  const runs = new RunController(context.extensionUri, output, (scope) => readConfig(context, scope).cacheFolder);
+  const runs = new RunController(context.extensionUri, output, (scope) => readConfig(context, scope).cacheFolder, (scope) => readConfig(context, scope).workerThreads);
   const panels = new ResultsPanels(context);
   context.subscriptions.push(output, runs, panels);
   registerCommands({ context, runs, panels });

@@ -36,6 +36,8 @@ export class RunController implements vscode.Disposable {
     private readonly output: vscode.OutputChannel,
     /** The on-disk cache folder for a spec (setting `simspec.cacheFolder`); undefined: no cache. */
     private readonly cacheFolderFor: (scope: vscode.Uri) => string | undefined = () => undefined,
+    /** Kernel threads for a spec (setting `simspec.workerThreads`). */
+    private readonly threadsFor: (scope: vscode.Uri) => number | undefined = () => undefined,
   ) {}
 
   isRunning(specUri: vscode.Uri): boolean {
@@ -58,7 +60,7 @@ export class RunController implements vscode.Disposable {
     this.output.appendLine(`[${new Date().toISOString()}] run ${label}`);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `simspec: ${label}`, cancellable: true },
-      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cacheFolder: this.cacheFolderFor(request.specUri), cancelFlag: new SharedArrayBuffer(4) }, progress, token),
+      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cacheFolder: this.cacheFolderFor(request.specUri), threads: this.threadsFor(request.specUri), cancelFlag: new SharedArrayBuffer(4) }, progress, token),
     );
     this.report(request.specUri, outcome);
     this.done.fire({ ...outcome, specUri: request.specUri });

@@ -3,7 +3,7 @@ import type { Range } from '../engine/spec/types';
 
 export type WorkerRequest =
   /** cancelFlag: Int32 shared with the controller; 1 = cancel. Read by the run's signal, so even a synchronous kernel loop that checks `signal.aborted` sees the cancel without waiting for a message. */
-  | { type: 'start'; specFile: string; comparisons?: string[]; output?: string; cacheFolder?: string; cancelFlag?: SharedArrayBuffer }
+  | { type: 'start'; specFile: string; comparisons?: string[]; output?: string; cacheFolder?: string; threads?: number; cancelFlag?: SharedArrayBuffer }
   | { type: 'cancel' };
 
 export type WorkerReply =

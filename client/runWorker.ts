@@ -38,6 +38,7 @@ async function main(request: WorkerRequest & { type: 'start' }): Promise<void> {
       comparisons: request.comparisons,
       output: request.output,
       ...(request.cacheFolder ? { cacheFolder: request.cacheFolder } : {}),
+      ...(request.threads ? { threads: request.threads } : {}),
       signal: controller.signal,
       onProgress: (e) => reply({ type: 'progress', stage: e.stage, fraction: e.fraction, message: e.message }),
     });

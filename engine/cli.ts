@@ -23,7 +23,7 @@ import { formatScoreTable } from './run/table';
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
 
 Usage:
-  simspec run SPEC [--out FILE] [--comparison NAME]... [--cache DIR | --no-cache] [--quiet]
+  simspec run SPEC [--out FILE] [--comparison NAME]... [--cache DIR | --no-cache] [--threads N] [--quiet]
       Run a spec, print a table of scores, write the results JSON (atomically). Scores and shared
       products are cached by the content of their inputs (default folder: $XDG_CACHE_HOME/simspec
       or ~/.cache/simspec), so a re-run recomputes only what changed.
@@ -42,7 +42,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache']);
+const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache', '--threads']);
 
 function parseArgs(argv: string[]): Parsed {
   const parsed: Parsed = { positional: [], options: new Map(), flags: new Set() };
@@ -179,6 +179,11 @@ async function commandRun(parsed: Parsed): Promise<number> {
   if (out) options.output = out;
   const only = parsed.options.get('--comparison');
   if (only) options.comparisons = only;
+  const threads = parsed.options.get('--threads')?.at(-1);
+  if (threads !== undefined) {
+    if (!/^[1-9]\d*$/.test(threads)) throw new UsageError(`--threads needs a positive integer, got '${threads}'`);
+    options.threads = Number(threads);
+  }
   if (!parsed.flags.has('--no-cache')) options.cacheFolder = resolve(parsed.options.get('--cache')?.at(-1) ?? defaultCacheFolder());
   const controller = new AbortController();
   const onSigint = () => controller.abort();

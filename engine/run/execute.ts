@@ -10,6 +10,7 @@ import { CancelledError, SimspecError } from '../core/errors';
 import { readTable, listVariables } from '../io';
 import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
+import { closePool, setThreads } from '../linalg/pool';
 import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
 import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
@@ -39,6 +40,8 @@ export interface RunOptions {
    * the engine build; a re-run recomputes only what changed. Unset: nothing is cached between runs.
    */
   cacheFolder?: string;
+  /** Threads for the dense kernels (worker pool over SharedArrayBuffer); default SIMSPEC_THREADS or 1. */
+  threads?: number;
 }
 
 /** What the score cache keeps for one (comparison, layer, region): the score and the RDMs it offered the panel. */
@@ -122,6 +125,16 @@ export function withoutHeader(table: StimulusTable, header: boolean): StimulusTa
 }
 
 export async function runSpec(specFile: string, options: RunOptions = {}): Promise<Results> {
+  if (options.threads === undefined) return runSpecWith(specFile, options);
+  setThreads(options.threads);
+  try {
+    return await runSpecWith(specFile, options);
+  } finally {
+    await closePool();
+  }
+}
+
+async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
   const started = Date.now();
   const path = resolve(specFile);
   const { signal, onProgress } = options;

@@ -139,3 +139,17 @@ output: results.json
   assert.equal(statSync(join(dir, 'results.json')).mtimeMs, mtime);
   assert.deepEqual(readdirSync(dir).sort(), ['long.simspec.yaml', 'results.json']);
 });
+
+test('run --threads 2 gives the same numbers as one thread; a bad thread count is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simspec-threads-'));
+  const outputs = [1, 2].map((threads) => {
+    const out = join(dir, `t${threads}.json`);
+    const { code, stderr } = simspec(['run', 'samples/synthetic-encoding/synthetic-encoding.simspec.yaml', '--comparison', 'cka', '--no-cache', '--threads', String(threads), '--out', out]);
+    assert.equal(code, 0, stderr);
+    return JSON.parse(readFileSync(out, 'utf8')).scores.map((s: { value: number }) => s.value);
+  });
+  assert.deepEqual(outputs[1], outputs[0]);
+  const bad = simspec(['run', 'samples/synthetic-encoding/synthetic-encoding.simspec.yaml', '--threads', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--threads needs a positive integer/);
+});
