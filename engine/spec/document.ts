@@ -25,7 +25,7 @@ export function parseSpec(text: string): ParsedSpec {
   Error.stackTraceLimit = 0;
   let document: Document.Parsed;
   try {
-    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
