@@ -7,11 +7,10 @@
  */
 import { SimspecError } from '../../core/errors';
 import { canonicalCorrelations, pwcca, svcca } from '../../metrics/cca';
-import { summarize } from '../../stats/summary';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
-import { addResamplingStatistics, modelMatrix, responsesOf } from './shape';
-import { selectRows, type Matrix } from '../../core/matrix';
+import { addResamplingStatistics, drawnSubjectMean, subjectMeanScore, modelMatrix, responsesOf } from './shape';
+import type { Matrix } from '../../core/matrix';
 
 export const ccaRunner: ComparisonRunner = {
   metric: 'cca',
@@ -59,23 +58,12 @@ export const ccaRunner: ComparisonRunner = {
       r2: 'R²_CCA (Σρ²/min(p, q))',
       pwcca: `PWCCA (weights from the ${p.weights_from === 'brain' ? 'brain' : 'model'})`,
     };
-    const summary = summarize(perSubject);
-    const score: Score = {
+    const score = subjectMeanScore(perSubject, {
       measure: `${names[method] ?? method}${ys.length > 1 ? ` (mean over ${ys.length} subjects)` : ''}`,
-      value: summary.mean,
       higherIsBetter: true,
       details,
-    };
-    if (ys.length > 1) {
-      score.perSubject = perSubject;
-      score.sem = summary.sem;
-    }
-    addResamplingStatistics(score, comparison, context, x.rows, ys.length, (xRows, yRows, subjectIndices) => {
-      const xs = selectRows(x, xRows);
-      let sum = 0;
-      for (let k = 0; k < subjectIndices.length; k++) sum += valueFor(xs, selectRows(ys[subjectIndices[k]!]!, yRows)).value;
-      return sum / subjectIndices.length;
-    }, warnings);
+    });
+    addResamplingStatistics(score, comparison, context, x.rows, ys.length, drawnSubjectMean(x, ys, (xs, y) => valueFor(xs, y).value), warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

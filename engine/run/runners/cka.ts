@@ -9,11 +9,10 @@
  */
 import { SimspecError } from '../../core/errors';
 import { linearCka, rbfCka, unbiasedLinearCka, type CkaEpsilonVariant, type RbfBandwidth } from '../../metrics/cka';
-import { summarize } from '../../stats/summary';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
-import { addResamplingStatistics, modelMatrix, responsesOf } from './shape';
-import { selectRows, type Matrix } from '../../core/matrix';
+import { addResamplingStatistics, drawnSubjectMean, subjectMeanScore, modelMatrix, responsesOf } from './shape';
+import type { Matrix } from '../../core/matrix';
 
 export const ckaRunner: ComparisonRunner = {
   metric: 'cka',
@@ -44,24 +43,13 @@ export const ckaRunner: ComparisonRunner = {
     if (estimator === 'biased' && Math.max(x.cols, ys[0]!.cols) > x.rows) {
       warnings.push('biased CKA is inflated when units outnumber stimuli (Murphy, Zylberberg & Fyshe 2024); consider estimator: unbiased');
     }
-    const summary = summarize(perSubject);
     const kernelName = kernel === 'rbf' ? `RBF (${typeof bandwidth === 'object' ? `σ = ${bandwidth.sigma}` : `${bandwidth} median rule, t = ${threshold}`})` : 'linear';
-    const score: Score = {
+    const score = subjectMeanScore(perSubject, {
       measure: `${angular ? 'arccos of ' : ''}${estimator} ${kernelName} CKA${estimator === 'unbiased' ? ` (${variant} ε)` : ''}${ys.length > 1 ? ` (mean over ${ys.length} subjects)` : ''}`,
-      value: summary.mean,
       higherIsBetter: !angular,
       details: { estimator, kernel, ...(kernel === 'rbf' ? { bandwidth, threshold } : {}), epsilon: estimator === 'unbiased' ? variant : undefined, angular },
-    };
-    if (ys.length > 1) {
-      score.perSubject = perSubject;
-      score.sem = summary.sem;
-    }
-    addResamplingStatistics(score, comparison, context, x.rows, ys.length, (xRows, yRows, subjectIndices) => {
-      const xs = selectRows(x, xRows);
-      let sum = 0;
-      for (let k = 0; k < subjectIndices.length; k++) sum += valueFor(xs, selectRows(ys[subjectIndices[k]!]!, yRows));
-      return sum / subjectIndices.length;
-    }, warnings);
+    });
+    addResamplingStatistics(score, comparison, context, x.rows, ys.length, drawnSubjectMean(x, ys, valueFor), warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

@@ -163,6 +163,27 @@ function describeOptions(o: ReturnType<typeof resolveShapeOptions>): string {
  * is undefined (e.g. too few distinct stimuli) is dropped and counted. Not with `cv` (each draw
  * would refit every fold). Cancellable.
  */
+/** A score whose value is the mean over subjects, with the per-subject values and their SEM when there are several. */
+export function subjectMeanScore(perSubject: number[], fields: Omit<Score, 'value' | 'perSubject' | 'sem'>): Score {
+  const summary = summarize(perSubject);
+  const score: Score = { ...fields, value: summary.mean };
+  if (perSubject.length > 1) {
+    score.perSubject = perSubject;
+    score.sem = summary.sem;
+  }
+  return score;
+}
+
+/** For the resampling statistics: the mean over the drawn subjects of `pairValue` on the drawn rows. */
+export function drawnSubjectMean(x: Matrix, ys: readonly Matrix[], pairValue: (x: Matrix, y: Matrix) => number) {
+  return (xRows: ArrayLike<number>, yRows: ArrayLike<number>, subjectIndices: ArrayLike<number>): number => {
+    const xs = selectRows(x, xRows);
+    let sum = 0;
+    for (let k = 0; k < subjectIndices.length; k++) sum += pairValue(xs, selectRows(ys[subjectIndices[k]!]!, yRows));
+    return sum / subjectIndices.length;
+  };
+}
+
 export function addResamplingStatistics(
   score: Score,
   comparison: ComparisonSpec,
@@ -315,24 +336,13 @@ export const shapeRunner: ComparisonRunner = {
         warnings.push(`no warping index: ${e.message}`);
       }
     }
-    const summary = summarize(perSubject);
-    const score: Score = {
+    const score = subjectMeanScore(perSubject, {
       measure: `${describeOptions(resolved)}${folds ? ', held-out' : ''}${brainMatrices.length > 1 ? ` (mean over ${brainMatrices.length} subjects)` : ''}`,
-      value: summary.mean,
       higherIsBetter: false,
       details,
-    };
-    if (brainMatrices.length > 1) {
-      score.perSubject = perSubject;
-      score.sem = summary.sem;
-    }
+    });
     if (folds) score.folds = folds.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) }));
-    addResamplingStatistics(score, comparison, context, x.rows, brainMatrices.length, (xRows, yRows, subjectIndices) => {
-      const xs = selectRows(x, xRows);
-      let sum = 0;
-      for (let k = 0; k < subjectIndices.length; k++) sum += shapeDistance(xs, selectRows(brainMatrices[subjectIndices[k]!]!, yRows), options).distance;
-      return sum / subjectIndices.length;
-    }, warnings);
+    addResamplingStatistics(score, comparison, context, x.rows, brainMatrices.length, drawnSubjectMean(x, brainMatrices, (xs, ys) => shapeDistance(xs, ys, options).distance), warnings);
     if (warnings.length) score.warnings = warnings;
     return score;
   },

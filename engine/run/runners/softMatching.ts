@@ -7,12 +7,10 @@
  * as for the other shape metrics.
  */
 import { CancelledError, SimspecError } from '../../core/errors';
-import { selectRows } from '../../core/matrix';
 import { softMatchingDistance } from '../../metrics/shape';
-import { summarize } from '../../stats/summary';
 import type { ComparisonSpec } from '../../spec/types';
 import type { LoadedRepresentation, RunContext, Score } from '../types';
-import { addResamplingStatistics, modelMatrix, responsesOf } from './shape';
+import { addResamplingStatistics, drawnSubjectMean, subjectMeanScore, modelMatrix, responsesOf } from './shape';
 
 export async function softMatchingScore(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
   const p = comparison.params;
@@ -30,23 +28,12 @@ export async function softMatchingScore(comparison: ComparisonSpec, model: Loade
     context.progress(s / brainMatrices.length, 'soft matching (exact optimal transport)');
     return softMatchingDistance(x, y, { center }).distance;
   });
-  const summary = summarize(perSubject);
-  const score: Score = {
+  const score = subjectMeanScore(perSubject, {
     measure: `soft-matching distance (Khosla & Williams 2023, exact OT${center ? ', centred units' : ''})${brainMatrices.length > 1 ? ` (mean over ${brainMatrices.length} subjects)` : ''}`,
-    value: summary.mean,
     higherIsBetter: false,
     details: { group: 'soft-matching', center, regime: 'all stimuli', units: { model: x.cols, brain: brainMatrices[0]!.cols } },
-  };
-  if (brainMatrices.length > 1) {
-    score.perSubject = perSubject;
-    score.sem = summary.sem;
-  }
-  addResamplingStatistics(score, comparison, context, x.rows, brainMatrices.length, (xRows, yRows, subjects) => {
-    const xs = selectRows(x, xRows);
-    let sum = 0;
-    for (let k = 0; k < subjects.length; k++) sum += softMatchingDistance(xs, selectRows(brainMatrices[subjects[k]!]!, yRows), { center }).distance;
-    return sum / subjects.length;
-  }, warnings);
+  });
+  addResamplingStatistics(score, comparison, context, x.rows, brainMatrices.length, drawnSubjectMean(x, brainMatrices, (xs, y) => softMatchingDistance(xs, y, { center }).distance), warnings);
   if (warnings.length) score.warnings = warnings;
   return score;
 }
