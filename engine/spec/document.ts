@@ -30,20 +30,13 @@ export function parseSpec(text: string): ParsedSpec {
     Error.stackTraceLimit = stackTraceLimit;
   }
   const parsed: ParsedSpec = { text, document, lineCounter, value: undefined, problems: [] };
-  for (const error of document.errors) {
+  const yamlProblems = [...document.errors.map((e) => [e, 'error', 'yaml.syntax'] as const), ...document.warnings.map((w) => [w, 'warning', 'yaml.warning'] as const)];
+  for (const [problem, severity, code] of yamlProblems) {
     parsed.problems.push({
-      severity: 'error',
-      message: `YAML: ${firstLine(error.message)}`,
-      range: offsetsToRange(parsed, error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
-      code: 'yaml.syntax',
-    });
-  }
-  for (const warning of document.warnings) {
-    parsed.problems.push({
-      severity: 'warning',
-      message: `YAML: ${firstLine(warning.message)}`,
-      range: offsetsToRange(parsed, warning.pos[0], Math.max(warning.pos[1], warning.pos[0] + 1)),
-      code: 'yaml.warning',
+      severity,
+      message: `YAML: ${firstLine(problem.message)}`,
+      range: offsetsToRange(parsed, problem.pos[0], Math.max(problem.pos[1], problem.pos[0] + 1)),
+      code,
     });
   }
   try {
