@@ -1,6 +1,6 @@
 // WASM SIMD GEMM macro-kernel (AssemblyScript). Built twice by scripts/build-wasm.mjs:
 // with relaxed-simd (f64x2.relaxed_madd, fused on x86 FMA / ARM) and without (f64x2 mul + add).
-// Design: ../shared/docs/performance-notes.md §6 — Goto-style blocking, packing done in TypeScript
+// Design: docs/performance.md §6 — Goto-style blocking, packing done in TypeScript
 // (engine/linalg/wasm/gemm.ts). A 4×4 f64 micro-kernel keeps 8 f64x2 accumulators, 2 B vectors and
 // the A broadcast in xmm registers (V8 uses xmm0–15; larger tiles spill). The k loop is not
 // unrolled by hand: TurboFan unrolls it and manual unrolling halved the speed in the measurements.

@@ -1,7 +1,7 @@
 // Linear-algebra benchmark: `npx tsx bench/linalg.ts [--quick] [--no-ml]`.
 // Prints CPU time (median of runs after one warm-up), GFLOP/s and the ratio to ml-matrix on the same
 // input (ml-matrix time / ours, so > 1 means faster). Flop conventions: GEMM and Gram count
-// 2·m·n·k as in /work/shared/docs/performance-notes.md (Gram's figure is therefore "effective",
+// 2·m·n·k as in docs/performance.md (Gram's figure is therefore "effective",
 // it does about half); eigh and SVD use Golub & Van Loan's nominal counts (Matrix Computations,
 // 4th ed., §8.3 and Fig. 8.6.1): eigvalsh 4n³/3, eigh 9n³, thin SVD (R-SVD, U₁ Σ V) 6mn² + 20n³
 // for m ≥ n — nominal rates for comparing runs, not counted operations.

@@ -1,6 +1,6 @@
 // Wide shape-metric benchmark: `npx tsx bench/shape-wide.ts [n] [p] [q] [--end-to-end]` (default 1000 50000 500).
 // An orthogonal-group (Procrustes) distance between an n × p and an n × q network. A p × p route
-// (netrep) would need p² doubles (20 GB at p = 50000); the Gram route (metrics-reference §4.5) needs
+// (netrep) would need p² doubles (20 GB at p = 50000); the Gram route (docs/metrics.md §4.5) needs
 // the input plus a few n × n matrices. Prints wall time per phase and peak RSS. Not part of npm test.
 import type { Matrix } from '../engine/core/matrix';
 import { alignFactors, factorizeNetwork, shapeDistance, trainingLinearScore } from '../engine/metrics/shape';

@@ -1,6 +1,6 @@
 /**
  * Panel views of the shape-metric extras: the warping index W = d_orth − d_lin of each
- * (layer, region) pair (Williams et al. 2021; metrics-reference.md §6.1) with its curve d(α), and
+ * (layer, region) pair (Williams et al. 2021; docs/metrics.md §6.1) with its curve d(α), and
  * the metric-space map (classical MDS of all layers and regions under one comparison's distance).
  * Hand-written SVG like plots.ts; every data-derived string is escaped.
  */

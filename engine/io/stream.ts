@@ -2,7 +2,7 @@
  * Streaming products over column blocks of a 2-D .npy read by byte range (engine/io/npy.ts
  * `readNpyColumns`) or of a 2-D HDF5 dataset read by hyperslab (h5wasm `slice`): the Gram matrix X Xᵀ = Σ_b X_b X_bᵀ of an n×p activation matrix is
  * accumulated block by block, so memory holds n×n plus one n×w block, never n×p — a 4 GB file runs
- * in a few hundred MB (design.md §4 "Stream large inputs"). Centring is applied to the result as
+ * in a few hundred MB (docs/performance.md §7.4). Centring is applied to the result as
  * H·K·H (H = I − 11ᵀ/n), which equals the Gram of the column-centred X.
  * `memoryBytes` bounds the blocks: w = ⌊memoryBytes / (2·8·n)⌋ columns, since two blocks are in
  * memory at once (the next one is read while the current one is multiplied); at least one column.

@@ -1,7 +1,7 @@
 /**
  * The one general dense product kernel: C += op(A)·op(B) for any strides, in plain TypeScript.
  *
- * Goto-style blocking (performance-notes.md §4/§6): B is packed into k-major panels NR = 4 columns
+ * Goto-style blocking (docs/performance.md §4/§6): B is packed into k-major panels NR = 4 columns
  * wide, A into k-major panels MR = 3 rows tall, and a 3×4 register-blocked micro-kernel (12
  * accumulators, the best shape for plain JS) sweeps them. Because packing reads through explicit
  * strides, the same kernel computes AB, AᵀB and ABᵀ without materialising a transpose.

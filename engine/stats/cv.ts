@@ -3,7 +3,7 @@
  * `{ train: Int32Array, test: Int32Array }`, one entry per split, computed once so that every model,
  * layer and metric of a run sees the same folds.
  *
- * Peer conventions reproduced exactly [parity] (metrics-reference.md §3.2, §3.5 item 3, §7.4):
+ * Peer conventions reproduced exactly [parity] (docs/metrics.md §3.2, §3.5 item 3, §7.4):
  * - `kFoldSplits`: scikit-learn `KFold`. Fold f tests a contiguous block of the (optionally
  *   shuffled) index order; the first n % k folds get one extra row. Train and test come out in
  *   ascending order (sklearn builds them from boolean masks). `shuffle` uses

@@ -5,7 +5,7 @@
  * with them, come from RandomState (MT19937, Knuth `init_genrand` seeding, masked rejection sampling
  * for bounded integers, Fisher–Yates from the end for `permutation`). Using the same stream lets a
  * user reproduce those splits exactly, and makes "same spec, same seed ⇒ same numbers" hold across
- * machines. Verified against numpy fixtures (metrics-reference.md §7.4).
+ * machines. Verified against numpy fixtures (docs/metrics.md §7.4).
  */
 const N = 624;
 const M = 397;

@@ -2,7 +2,7 @@
  * Average ranks (scipy.stats.rankdata, method='average'): ties share the mean of their 1-based ranks.
  * O(N log N). The sum of ranks is always N(N+1)/2, with or without ties; only their variance shrinks
  * with ties — which is why Spearman (tie-corrected denominator) and rho-a (tie-free denominator)
- * differ on categorical RDMs (metrics-reference.md §2.3).
+ * differ on categorical RDMs (docs/metrics.md §2.3).
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Noise-corrected R² of Pospisil & Bair (2021, "The unbiased estimation of the fraction of variance
  * explained by a model", PLoS Comput Biol 17(8): e1009212) — the metric of Cowley et al. (2023)
- * (metrics-reference.md §3.6).
+ * (docs/metrics.md §3.6).
  *
  * For one unit with I stimuli, trial-mean responses ȳ_i, predictions ν_i:
  *   σ̂² = mean over stimuli of the across-repeat variance (ddof 1; NaN repeats ignored),

@@ -1,5 +1,5 @@
 /**
- * Level 2 of testing-offline.md §4: full LSP round trips between `startServer` and a protocol
+ * Level 2 of the language-server tests (docs/testing.md §2): full LSP round trips between `startServer` and a protocol
  * client over two in-process streams.
  */
 import { after, before, test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Language service, level 1 of testing-offline.md §4: pure functions on a TextDocument, the cursor
+ * Language service, level 1 of the language-server tests (docs/testing.md §2): pure functions on a TextDocument, the cursor
  * marked by `|`. Expected names, shapes and dtypes are those fixtures/generate.py writes; expected
  * texts are the schema's (schemas/simspec.schema.json); ranges are counted in the fixture spec.
  */

@@ -1,5 +1,5 @@
 /**
- * Level 3 of testing-offline.md §4: the bundled server (dist/server.js, `npm run build`) as a child
+ * Level 3 of the language-server tests (docs/testing.md §2): the bundled server (dist/server.js, `npm run build`) as a child
  * process over --stdio — catches bundling mistakes (missing assets, dynamic requires, JSON imports).
  * Builds the bundles first when dist/server.js is missing or older than the sources.
  */

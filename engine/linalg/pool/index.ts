@@ -8,7 +8,7 @@
  * Threads: `setThreads(n)` or SIMSPEC_THREADS (default 1 = no pool). Workers are created on first
  * use (or by `warmKernels` in engine/linalg/wasm at start-up) and warmed at once with a few small
  * products on every thread, so V8's optimizing tier has compiled the kernel before the real work
- * (a fresh worker's first call ran ~2× slower, performance-notes.md §5.4); they are unref'd (they never keep a process alive) and are plain `eval`
+ * (a fresh worker's first call ran ~2× slower, docs/performance.md §5.4); they are unref'd (they never keep a process alive) and are plain `eval`
  * workers, so no extra bundle file is needed. Where SharedArrayBuffer is unavailable (web
  * extension hosts without cross-origin isolation) everything runs single-threaded.
  */
@@ -75,7 +75,7 @@ export class KernelPool implements MacroExecutor {
 
   /**
    * A few small products on every thread, so worker start-up and V8's tier-up of the kernel happen
-   * now rather than inside the first real product (performance-notes.md §5.4).
+   * now rather than inside the first real product (docs/performance.md §5.4).
    */
   warm(): void {
     const size = 128 * this.parts;

@@ -1,6 +1,6 @@
 /**
  * C += op(A)·op(B) on the WASM SIMD macro-kernel (assembly/gemm.ts), with Goto-style packing in
- * TypeScript (performance-notes.md §6): KC = 256, MC = 192, NC = as many columns of C as fit the C
+ * TypeScript (docs/performance.md §6): KC = 256, MC = 192, NC = as many columns of C as fit the C
  * budget. B(kc×nc) is packed into 4-column k-major panels and A(mc×kc) into 4-row k-major panels in
  * wasm memory; C lives in wasm memory padded to multiples of 4 and is added into the caller's array
  * at the end of each NC block. Padding lanes are zero and padded rows/columns of C are never copied
@@ -20,7 +20,7 @@ let C_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Widest column block of C (NC); Infinity = as wide as the C budget allows. */
 let NC_MAX = Infinity;
 
-/** Blocking parameters (bench/tuning only; the defaults are performance-notes.md §6's). */
+/** Blocking parameters (bench/tuning only; the defaults are docs/performance.md §6's). */
 export function setBlocking(options: { kc?: number; mc?: number; nc?: number; cBudgetBytes?: number }): void {
   if (options.kc !== undefined) KC = options.kc;
   if (options.mc !== undefined) MC = options.mc & ~3 || 4;

@@ -1,6 +1,6 @@
 /**
  * The Brain-Score vision recipe for a neural-predictivity benchmark such as
- * `MajajHong2015.IT-pls` (metrics-reference.md §3.5, §8 items 19–22) [parity]:
+ * `MajajHong2015.IT-pls` (docs/metrics.md §3.5, §8 items 19–22) [parity]:
  * 1. Y = repetitions averaged (NaN-skipping). The caller must give rows in Brain-Score's order
  *    (groupby order: sorted by the presentation coordinates), since split indices refer to it.
  * 2. Splits: 10 × StratifiedShuffleSplit(train_size=0.9, random_state=1) over stimuli, stratified

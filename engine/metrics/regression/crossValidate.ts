@@ -1,5 +1,5 @@
 /**
- * Cross-validated encoding scores in either direction (metrics-reference.md §3.4, §6.2).
+ * Cross-validated encoding scores in either direction (docs/metrics.md §3.4, §6.2).
  *
  * For each split: fit the estimator on the training rows, predict the test rows, score each
  * target column on the held-out rows (Pearson r, scipy semantics, or R², sklearn `r2_score` with

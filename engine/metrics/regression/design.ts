@@ -3,7 +3,7 @@
  *
  * Intercept [parity with scikit-learn fit_intercept=True, himalaya, Brain-Score]: centre X and Y
  * with the TRAINING means x̄, ȳ, fit without intercept on the centred data, and predict
- * Ŷ = (X_test − x̄)·W + ȳ. The intercept is therefore never penalised (metrics-reference.md §3.1).
+ * Ŷ = (X_test − x̄)·W + ȳ. The intercept is therefore never penalised (docs/metrics.md §3.1).
  */
 import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';

@@ -1,6 +1,6 @@
 /**
  * Ordinary least squares with an intercept: scikit-learn `LinearRegression(fit_intercept=True)`,
- * Brain-Score `linear_predictivity` (metrics-reference.md §3.1).
+ * Brain-Score `linear_predictivity` (docs/metrics.md §3.1).
  *
  *   W = X̃⁺Ỹ (minimum-norm least squares on training-mean-centred data),  Ŷ = (X_test − x̄)W + ȳ.
  *

@@ -1,7 +1,7 @@
 /**
  * PLS regression exactly as scikit-learn `PLSRegression(n_components, scale=False)` — NIPALS,
  * mode A, regression deflation — the estimator of Brain-Score's `pls` metrics (PLS-25;
- * metrics-reference.md §3.3, §8 item 20) [parity].
+ * docs/metrics.md §3.3, §8 item 20) [parity].
  *
  * On training-mean-centred X₁ = X̃, Y₁ = Ỹ, for k = 1..K:
  *   zero Y columns with all |·| < 10ε; u = first Y column with an entry |·| > ε;

@@ -1,7 +1,7 @@
 /**
  * Ridge regression with a fixed α and an unpenalised intercept: scikit-learn
  * `Ridge(alpha, fit_intercept=True)`; Brain-Score's metric named `ridge` is this with α = 1
- * (metrics-reference.md §3.1, §8 item 22).
+ * (docs/metrics.md §3.1, §8 item 22).
  *
  *   primal (p ≤ n):  W = (X̃ᵀX̃ + αI)⁻¹ X̃ᵀỸ,           Ŷ = (X_test − x̄)W + ȳ
  *   dual   (p > n):  Ŷ = K_tc (K̄ + αI)⁻¹ Ỹ + ȳ,  K̄ = X̃X̃ᵀ, K_tc = (X_test − x̄)X̃ᵀ

@@ -1,6 +1,6 @@
 /**
  * Ridge with α chosen by inner k-fold cross-validation, as himalaya's `RidgeCV` /
- * `solve_ridge_cv_svd` and `KernelRidgeCV` (metrics-reference.md §3.2) [parity]:
+ * `solve_ridge_cv_svd` and `KernelRidgeCV` (docs/metrics.md §3.2) [parity]:
  * - inner folds: `cv=int` is scikit-learn KFold WITHOUT shuffling (contiguous blocks);
  * - each fold is centred with its own training means (intercept), decomposed ONCE, and scored for
  *   all α at once (ridgePath: eig X̃ᵀX̃ when p ≤ n, eig of the kernel X̃X̃ᵀ when p > n);

@@ -1,7 +1,7 @@
 /**
  * scikit-learn `RidgeCV(alphas, fit_intercept=True, cv=None)`: α chosen by EXACT leave-one-out on
  * the training rows (sklearn's `_RidgeGCV`; despite the name it is not GCV), then the model of the
- * chosen α refitted on all training rows (metrics-reference.md §3.2, §8 item 25) [parity].
+ * chosen α refitted on all training rows (docs/metrics.md §3.2, §8 item 25) [parity].
  *
  * With G = K̄ + 11ᵀ + αI (the 11ᵀ term is the unpenalised intercept), c = G⁻¹Ỹ (with the intercept
  * direction's weight cancelled) and g_i = (G⁻¹)_ii, the LOO residual is e = c / g (row-wise).

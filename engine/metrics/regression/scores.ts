@@ -1,6 +1,6 @@
 /**
  * Held-out scores of an encoding model, per target column, and their aggregation
- * (metrics-reference.md §3.4).
+ * (docs/metrics.md §3.4).
  *
  * - R² (scikit-learn `r2_score`, multioutput='raw_values') [parity]:
  *     R²_j = 1 − Σ_i (y_ij − ŷ_ij)² / Σ_i (y_ij − ȳ_j)², ȳ_j the mean of the TEST rows.

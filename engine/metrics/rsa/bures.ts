@@ -1,6 +1,6 @@
 /**
  * Bures similarity and Bures metric between two RDMs (rsatoolbox `compare(method='bures' |
- * 'bures_metric')`, metrics-reference.md §2.3).
+ * 'bures_metric')`, docs/metrics.md §2.3).
  *
  *   G = −½ H D H per RDM (the implied second-moment matrix of centred patterns)
  *   F = tr[(G₁^½ G₂ G₁^½)^½]         (fidelity; negative eigenvalues clipped to 0 in both roots)

@@ -1,7 +1,7 @@
 /**
  * Whitened RDM comparisons: cosine_cov and corr_cov (Diedrichsen et al. 2021, "whitened unbiased
  * cosine" without the signal-dependent term), rsatoolbox `compare(method='cosine_cov'|'corr_cov')`
- * with sigma_k = I (metrics-reference.md §2.3).
+ * with sigma_k = I (docs/metrics.md §2.3).
  *
  *   cosine_cov(a, b) = aᵀV⁻¹b / √(aᵀV⁻¹a · bᵀV⁻¹b),  V = (CCᵀ)∘(CCᵀ), C the pair-contrast matrix.
  * Fast form [parity with rsatoolbox's `_cov_weighting`]: this equals the Frobenius cosine of the

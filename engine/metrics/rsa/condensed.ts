@@ -1,7 +1,7 @@
 /**
  * Square ↔ condensed RDMs.
  *
- * Condensed order (metrics-reference.md §2.2): the row-major strict upper triangle
+ * Condensed order (docs/metrics.md §2.2): the row-major strict upper triangle
  * (0,1), (0,2), …, (0,n−1), (1,2), … — scipy's `squareform` order, and MATLAB's column-major lower
  * triangle (so the 1×4186 vectors of the 92-image `.mat` files use it too).
  *   k(i, j) = n·i − i(i+1)/2 + (j − i − 1)   for 0-based i < j

@@ -3,7 +3,7 @@
  *
  * rsatoolbox's `calc_rdm(..., descriptor=)` averages the observations of each label and returns the
  * RDM in **ascending label order** (np.unique), whereas `average_dataset_by` keeps first-occurrence
- * order (metrics-reference.md §2.1, §8 item 18). We follow calc_rdm [parity] and always return the
+ * order (docs/metrics.md §2.1, §8 item 18). We follow calc_rdm [parity] and always return the
  * labels with the result, so no caller has to rely on positions [choose].
  * Ordering: numbers ascending; strings by UTF-16 code unit (np.unique's order for ASCII labels).
  */

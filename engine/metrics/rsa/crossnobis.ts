@@ -1,5 +1,5 @@
 /**
- * Crossnobis RDM: cross-validated squared Mahalanobis distance / P (metrics-reference.md §2.1).
+ * Crossnobis RDM: cross-validated squared Mahalanobis distance / P (docs/metrics.md §2.1).
  *
  * Folds are runs (rsatoolbox `cv_descriptor`); without run labels the k-th occurrence of a condition
  * goes to fold k, and every condition must occur equally often. For fold m, A_m = condition means

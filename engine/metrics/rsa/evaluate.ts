@@ -1,6 +1,6 @@
 /**
  * Per-subject evaluation of a model RDM: score_s = compare(model, subject s) for every subject RDM,
- * then mean, SEM (ddof 1) and a one-sample t-test against 0 (metrics-reference.md §2.5).
+ * then mean, SEM (ddof 1) and a one-sample t-test against 0 (docs/metrics.md §2.5).
  * This is rsatoolbox `eval_fixed` (variance cov(ddof 0)/n · n/(n−1) = SEM², dof n − 1) and, with
  * `squared: true`, the Algonauts 2019 / Net2Brain score (mean over subjects of Spearman r²).
  * Sidedness [choose, printed with the result]: `alternative` 'greater' is rsatoolbox's test against 0

@@ -1,5 +1,5 @@
 /**
- * engine/metrics/rsa: RDMs, RDM comparisons and noise ceilings (metrics-reference.md §2).
+ * engine/metrics/rsa: RDMs, RDM comparisons and noise ceilings (docs/metrics.md §2).
  * The run executor imports from here only.
  */
 export {

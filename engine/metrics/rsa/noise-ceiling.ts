@@ -1,6 +1,6 @@
 /**
  * Noise ceilings for RSA: how well the best possible model could match subject RDMs
- * (metrics-reference.md §2.4). Subject RDMs come as a Matrix (RDMs × pairs), condensed rows.
+ * (docs/metrics.md §2.4). Subject RDMs come as a Matrix (RDMs × pairs), condensed rows.
  *
  * convention 'rsatoolbox' — `boot_noise_ceiling` (leave one group out; a group is one RDM unless
  *   `groups` says otherwise, e.g. two sessions of one subject):

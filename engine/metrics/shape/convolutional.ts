@@ -1,5 +1,5 @@
 /**
- * Convolutional shape metric (netrep `convolve_metric`, metrics-reference §4.6; Williams et al. 2021
+ * Convolutional shape metric (netrep `convolve_metric`, docs/metrics.md §4.6; Williams et al. 2021
  * §"convolutional layers"). Inputs are n × h × w × c (channels last); channels are the units and
  * every (stimulus, position) is a row. For each circular spatial shift (Δi, Δj) = (i − ⌊h/2⌋,
  * j − ⌊w/2⌋), X is rolled by (Δi, Δj) and both are flattened to (n·h·w) × c, then fitted and

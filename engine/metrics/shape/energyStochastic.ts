@@ -1,6 +1,6 @@
 /**
  * Energy-distance stochastic shape metric (Duong et al. 2023, ICLR; netrep
- * `EnergyStochasticMetric`; metrics-reference §4.7). Inputs are n × r × p: r repeated responses per
+ * `EnergyStochasticMetric`; docs/metrics.md §4.7). Inputs are n × r × p: r repeated responses per
  * stimulus. With T ∈ O(p) acting on Y's samples (rows convention, yT):
  *
  *   E_xy(i) = mean over all r_x·r_y pairs (a, b) of ‖x_i^a − y_i^b T‖

@@ -1,7 +1,7 @@
 /**
  * Gaussian stochastic shape metric (Duong, Zhou, Nassar, Berman, Olieslagers & Williams 2023,
  * "Representational dissimilarity metric spaces for stochastic neural networks", ICLR; netrep
- * `GaussianStochasticMetric`; metrics-reference §4.7). Stimulus i is N(μ_i, Σ_i) in X, N(μ′_i, Σ′_i) in Y:
+ * `GaussianStochasticMetric`; docs/metrics.md §4.7). Stimulus i is N(μ_i, Σ_i) in X, N(μ′_i, Σ′_i) in Y:
  *
  *   d_α² = min_{T ∈ O(p)} (1/n) Σ_i [ α‖μ_i − Tᵀμ′_i‖² + (2−α)·B²(Σ_i, TᵀΣ′_iT) ],   α ∈ [0, 2]
  *   B²(A, B) = tr A + tr B − 2 tr[(A^½BA^½)^½] = tr A + tr B − 2‖A^½B^½‖_*   (Bures)

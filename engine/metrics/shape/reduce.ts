@@ -1,5 +1,5 @@
 /**
- * Dimension reduction applied per network before a shape metric (metrics-reference §4.3, §4.4).
+ * Dimension reduction applied per network before a shape metric (docs/metrics.md §4.3, §4.4).
  *
  * - PCA to k components, fitted on training rows: training data become U_k diag(σ_k) (the top k
  *   directions of the factor), held-out rows (x − μ_train)V_k. Discards variance, so it changes the

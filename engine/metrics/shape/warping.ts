@@ -1,5 +1,5 @@
 /**
- * Warping index (metrics-reference §6.1):  W = d_orth − d_lin
+ * Warping index (docs/metrics.md §6.1):  W = d_orth − d_lin
  *   d_orth = angular shape distance at α = 1 (rotations/reflections),
  *   d_lin  = angular shape distance at α = α_lin (0 by default: any invertible linear map),
  * both with the same centring, whitening mode, reduction and CV regime (held-out scores when folds

@@ -1,5 +1,5 @@
 /**
- * netrep's partial whitening, written on a network's singular values (metrics-reference §4.2, §4.5).
+ * netrep's partial whitening, written on a network's singular values (docs/metrics.md §4.2, §4.5).
  *
  *   C = X̃ᵀX̃ (unnormalised scatter), λ = max(eig C, 1e-7)   [parity: absolute clip]
  *   Z = s·(αI + (1−α)C^(−½)),  s² = Σλ_i / Σ(α√λ_i + 1 − α)²  (sums over all P padded columns)

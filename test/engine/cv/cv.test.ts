@@ -16,7 +16,7 @@ import { NumpyRandomState } from '../../../engine/stats/random';
 import { SimspecError } from '../../../engine/core/errors';
 
 const list = (a: Int32Array) => Array.from(a);
-// numpy fixtures (metrics-reference.md §7.4): RandomState(1).permutation(10), then a second call.
+// numpy fixtures (docs/metrics.md §7.4): RandomState(1).permutation(10), then a second call.
 const PERM1 = [2, 9, 6, 4, 0, 3, 1, 7, 8, 5];
 const PERM2 = [9, 5, 3, 0, 8, 4, 2, 1, 6, 7];
 

@@ -1,5 +1,5 @@
 // Split-half reliability, Spearman–Brown, Pospisil & Bair's r²_ER and ceiling normalisation:
-// hand-computed values from the formulas (metrics-reference.md §3.5–3.6) and invariances.
+// hand-computed values from the formulas (docs/metrics.md §3.5–3.6) and invariances.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NDArray } from '../../../engine/core/matrix';

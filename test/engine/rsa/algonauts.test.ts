@@ -1,4 +1,4 @@
-// Algonauts 2019 fMRI RDMs (92 images, 15 subjects) against metrics-reference.md §7.3: the
+// Algonauts 2019 fMRI RDMs (92 images, 15 subjects) against docs/metrics.md §7.3: the
 // Net2Brain/Algonauts noise ceilings (mean over subjects of squared Spearman) and the cross-dataset
 // check against Kriegeskorte's RDMs.
 import { test } from 'node:test';

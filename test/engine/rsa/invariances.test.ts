@@ -1,4 +1,4 @@
-// Invariances and identities of the RDM comparisons (metrics-reference.md §2.3), on seeded random data.
+// Invariances and identities of the RDM comparisons (docs/metrics.md §2.3), on seeded random data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimspecError } from '../../../engine/core/errors';

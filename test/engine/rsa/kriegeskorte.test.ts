@@ -1,5 +1,5 @@
 // The 92-image data of Kriegeskorte et al. 2008 (shipped with rsatoolbox), against the verified
-// numbers of metrics-reference.md §7.2 (rsatoolbox `compare` / `eval_fixed` on the same RDMs).
+// numbers of docs/metrics.md §7.2 (rsatoolbox `compare` / `eval_fixed` on the same RDMs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The samples reproduce published and peer numbers: Kriegeskorte et al. (2008) / rsatoolbox
- * (metrics-reference.md §7.2), the official Algonauts 2019 noise ceilings (§7.3), and Net2Brain's own
+ * (docs/metrics.md §7.2), the official Algonauts 2019 noise ceilings (§7.3), and Net2Brain's own
  * evaluation of AlexNet on the 78-image set (net2brain/tests/compare_files/correct_data_eval/
  * total_data.txt at commit 05ac462 of cvai-roig-lab/Net2Brain: R², two-sided t-test p, SEM).
  */

@@ -1,4 +1,4 @@
-// The netrep LinearMetric worked example of metrics-reference §7.1 (values verified against netrep
+// The netrep LinearMetric worked example of docs/metrics.md §7.1 (values verified against netrep
 // 0.0.2 there): X = [[1,0],[−1,0],[0,1],[0,−1]], Y = X·diag(1, 2), centred.
 import { test } from 'node:test';
 import { matrixFromRows } from '../../../engine/core/matrix';

@@ -1,4 +1,4 @@
-// Metric axioms on training data (Williams et al. 2021, Prop. 1; metrics-reference §4.1, §5.4) for
+// Metric axioms on training data (Williams et al. 2021, Prop. 1; docs/metrics.md §4.1, §5.4) for
 // every group and α ∈ {0, 0.5, 1}, on seeded random data; plus the Gram-route / feature-route
 // identities of §4.5 and the netrep test identities quoted in §7.1.
 import { test } from 'node:test';

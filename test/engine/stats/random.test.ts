@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NumpyRandomState } from '../../../engine/stats/random';
 
-// Fixtures from numpy's legacy generator (metrics-reference.md §7.4).
+// Fixtures from numpy's legacy generator (docs/metrics.md §7.4).
 test('RandomState(1).permutation(10) matches numpy', () => {
   const rng = new NumpyRandomState(1);
   assert.deepEqual(Array.from(rng.permutation(10)), [2, 9, 6, 4, 0, 3, 1, 7, 8, 5]);
