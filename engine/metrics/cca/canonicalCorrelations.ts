@@ -8,8 +8,8 @@
  *
  * Invariant to any invertible linear map of either network and to translation (centred).
  * Similarities, not metrics (arccos(mean CCA) is netrep's α = 0 shape metric, a pseudometric).
- * If p or q ≥ n − 1 every ρ is 1 for full-rank data (§5.2): refused here with a pointer to SVCCA
- * or PCA, instead of returning a meaningless 1.
+ * If p or q ≥ n − 1 every ρ is 1 for full-rank data (docs/metrics.md §5.2): refused here with a
+ * pointer to SVCCA or PCA, instead of returning a meaningless 1.
  */
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';

@@ -3,7 +3,7 @@
  * components — a fixed k, or the smallest k with Σ_{i≤k}σ_i² / Σσ_i² ≥ f (e.g. 0.99) — as
  * X̃V_k = U_k diag(σ_k); then mean CCA of the reduced matrices (min(k_x, k_y) correlations).
  * [avoid] ReSi keeps only 1 PC because it compares a cumulative FRACTION with 0.99 × the total
- * variance; here the fraction is compared with f (§5.2, §8 item 26).
+ * variance; here the fraction is compared with f (docs/metrics.md §5.2, §8 item 26).
  * Invariant to orthogonal maps, isotropic scale and translation; not to general linear maps (the
  * SVD step is not). A similarity, not a metric.
  */

@@ -5,8 +5,9 @@
  *
  * (HSIC_b = tr(KHLH)/(n−1)²; the normaliser cancels.) Invariant to orthogonal maps and isotropic
  * scaling of either network and to translation (centred). A similarity in [0, 1], not a metric;
- * angular CKA θ = arccos(CKA) is a metric (netrep 0.0.2 `LinearCKA.score`, §5.1). The cheaper of
- * the feature form (O(n(p+q)²)) and the Gram form (O(n²(p+q))) is used; both are exact.
+ * angular CKA θ = arccos(CKA) is a metric (netrep 0.0.2 `LinearCKA.score`, docs/metrics.md §5.1).
+ * The cheaper of the feature form (O(n(p+q)²)) and the Gram form (O(n²(p+q))) is used; both are
+ * exact.
  * [avoid misuse] Inflated when p ≫ n (Murphy, Zylberberg & Fyshe 2024): independent wide data give
  * values near 1; use unbiasedLinearCka there (§8 item 28).
  */

@@ -1,6 +1,7 @@
 /**
  * RBF-kernel CKA (Kornblith et al. 2019): K_ij = exp(−‖x_i − x_j‖² / (2σ²)), then biased CKA
- * ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖) or the debiased estimator (unbiasedCka.ts). Bandwidth rules (§5.1):
+ * ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖) or the debiased estimator (unbiasedCka.ts). Bandwidth rules
+ * (docs/metrics.md §5.1):
  *   'kornblith'   σ² = t²·median(D²) over ALL n² entries, including the zero diagonal (Kornblith's
  *                 `gram_rbf(x, threshold=t)`; the paper uses t ∈ {0.2, 0.4, 0.8}, the code default 1)
  *   'brain-score' σ² = t²·median of the NONZERO D² (Brain-Score; t = 1 there)

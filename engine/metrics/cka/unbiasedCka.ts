@@ -12,7 +12,7 @@
  *   n(n−3)HSIC_u = ‖X̃ᵀỸ‖² − (n/(n−2))Σ_i‖x_i‖²‖y_i‖² + ‖X̃‖²‖Ỹ‖²/((n−1)(n−2))
  * Exactly invariant to feature shifts; also to orthogonal maps and isotropic scale. A cosine between
  * U-centred Grams, so in [−1, 1] and its arccos is a pseudometric; the estimate can be negative and
- * is near 0 for independent data even when p ≫ n (biased CKA is not; §5.1, §8 item 28).
+ * is near 0 for independent data even when p ≫ n (biased CKA is not; docs/metrics.md §5.1, §8 item 28).
  * Denominator variants (they change digits; §5.1 [choose]):
  *   'kornblith'   no epsilon; a non-positive self-HSIC is refused (too few or degenerate stimuli)
  *   'brain-score' / (√(·) + 1e-12), and 0 when HSIC_u(K,K)·HSIC_u(L,L) ≤ 0 (Brain-Score ≥ 2026-01-30)

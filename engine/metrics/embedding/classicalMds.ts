@@ -1,5 +1,5 @@
 /**
- * Classical (Torgerson) multidimensional scaling of a K × K distance matrix (§6.3):
+ * Classical (Torgerson) multidimensional scaling of a K × K distance matrix (docs/metrics.md §6.3):
  *
  *   B = −½ H (D∘D) H,  H = I − 11ᵀ/K;  eigh(B) = VΛVᵀ;  coordinates = V_k Λ_k^½ (top positive λ)
  *

@@ -6,7 +6,7 @@
  * over the other runs and B_m = condition means within run m:
  *   d_ij(m) = (a_i − a_j) Λ (b_i − b_j)ᵀ / P,   result = plain mean over folds   [parity]
  * (for balanced data, the mean over ordered run pairs m ≠ m′). Unbiased, hence can be negative.
- * Per-run precisions Λ_m (our extension, as the reference describes): each unordered run pair uses
+ * Per-run precisions Λ_m (our extension, docs/metrics.md §2.1): each unordered run pair uses
  * Λ_mm′ = inv((inv Λ_m + inv Λ_m′)/2) and d_ij(m, m′) = (b_i^m − b_j^m) Λ_mm′ (b_i^m′ − b_j^m′)ᵀ / P,
  * averaged over pairs.
  * Invariances: adding a constant vector to all patterns of a run (we centre A and B separately).

@@ -8,8 +8,9 @@
  *   M = diag(g_x) U_xᵀ U_y diag(g_y),  svd(M) = P Σ Qᵀ,  ‖AᵀB‖_* = s_x s_y Σσ_i(M)
  *   angular:   θ = arccos(‖M‖_* / (‖g_x‖‖g_y‖))                       (s cancels)
  *   euclidean: d² = s_x²‖g_x‖² + s_y²‖g_y‖² − 2 s_x s_y ‖M‖_*          (netrep: NOT divided by n)
- * The same formulas serve the feature and Gram routes (§4.5 identities 3–4); the rotation acting on
- * held-out rows is V_x P (for X) and V_y Q (for Y), restricted to each network's training span.
+ * The same formulas serve the feature and Gram routes (docs/metrics.md §4.5 identities 3–4); the
+ * rotation acting on held-out rows is V_x P (for X) and V_y Q (for Y), restricted to each
+ * network's training span.
  *
  * Invariances (training data): translation (when centred), orthogonal maps at α = 1, any invertible
  * linear map at α = 0, isotropic scale for the angular score at α ∈ {0, 1}. For 0 < α < 1 netrep's

@@ -1,6 +1,7 @@
 /**
  * Options of the generalised shape metrics and their validation. Defaults follow netrep
- * (centred columns, zero padding, netrep whitening) with the angular score (recommended, §4.2).
+ * (centred columns, zero padding, netrep whitening) with the angular score (recommended,
+ * docs/metrics.md §4.2).
  */
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';

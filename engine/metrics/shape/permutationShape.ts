@@ -8,7 +8,7 @@
  * The same π is optimal for both scores. Invariant to unit relabelling and translation (centred);
  * the angular score also to isotropic scale. A pseudometric on training data. Zero padding: a unit
  * matched to a padded (all-zero) column adds nothing, so a rectangular assignment of the narrower
- * side is the same optimum. There is no Gram form (§4.5 item 5): X̃ᵀỸ is p × q.
+ * side is the same optimum. There is no Gram form (docs/metrics.md §4.5 item 5): X̃ᵀỸ is p × q.
  */
 import type { Matrix } from '../../core/matrix';
 import { crossProduct } from '../../linalg';

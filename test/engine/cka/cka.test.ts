@@ -1,4 +1,5 @@
-// CKA estimators: identities between their forms, invariances, and the p ≫ n bias (§5.1, §8 item 28).
+// CKA estimators: identities between their forms, invariances, and the p ≫ n bias (docs/metrics.md
+// §5.1, §8 item 28).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Matrix } from '../../../engine/core/matrix';

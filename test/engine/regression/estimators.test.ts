@@ -1,5 +1,5 @@
 // Estimator properties that do not need a peer: leave-one-out closed forms against brute-force
-// refits (§7.4), primal = dual ridge, invariances, and clear errors on bad inputs.
+// refits (docs/metrics.md §7.4), primal = dual ridge, invariances, and clear errors on bad inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Matrix } from '../../../engine/core/matrix';

@@ -1,5 +1,6 @@
 // Noise-ceiling conventions relative to each other and rsatoolbox's within-set NaN rule. The values
-// themselves are checked against rsatoolbox (reference cases), Kriegeskorte §7.2 and Algonauts §7.3.
+// themselves are checked against rsatoolbox (reference cases), Kriegeskorte (docs/metrics.md §7.2)
+// and Algonauts (§7.3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimspecError } from '../../../engine/core/errors';

@@ -1,5 +1,6 @@
-// Convolutional shape metric (netrep convolve_metric, §4.6): the factor-reuse shortcut equals a full
-// fit on explicitly rolled data; a spatially rolled copy is found at distance 0; X vs X is 0 only
+// Convolutional shape metric (netrep convolve_metric, docs/metrics.md §4.6): the factor-reuse
+// shortcut equals a full fit on explicitly rolled data; a spatially rolled copy is found at
+// distance 0; X vs X is 0 only
 // at the centre of the map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

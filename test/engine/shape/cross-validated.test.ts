@@ -1,5 +1,6 @@
-// Cross-validated shape distances (§4.4): invariances that must hold on held-out rows, the
-// rank-deficient remedy (PCA on training rows, stated in the output), and the warping index (§6.1).
+// Cross-validated shape distances (docs/metrics.md §4.4): invariances that must hold on held-out
+// rows, the rank-deficient remedy (PCA on training rows, stated in the output), and the warping
+// index (§6.1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crossValidatedShapeDistance, crossValidatedShapeDistanceFromFits, fitShapeNetwork, shapeDistance, warpingIndex, type ShapeOptions } from '../../../engine/metrics/shape';

@@ -1,4 +1,5 @@
-// Classical MDS (§6.3): exact recovery of Euclidean configurations, sign convention, negative mass.
+// Classical MDS (docs/metrics.md §6.3): exact recovery of Euclidean configurations, sign
+// convention, negative mass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classicalMds } from '../../../engine/metrics/embedding';

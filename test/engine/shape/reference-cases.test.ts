@@ -29,8 +29,8 @@ for (const loaded of cases) {
   });
 }
 
-// The same netrep LinearMetric cases through the n × n Gram route (§4.5), forced: the route used
-// for p ≥ n must reproduce netrep too, not only agree with the feature route.
+// The same netrep LinearMetric cases through the n × n Gram route (docs/metrics.md §4.5), forced:
+// the route used for p ≥ n must reproduce netrep too, not only agree with the feature route.
 
 for (const { dir, expected } of cases.filter((c) => c.expected.metric === 'shape_metric' && typeof c.expected.params.alpha === 'number')) {
   test(`reference case ${expected.name} through the Gram route`, async () => {

@@ -1,4 +1,5 @@
-// Stochastic shape metrics (Duong et al. 2023; §4.7, §7.1 values): Gaussian/Bures and energy distance.
+// Stochastic shape metrics (Duong et al. 2023; docs/metrics.md §4.7, §7.1 values): Gaussian/Bures
+// and energy distance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrixFromRows, type Matrix, type NDArray } from '../../../engine/core/matrix';
