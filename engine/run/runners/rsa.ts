@@ -14,8 +14,8 @@ import { readArray } from '../../io';
 import { resolvePath } from '../../spec/resolve';
 import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod } from '../../metrics/rsa';
 import { oneSampleTTest, summarize } from '../../stats/summary';
-import { bootstrapRsa, type BootstrapOver } from '../../stats/rsa-bootstrap';
-import { permutationTest } from '../../stats/permutation';
+import { bootstrapRsa, type BootstrapOver } from '../../metrics/rsa/bootstrap';
+import { permutationTest } from '../../metrics/rsa/permutation';
 import type { ComparisonSpec } from '../../spec/types';
 import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
 
