@@ -180,6 +180,8 @@ export interface CheckContext {
   /** Column names of `stimuli.labels`, when set and readable. */
   labelColumns?: string[];
   hasLabels: boolean;
+  /** The keys written in the comparison (to report on a written key rather than a defaulted one). */
+  rawKeys: string[];
 }
 
 /**
@@ -213,3 +215,12 @@ export interface FamilyDefinition<Id extends string = string, Params = unknown> 
 /** A family with its Params type erased (what the registry holds). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFamily = FamilyDefinition<string, any>;
+
+/** A family as the executor calls it: the raw params parsed, then the family's run. */
+export interface ComparisonRunner {
+  metric: string;
+  /** Score one (layer, region) pair. Throws SimspecError for bad data; checks `context.signal` in long loops. */
+  run(comparison: FamilyComparison, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score>;
+  /** Results that need every pair of the comparison, stored under `derived[comparison.name]`. */
+  finish?(comparison: FamilyComparison, records: PairRecord[], representations: LoadedRepresentation[], context: RunContext): Promise<Record<string, unknown> | undefined>;
+}

@@ -15,7 +15,7 @@ import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
 import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
 import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
-import { runnerFor } from './runners';
+import { runnerFor } from '../families';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
 export interface ProgressEvent {

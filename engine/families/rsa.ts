@@ -1,23 +1,37 @@
 /**
- * RSA comparison of one model layer with one brain region (Kriegeskorte, Mur & Bandettini 2008).
- * RDMs come from the data (`kind: rdm`) or are computed from responses with the comparison's `rdm`
- * method (rsatoolbox `calc_rdm` conventions; `cosine` as scipy `pdist`). The model RDM is compared
- * with each subject's RDM by `compare`; the score is the mean over subjects (of r² with `square:
- * true`, the Algonauts 2019 convention), with SEM (ddof 1) and a one-sample t-test when there are
- * subjects. Noise ceilings: rsatoolbox leave-one-subject-out pooling for the compare method, or the
- * Algonauts convention (mean squared Spearman against the plain / leave-one-out subject mean) with
- * `square: true`. RDMs, noise ceilings and per-subject RDMs are shared across pairs of the run.
+ * `metric: rsa` — representational similarity analysis of one model layer with one brain region
+ * (Kriegeskorte, Mur & Bandettini 2008). RDMs come from the data (`kind: rdm`) or are computed from
+ * responses with the comparison's `rdm` method (rsatoolbox `calc_rdm` conventions; `cosine` as scipy
+ * `pdist`). The model RDM is compared with each subject's RDM by `compare`; the score is the mean
+ * over subjects (of r² with `square: true`, the Algonauts 2019 convention), with SEM (ddof 1) and a
+ * one-sample t-test when there are subjects. Noise ceilings: rsatoolbox leave-one-subject-out
+ * pooling for the compare method, or the Algonauts convention (mean squared Spearman against the
+ * plain / leave-one-out subject mean) with `square: true`. RDMs, noise ceilings and per-subject RDMs
+ * are shared across pairs of the run. RSA overrides the generic runner: it scores RDMs, and its
+ * bootstrap and permutation test follow rsatoolbox (engine/metrics/rsa/{bootstrap,permutation}.ts,
+ * both on engine/inference's draws and p-value).
  */
-import { SimspecError } from '../../core/errors';
-import type { Matrix, NDArray } from '../../core/matrix';
-import { readArray } from '../../io';
-import { resolvePath } from '../../spec/resolve';
-import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod } from '../../metrics/rsa';
-import { oneSampleTTest, summarize } from '../../stats/summary';
-import { bootstrapRsa, type BootstrapOver } from '../../metrics/rsa/bootstrap';
-import { permutationTest } from '../../metrics/rsa/permutation';
-import type { ComparisonSpec } from '../../spec/types';
-import type { ComparisonRunner, LoadedRepresentation, RunContext, Score } from '../types';
+import { resolve } from 'node:path';
+import { SimspecError } from '../core/errors';
+import type { Matrix, NDArray } from '../core/matrix';
+import { readArray } from '../io';
+import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod, type CompareMethod } from '../metrics/rsa';
+import { bootstrapRsa, type BootstrapOver } from '../metrics/rsa/bootstrap';
+import { permutationTest } from '../metrics/rsa/permutation';
+import { oneSampleTTest, summarize } from '../stats/summary';
+import { caseHandlers } from '../cases/rsa';
+import { runnerOf } from './runner';
+import type { FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
+
+export interface RsaParams {
+  rdm: 'correlation' | 'euclidean' | 'cosine' | 'mahalanobis' | 'crossnobis' | 'poisson';
+  /** Canonical name (e.g. `pearson` → `corr`). */
+  compare: CompareMethod;
+  square: boolean;
+  noise?: { file: string; key?: string };
+}
+
+const defaults = { rdm: 'correlation', compare: 'spearman', square: false } as const;
 
 const COMPARE_NAMES: Record<string, string> = {
   corr: 'Pearson r',
@@ -35,10 +49,9 @@ const COMPARE_NAMES: Record<string, string> = {
 };
 
 /** The noise precision of `noise:` (units × units), read once per run. */
-async function noisePrecision(comparison: ComparisonSpec, context: RunContext): Promise<{ key: string; matrix: Matrix } | undefined> {
-  const noise = comparison.params.noise as { file?: string; key?: string } | undefined;
+async function noisePrecision(noise: RsaParams['noise'], context: RunContext): Promise<{ key: string; matrix: Matrix } | undefined> {
   if (!noise?.file) return undefined;
-  const path = resolvePath(context.spec.baseDir, noise.file);
+  const path = resolve(context.spec.baseDir, noise.file);
   const key = `${path}:${noise.key ?? ''}`;
   const matrix = await context.shared.get(`rsa:noise:${key}`, async () => {
     const array = await readArray(path, noise.key);
@@ -93,15 +106,97 @@ function meanRdm(rdms: Float64Array[]): Float64Array {
   return out;
 }
 
-export const rsaRunner: ComparisonRunner = {
-  metric: 'rsa',
-  async run(comparison: ComparisonSpec, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
-    const rdmMethod = String(comparison.params.rdm ?? 'correlation');
-    const compareMethod = canonicalCompareMethod(String(comparison.params.compare ?? 'spearman'));
-    const square = comparison.params.square === true;
+export const rsa: FamilyDefinition<'rsa', RsaParams> = {
+  id: 'rsa',
+  summary: 'representational similarity analysis (RDMs compared by a correlation)',
+  description: "**Representational similarity analysis** (Kriegeskorte, Mur & Bandettini 2008). Each representation becomes a stimulus × stimulus dissimilarity matrix (RDM); the two RDMs are compared by a correlation. Invariant to anything that preserves the RDM (rotations, and for `correlation` RDMs unit scaling). A similarity, not a metric.",
+  defaults,
+  properties: {
+    rdm: {
+      enum: [
+        "correlation",
+        "euclidean",
+        "cosine",
+        "mahalanobis",
+        "crossnobis",
+        "poisson"
+      ],
+      markdownDescription: "How an RDM is made from a response matrix (rsatoolbox `calc_rdm` conventions). Ignored for data given as `kind: rdm`.",
+      markdownEnumDescriptions: [
+        "d_ij = 1 − r(b_i, b_j): one minus the Pearson correlation between the two stimuli's patterns across units. Invariant to scaling and shifting each pattern. Used by Brain-Score and Net2Brain.",
+        "d_ij = ‖b_i − b_j‖² / P: **squared** Euclidean distance divided by the number of units P (rsatoolbox convention).",
+        "d_ij = 1 − b_i·b_j / (‖b_i‖‖b_j‖): one minus the cosine similarity (scipy `pdist` convention).",
+        "d_ij = (b_i − b_j) Λ (b_i − b_j)ᵀ / P with Λ a noise precision (inverse covariance), given by `noise`. Without `noise`: the euclidean RDM.",
+        "Cross-validated Mahalanobis (Walther et al. 2016): d_ij = mean over runs m of (a_i − a_j) Λ (b_i − b_j)ᵀ / P, with b the means in run m and a the means over the other runs. Unbiased; can be negative. Needs repeats (runs).",
+        "Symmetrised KL divergence of Poisson rates (rsatoolbox; no ½): (λ̃_i − λ̃_j)(log λ̃_i − log λ̃_j)/P with λ̃ = (λ + 0.1)/(1.1)."
+      ]
+    },
+    noise: {
+      $ref: "#/$defs/source",
+      markdownDescription: "Noise **precision** matrix of the brain data (units × units, inverse covariance) for `rdm: mahalanobis` and `crossnobis`. It applies to brain regions only: model layers given as responses use the plain (euclidean) form."
+    },
+    compare: {
+      enum: [
+        "pearson",
+        "corr",
+        "spearman",
+        "rho-a",
+        "tau-a",
+        "tau-b",
+        "kendall",
+        "cosine",
+        "corr_cov",
+        "cosine_cov",
+        "bures",
+        "bures_metric"
+      ],
+      markdownDescription: "How two RDMs are compared (on their n(n−1)/2 upper-triangle entries).",
+      markdownEnumDescriptions: [
+        "r = (a − ā)·(b − b̄) / (‖a − ā‖ ‖b − b̄‖) over the N = n(n−1)/2 dissimilarities: Pearson correlation. Assumes a linear relation between the RDMs; invariant to scaling and shifting either RDM. Kriegeskorte, Mur & Bandettini (2008).",
+        "Same as `pearson`: r = (a − ā)·(b − b̄) / (‖a − ā‖ ‖b − b̄‖) (rsatoolbox's name).",
+        "ρ = Pearson r of the ranks of a and b (ties get average ranks). Assumes only a monotonic relation; invariant to any increasing transformation of either RDM. Nili et al. (2014); scipy `spearmanr`.",
+        "ρ_A = 12 (x − x̄)·(y − ȳ)/(N³ − N) on average ranks: Spearman with the tie-free variance. The expected Spearman under random tie-breaking; recommended for categorical model RDMs (Schütt et al. 2023).",
+        "Kendall τ_A = (n_c − n_d)/(N(N−1)/2); tied pairs count 0. Recommended by Nili et al. (2014) for categorical models.",
+        "Kendall τ_B (scipy `kendalltau`): τ corrected for ties in both vectors.",
+        "Same as `tau-b`.",
+        "Cosine similarity a·b/(‖a‖‖b‖) of the dissimilarity vectors (not mean-centred).",
+        "Whitened Pearson: correlation after whitening by the covariance of RDM entries implied by independent stimulus noise (Diedrichsen et al. 2021, WUC).",
+        "Whitened cosine (Diedrichsen et al. 2021); equals linear CKA on squared-Euclidean RDMs.",
+        "Normalised Bures similarity of the second-moment matrices G = −½HDH (Harvey et al. 2023); equals cos of the Procrustes angle on squared-Euclidean RDMs.",
+        "Squared Bures distance tr G₁ + tr G₂ − 2 tr[(G₁^½ G₂ G₁^½)^½]."
+      ]
+    },
+    square: {
+      type: "boolean",
+      markdownDescription: "Square each per-subject correlation before averaging: the score is the **mean over subjects of r²** (Algonauts 2019 / Net2Brain convention), and the noise ceiling is the mean of squared Spearman r of each subject with the (leave-one-out) subject mean."
+    }
+  },
+  parse(raw) {
+    const params: RsaParams = {
+      rdm: (raw.rdm ?? defaults.rdm) as RsaParams['rdm'],
+      compare: canonicalCompareMethod(String(raw.compare ?? defaults.compare)),
+      square: typeof raw.square === 'boolean' ? raw.square : defaults.square,
+    };
+    const noise = raw.noise as { file?: unknown; key?: unknown } | undefined;
+    if (noise && typeof noise.file === 'string') params.noise = { file: noise.file, ...(typeof noise.key === 'string' ? { key: noise.key } : {}) };
+    return params;
+  },
+  check(p, context, report) {
+    if (p.rdm === 'crossnobis') {
+      const plain = context.pairs.flatMap(({ model, brain }) => [model, brain]).find((l) => l.kind === 'responses');
+      if (plain) report('The crossnobis RDM needs runs: give every representation of this comparison as `kind: repeats` (stimuli × runs × units), or as `kind: rdm`.', ['rdm'], 'spec.crossnobis-input');
+    }
+    // rsatoolbox's bootstrap needs two draws for a variance; with `square: true` it is skipped (a note).
+    const bootstrap = context.statistics.bootstrap;
+    if (bootstrap && !p.square && bootstrap.samples < 2) {
+      report(`An RSA bootstrap needs at least 2 samples; \`samples: ${bootstrap.samples}\` gives no interval.`, ['/', ...context.statisticsPath, 'bootstrap', 'samples'], 'spec.bootstrap-samples');
+    }
+  },
+  async run(comparison, params, model, brain, context) {
+    const { rdm: rdmMethod, compare: compareMethod, square } = params;
     const warnings: string[] = [];
 
-    const precision = rdmMethod === 'mahalanobis' || rdmMethod === 'crossnobis' ? await noisePrecision(comparison, context) : undefined;
+    const precision = rdmMethod === 'mahalanobis' || rdmMethod === 'crossnobis' ? await noisePrecision(params.noise, context) : undefined;
     // The noise precision describes the brain's units; a model layer's RDM never uses it.
     const modelRdms = subjectRdms(model, rdmMethod, context);
     const modelRdm = modelRdms.length === 1 ? modelRdms[0]! : meanRdm(modelRdms);
@@ -183,4 +278,7 @@ export const rsaRunner: ComparisonRunner = {
     if (warnings.length) score.warnings = warnings;
     return score;
   },
+  caseHandlers,
 };
+
+export const rsaRunner = runnerOf(rsa);
