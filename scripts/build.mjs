@@ -1,8 +1,13 @@
 // Bundles every entry point that exists with esbuild. Node bundles are CommonJS for Node 20 (the CLI,
 // the language server, the extension and its run worker); the webview bundle is a browser IIFE.
+// Before bundling, schemas/simspec.schema.json is generated from schemas/simspec.base.schema.json and
+// the metric families (engine/families/schema.ts), so a new family needs no hand edit of the schema.
 // Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -40,6 +45,34 @@ const configs = [
   })),
 ];
 
+/** Regenerate schemas/simspec.schema.json from the base schema and the families (written only when it changed). */
+async function generateSpecSchema() {
+  const bundle = join(tmpdir(), `simspec-schema-${process.pid}.cjs`);
+  await build({
+    entryPoints: ['engine/families/schema.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  try {
+    const { specSchemaText } = createRequire(import.meta.url)(bundle);
+    const text = specSchemaText(JSON.parse(readFileSync('schemas/simspec.base.schema.json', 'utf8')));
+    const target = 'schemas/simspec.schema.json';
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+      writeFileSync(target, text);
+      console.log(`generated ${target}`);
+    }
+  } finally {
+    rmSync(bundle, { force: true });
+  }
+}
+
+await generateSpecSchema();
 await import('./build-wasm.mjs'); // rebuilds engine/linalg/wasm/modules.generated.ts when assembly/ changed
 mkdirSync('dist', { recursive: true });
 if (watch) {

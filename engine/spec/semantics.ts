@@ -227,7 +227,7 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const suggestions = didYouMean(column, labelColumns);
       error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
     }
-    const statisticsPath = comparison.statistics === spec.statistics ? ['statistics'] : [...at, 'statistics'];
+    const statisticsPath = (raw.statistics as { bootstrap?: unknown } | undefined)?.bootstrap === undefined ? ['statistics'] : [...at, 'statistics'];
     checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, hasLabels: spec.labels !== undefined }, (message, key, code, extra) => {
       const path = key[0] === '/' ? key.slice(1) : [...at, ...key];
       const problem: Partial<Problem> = extra?.suggestions ? { suggestions: extra.suggestions } : {};
