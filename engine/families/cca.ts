@@ -99,7 +99,22 @@ export const cca: FamilyDefinition<'cca', CcaParams> = {
       center: typeof raw.center === 'boolean' ? raw.center : defaults.center,
     };
   },
-  check() {},
+  check(p, context, report) {
+    const n = context.stimuli;
+    if (n === undefined) return;
+    const widths = context.pairs.flatMap(({ model, brain }) => [model.units, brain.units]).filter((u): u is number => u !== undefined);
+    if (widths.length === 0) return;
+    // metrics/cca: every canonical correlation is 1 when a network has ≥ n − 1 columns.
+    if (p.method !== 'svcca') {
+      const widest = Math.max(...widths);
+      if (widest >= n - 1) report(`\`method: ${p.method}\` compares the networks' full spans, but a network here has ${widest} units for ${n} stimuli, so every canonical correlation would be 1: use \`method: svcca\` (reduce first) or fewer units than ${n - 1}.`, ['method'], 'spec.cca-degenerate');
+    } else if (p.components !== undefined) {
+      const narrowest = Math.min(...widths);
+      const rank = Math.min(narrowest, p.center ? n - 1 : n);
+      if (p.components > rank) report(`SVCCA cannot keep ${p.components} components: a network here has ${narrowest} units and there are ${n} stimuli (rank at most ${rank}).`, ['components'], 'spec.svcca-components');
+      else if (p.components >= n - 1) report(`SVCCA with ${p.components} components on ${n} stimuli leaves every canonical correlation at 1: keep fewer than ${n - 1}.`, ['components'], 'spec.cca-degenerate');
+    }
+  },
   run: pairRunner<CcaParams>({
     metricName: 'CCA',
     progressLabel: (p) => p.method,

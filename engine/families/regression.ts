@@ -26,7 +26,7 @@ import { ridgeCvLooEstimator } from '../metrics/regression/ridgeCvLoo';
 import type { Aggregate } from '../metrics/regression/scores';
 import { brainScoreSplitHalfSplits, normalizeByCeiling, splitHalfReliability, type CeilingNormalization } from '../inference';
 import { caseHandlers } from '../cases/regression';
-import { foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, type CvParams } from './runner';
+import { checkCv, foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, type CvParams } from './runner';
 import type { FamilyComparison, FamilyDefinition } from './types';
 
 export interface RegressionSettings {
@@ -281,6 +281,8 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
   },
   parse: parseRegression,
   check(p, context, report) {
+    const folds = checkCv(p.cv, { index: 0 }, context, report);
+    const fewestTraining = folds?.length ? Math.min(...folds.map((f) => f.train.length)) : context.stimuli;
     if (p.method === 'pls') {
       const predictors = context.pairs
         .flatMap(({ model, brain }) => (p.direction === 'brain-to-model' ? [brain.units] : p.direction === 'both' ? [model.units, brain.units] : [model.units]))
@@ -288,7 +290,11 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
       const fewestUnits = predictors.length ? Math.min(...predictors) : undefined;
       const key = context.rawKeys.includes('components') ? ['components'] : p.preset !== undefined ? ['preset'] : ['method'];
       if (fewestUnits !== undefined && p.components > fewestUnits) report(`${p.components} PLS components need at least ${p.components} predictor units, but a predictor here has ${fewestUnits} (scikit-learn requires n_components ≤ min(n_samples, n_features)).`, key, 'spec.pls-components');
-      else if (context.stimuli !== undefined && p.components > context.stimuli) report(`${p.components} PLS components need at least ${p.components} stimuli; there are ${context.stimuli}.`, key, 'spec.pls-components');
+      else if (fewestTraining !== undefined && p.components > fewestTraining) report(`${p.components} PLS components need at least ${p.components} training stimuli; the smallest training set here has ${fewestTraining}.`, key, 'spec.pls-components');
+    }
+    const innerCv = p.method === 'ridge' && p.alphas.length > 1 && (p.alphaSelection === 'kfold' || p.alphaSelection === 'kfold-shared');
+    if (innerCv && fewestTraining !== undefined && p.innerFolds > fewestTraining) {
+      report(`${p.innerFolds} inner folds cannot be made from ${fewestTraining} training stimuli (the smallest training set of \`cv\`).`, [context.rawKeys.includes('inner_folds') ? 'inner_folds' : 'alpha_selection'], 'spec.inner-folds');
     }
     if (p.ceiling === 'split-half') {
       const plain = context.pairs.find(({ brain }) => brain.kind !== 'repeats');

@@ -188,6 +188,12 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     }
     // rsatoolbox's bootstrap needs two draws for a variance; with `square: true` it is skipped (a note).
     const bootstrap = context.statistics.bootstrap;
+    // A stimulus draw repeats stimuli; the dissimilarity of a stimulus with its copy is undefined (NaN),
+    // and the Bures comparisons need complete RDMs (metrics/rsa/bures.ts).
+    const overStimuli = bootstrap && (bootstrap.over.includes('stimuli') || context.pairs.some(({ brain }) => brain.subjects <= 1));
+    if (bootstrap && !p.square && overStimuli && (p.compare === 'bures' || p.compare === 'bures_metric')) {
+      report(`\`compare: ${p.compare}\` needs complete RDMs, but a bootstrap over stimuli repeats stimuli, whose dissimilarities are then undefined: bootstrap over subjects only, or use another \`compare\`.`, ['/', ...context.statisticsPath, 'bootstrap'], 'spec.bootstrap-bures');
+    }
     if (bootstrap && !p.square && bootstrap.samples < 2) {
       report(`An RSA bootstrap needs at least 2 samples; \`samples: ${bootstrap.samples}\` gives no interval.`, ['/', ...context.statisticsPath, 'bootstrap', 'samples'], 'spec.bootstrap-samples');
     }

@@ -20,7 +20,7 @@ import { forEachBootstrapDraw, percentileInterval } from '../inference/bootstrap
 import { forEachPermutation, permutationPValue } from '../inference/permutation';
 import { explicitSplits, groupKFoldSplits, kFoldSplits, leaveOneOutSplits, shuffleSplits, stratifiedShuffleSplits, type Split } from '../stats/cv';
 import { summarize } from '../stats/summary';
-import type { ComparisonRunner, FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
+import type { CheckContext, CheckReport, ComparisonRunner, FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score, StimulusTable } from './types';
 
 /** The spec path of a comparison key, for SimspecError's `variable`. */
 export function paramPath(comparison: Pick<FamilyComparison, 'index'>, key: string): string {
@@ -196,45 +196,70 @@ export function parseCv(raw: unknown): CvParams | undefined {
 /** The folds of a `cv` block over n stimuli, made once per comparison and run. */
 export function foldsFromCv(cv: CvParams | undefined, comparison: Pick<FamilyComparison, 'index' | 'name'>, n: number, context: RunContext): Split[] | null {
   if (!cv) return null;
+  return context.shared.get(`cv:folds:${comparison.name}:${n}`, () => makeFolds(cv, comparison, n, context.labels, context.spec.baseDir));
+}
+
+/** The folds of a `cv` block (engine/stats/cv splitters, seeded); also called by `checkCv`. */
+export function makeFolds(cv: CvParams, comparison: Pick<FamilyComparison, 'index'>, n: number, labels: StimulusTable | undefined, baseDir: string): Split[] {
   const where = (key: string) => ({ variable: paramPath(comparison, key) });
   const column = (name: string): string[] => {
-    const table = context.labels;
-    const c = table?.columns.indexOf(name) ?? -1;
-    if (!table || c < 0) {
+    const c = labels?.columns.indexOf(name) ?? -1;
+    if (!labels || c < 0) {
       throw new SimspecError(`the label column '${name}' is not available`, { ...where('cv'), expected: 'a column of `stimuli.labels`', code: 'cv.labels' });
     }
-    if (table.rows.length !== n) {
-      throw new SimspecError(`the labels table has ${table.rows.length} rows for ${n} stimuli`, { ...where('cv'), expected: `${n} label rows`, code: 'cv.labels' });
+    if (labels.rows.length !== n) {
+      throw new SimspecError(`the labels table has ${labels.rows.length} rows for ${n} stimuli`, { ...where('cv'), expected: `${n} label rows`, code: 'cv.labels' });
     }
-    return table.rows.map((r) => r[c] ?? '');
+    return labels.rows.map((r) => r[c] ?? '');
   };
-  return context.shared.get(`cv:folds:${comparison.name}:${n}`, () => {
-    switch (cv.scheme) {
-      case 'kfold':
-        return kFoldSplits(n, cv.folds, { shuffle: cv.shuffle, seed: cv.seed });
-      case 'shuffle-split': {
-        const options = { nSplits: cv.splits, trainSize: cv.train, seed: cv.seed };
-        return cv.stratify !== undefined ? stratifiedShuffleSplits(column(cv.stratify), options) : shuffleSplits(n, options);
-      }
-      case 'leave-one-out':
-        return leaveOneOutSplits(n);
-      case 'group-kfold':
-        return groupKFoldSplits(column(String(cv.group)), cv.folds);
-      case 'indices': {
-        const file = resolve(context.spec.baseDir, String(cv.file));
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (e) {
-          throw new SimspecError(`cannot read the folds file: ${(e as Error).message}`, { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
-        }
-        if (!Array.isArray(parsed)) throw new SimspecError('the folds file is not a list', { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
-        return explicitSplits(n, parsed as { train: number[]; test: number[] }[], { file });
-      }
-      default:
-        throw new SimspecError(`unknown cv scheme '${String(cv.scheme)}'`, { ...where('cv.scheme'), expected: 'kfold, shuffle-split, leave-one-out, group-kfold or indices', code: 'cv.scheme' });
+  switch (cv.scheme) {
+    case 'kfold':
+      return kFoldSplits(n, cv.folds, { shuffle: cv.shuffle, seed: cv.seed });
+    case 'shuffle-split': {
+      const options = { nSplits: cv.splits, trainSize: cv.train, seed: cv.seed };
+      return cv.stratify !== undefined ? stratifiedShuffleSplits(column(cv.stratify), options) : shuffleSplits(n, options);
     }
-  });
+    case 'leave-one-out':
+      return leaveOneOutSplits(n);
+    case 'group-kfold':
+      return groupKFoldSplits(column(String(cv.group)), cv.folds);
+    case 'indices': {
+      const file = resolve(baseDir, String(cv.file));
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new SimspecError(`cannot read the folds file: ${(e as Error).message}`, { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
+      }
+      if (!Array.isArray(parsed)) throw new SimspecError('the folds file is not a list', { file, code: 'cv.file', expected: 'a JSON list of {"train": [...], "test": [...]}' });
+      return explicitSplits(n, parsed as { train: number[]; test: number[] }[], { file });
+    }
+    default:
+      throw new SimspecError(`unknown cv scheme '${String(cv.scheme)}'`, { ...where('cv.scheme'), expected: 'kfold, shuffle-split, leave-one-out, group-kfold or indices', code: 'cv.scheme' });
+  }
+}
+
+/**
+ * Check a `cv` block by making its folds as the run will (same splitters, labels and seed): any
+ * refusal is reported on the `cv` key it names. Returns the folds, or undefined when they cannot be
+ * made yet (stimulus count unknown) or were refused.
+ */
+export function checkCv(cv: CvParams | undefined, comparison: Pick<FamilyComparison, 'index'>, context: CheckContext, report: CheckReport): Split[] | undefined {
+  if (!cv || context.stimuli === undefined) return undefined;
+  // Label columns that are missing are reported by the spec checks (engine/spec/semantics.ts).
+  const needsLabels = (cv.scheme === 'shuffle-split' && cv.stratify !== undefined) || cv.scheme === 'group-kfold';
+  if (needsLabels && !context.labels) return undefined;
+  // Too many folds for the stimuli is reported by the spec checks (engine/spec/semantics.ts).
+  if ((cv.scheme === 'kfold' || cv.scheme === 'group-kfold') && cv.folds > context.stimuli) return undefined;
+  try {
+    return makeFolds(cv, comparison, context.stimuli, context.labels, context.baseDir);
+  } catch (e) {
+    if (!(e instanceof SimspecError)) throw e;
+    const key = (e.variable ?? '').replace(/^comparisons\[\d+\]\./, '').split('.').filter((part) => part && part !== 'cv');
+    if (e.code === 'cv.labels' && !context.labels) return undefined;
+    report(`${e.message}${e.expected ? ` (expected ${e.expected})` : ''}.`, ['cv', ...(key.length && key[0] !== 'cv' ? key : [])], e.code ?? 'cv.invalid');
+    return undefined;
+  }
 }
 
 /** What a matrix-pair family gives the generic runner. */

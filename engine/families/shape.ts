@@ -36,6 +36,7 @@ import { classicalMds } from '../metrics/embedding';
 import { shapeCaseHandlers } from '../cases/shape';
 import {
   addResamplingStatistics,
+  checkCv,
   drawnSubjectMean,
   foldsFromCv,
   meanOverSubjects,
@@ -319,14 +320,17 @@ export const shape: FamilyDefinition<'shape', ShapeParams> = {
       }
       return;
     }
+    checkCv(p.cv, { index: 0 }, context, report);
     const problem = optionProblem(p);
     if (problem) report(`${problem.message}.`, problem.key.split('.'), 'spec.shape-options');
     if (p.reduce && context.stimuli !== undefined && p.reduce.components >= context.stimuli) {
       report(`Reducing to ${p.reduce.components} components needs more than ${p.reduce.components} stimuli; there are ${context.stimuli}.`, ['reduce', 'components'], 'spec.reduce-components');
     }
-    if (p.group === 'permutation' && !p.zeroPad && !p.reduce) {
+    // metrics/shape checkShapeInputs: without padding or a reduction, widths must match.
+    if (!p.zeroPad && !p.reduce) {
       const unequal = context.pairs.find(({ model, brain }) => model.units !== undefined && brain.units !== undefined && model.units !== brain.units);
-      if (unequal) report(`The permutation group matches units one to one, but this pair has ${unequal.model.units} and ${unequal.brain.units} units and \`zero_pad: false\`: allow padding or set \`reduce\`.`, ['zero_pad'], 'spec.permutation-widths');
+      const what = p.group === 'permutation' ? 'The permutation group matches units one to one' : 'Without padding the networks must have the same width';
+      if (unequal) report(`${what}, but this pair has ${unequal.model.units} and ${unequal.brain.units} units and \`zero_pad: false\`: allow padding or set \`reduce\`.`, ['zero_pad'], 'spec.permutation-widths');
     }
   },
   run: shapeRun,

@@ -180,6 +180,10 @@ export interface CheckContext {
   /** Column names of `stimuli.labels`, when set and readable. */
   labelColumns?: string[];
   hasLabels: boolean;
+  /** The label table as the run reads it (columns named by position without a header), when readable. */
+  labels?: StimulusTable;
+  /** Folder of the spec (relative files in params, e.g. an explicit folds file). */
+  baseDir: string;
   /** The keys written in the comparison (to report on a written key rather than a defaulted one). */
   rawKeys: string[];
 }

@@ -12,7 +12,9 @@ import { checkSpec, resolvePath, type Problem, type Representation, type Spec } 
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
 import { closePool, setThreads } from '../linalg/pool';
 import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
-import { createFileIntrospector } from '../spec/introspector';
+import { createFileIntrospector, withoutHeader } from '../spec/introspector';
+
+export { withoutHeader };
 import { loadRepresentation } from './load';
 import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
 import { runnerFor } from '../families';
@@ -118,11 +120,6 @@ async function activationLayers(spec: Spec): Promise<Representation[]> {
     .map((v) => ({ name: v.name.replace(/\.npy$/, ''), role: 'model' as const, source: { ...spec.activations!, key: v.name, specPath: ['model', 'activations'] } }));
 }
 
-/** A label table whose first row is data (`header: false`): columns are named by position. */
-export function withoutHeader(table: StimulusTable, header: boolean): StimulusTable {
-  if (header) return table;
-  return { columns: table.columns.map((_, i) => String(i)), rows: [table.columns, ...table.rows] };
-}
 
 export async function runSpec(specFile: string, options: RunOptions = {}): Promise<Results> {
   if (options.threads === undefined) return runSpecWith(specFile, options);

@@ -10,7 +10,7 @@ import { didYouMean } from './suggest';
 import type { DataSource, Problem, Representation, Spec } from './types';
 import { isSimspecError } from '../core/errors';
 import { familyFor } from '../families';
-import type { CheckReport, LayoutInfo } from '../families/types';
+import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 
 export interface VariableDescription {
   shape: number[];
@@ -27,6 +27,8 @@ export interface DataIntrospector {
   tableRowCount(path: string, header: boolean): Promise<number>;
   /** Column names of a CSV/TSV label table (optional: checks of label columns are skipped without it). */
   tableColumns?(path: string, header: boolean): Promise<string[]>;
+  /** The label table as the run reads it (optional: cross-validation splits are then not checked). */
+  labelTable?(path: string, header: boolean): Promise<StimulusTable>;
 }
 
 /** What a source's shape says about it, after checks. */
@@ -185,6 +187,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     labelColumns = await io.tableColumns(spec.labels.path, spec.labels.header).catch(() => undefined);
   }
 
+  let labelTable: StimulusTable | undefined;
+  if (spec.labels && labelColumns !== undefined && io.labelTable) labelTable = await io.labelTable(spec.labels.path, spec.labels.header).catch(() => undefined);
+
   // 4. Comparisons.
   const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
   const names = new Set<string>();
@@ -228,7 +233,7 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
     }
     const statisticsPath = (raw.statistics as { bootstrap?: unknown } | undefined)?.bootstrap === undefined ? ['statistics'] : [...at, 'statistics'];
-    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, hasLabels: spec.labels !== undefined }, (message, key, code, extra) => {
+    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
       const path = key[0] === '/' ? key.slice(1) : [...at, ...key];
       const problem: Partial<Problem> = extra?.suggestions ? { suggestions: extra.suggestions } : {};
       if (extra?.severity === 'warning') warning(message, path, code);
@@ -255,7 +260,7 @@ function checkFamilyParameters(
   comparison: Spec['comparisons'][number],
   raw: Record<string, unknown>,
   pairs: { model: LayoutInfo; brain: LayoutInfo }[],
-  known: { stimuli: number | undefined; statisticsPath: (string | number)[]; labelColumns: string[] | undefined; hasLabels: boolean },
+  known: { stimuli: number | undefined; statisticsPath: (string | number)[]; labelColumns: string[] | undefined; labelTable: StimulusTable | undefined; hasLabels: boolean; baseDir: string },
   report: CheckReport,
 ): void {
   const family = familyFor(comparison.metric);
@@ -276,6 +281,8 @@ function checkFamilyParameters(
     statisticsPath: known.statisticsPath,
     ...(known.labelColumns ? { labelColumns: known.labelColumns } : {}),
     hasLabels: known.hasLabels,
+    ...(known.labelTable ? { labels: known.labelTable } : {}),
+    baseDir: known.baseDir,
     rawKeys: Object.keys(raw),
   }, report);
 }
