@@ -248,7 +248,7 @@ export function checkCv(cv: CvParams | undefined, comparison: Pick<FamilyCompari
   if (!cv || context.stimuli === undefined) return undefined;
   // Label columns that are missing are reported by the spec checks (engine/spec/semantics.ts).
   const needsLabels = (cv.scheme === 'shuffle-split' && cv.stratify !== undefined) || cv.scheme === 'group-kfold';
-  if (needsLabels && !context.labels) return undefined;
+  if (needsLabels && !context.labels?.columns.includes(String(cv.scheme === 'group-kfold' ? cv.group : cv.stratify))) return undefined;
   // Too many folds for the stimuli is reported by the spec checks (engine/spec/semantics.ts).
   if ((cv.scheme === 'kfold' || cv.scheme === 'group-kfold') && cv.folds > context.stimuli) return undefined;
   try {
@@ -256,7 +256,6 @@ export function checkCv(cv: CvParams | undefined, comparison: Pick<FamilyCompari
   } catch (e) {
     if (!(e instanceof SimspecError)) throw e;
     const key = (e.variable ?? '').replace(/^comparisons\[\d+\]\./, '').split('.').filter((part) => part && part !== 'cv');
-    if (e.code === 'cv.labels' && !context.labels) return undefined;
     report(`${e.message}${e.expected ? ` (expected ${e.expected})` : ''}.`, ['cv', ...(key.length && key[0] !== 'cv' ? key : [])], e.code ?? 'cv.invalid');
     return undefined;
   }
