@@ -1,7 +1,8 @@
 // Bundles every entry point that exists with esbuild. Node bundles are CommonJS for Node 20 (the CLI,
 // the language server, the extension and its run worker); the webview bundle is a browser IIFE.
 // Before bundling, schemas/simspec.schema.json is generated from schemas/simspec.base.schema.json and
-// the metric families (engine/families/schema.ts), so a new family needs no hand edit of the schema.
+// the metric families (engine/families/schema.ts), and the `metric` enums of schemas/results.schema.json
+// are set to the registered families, so a new family needs no hand edit of either schema.
 // Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,13 +61,15 @@ async function generateSpecSchema() {
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   try {
-    const { specSchemaText } = createRequire(import.meta.url)(bundle);
-    const text = specSchemaText(JSON.parse(readFileSync('schemas/simspec.base.schema.json', 'utf8')));
-    const target = 'schemas/simspec.schema.json';
-    if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
-      writeFileSync(target, text);
-      console.log(`generated ${target}`);
-    }
+    const { specSchemaText, resultsSchemaText } = createRequire(import.meta.url)(bundle);
+    const write = (target, text) => {
+      if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+        writeFileSync(target, text);
+        console.log(`generated ${target}`);
+      }
+    };
+    write('schemas/simspec.schema.json', specSchemaText(JSON.parse(readFileSync('schemas/simspec.base.schema.json', 'utf8'))));
+    write('schemas/results.schema.json', resultsSchemaText(readFileSync('schemas/results.schema.json', 'utf8')));
   } finally {
     rmSync(bundle, { force: true });
   }

@@ -63,3 +63,9 @@ export function composeSpecSchema(base: JsonSchema, families: readonly AnyFamily
 export function specSchemaText(base: JsonSchema): string {
   return `${JSON.stringify(composeSpecSchema(base), null, 2)}\n`;
 }
+
+/** schemas/results.schema.json with its `metric` enums listing the registered families (text edit, so the file keeps its layout). */
+export function resultsSchemaText(current: string): string {
+  const ids = JSON.stringify(FAMILIES.map((f) => f.id)).replace(/,/g, ', ');
+  return current.replace(/("metric": \{ "enum": )\[[^\]]*\]/g, `$1${ids}`);
+}

@@ -8,13 +8,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FAMILIES, FAMILY_IDS, allCaseHandlers, familyUsage } from '../../../engine/families';
-import { specSchemaText } from '../../../engine/families/schema';
+import { resultsSchemaText, specSchemaText } from '../../../engine/families/schema';
 import { specSchema } from '../../../engine/spec';
 
 const base = JSON.parse(readFileSync('schemas/simspec.base.schema.json', 'utf8')) as Record<string, unknown>;
 
 test('schemas/simspec.schema.json is the schema composed from the base and the families (run node scripts/build.mjs)', () => {
   assert.equal(readFileSync('schemas/simspec.schema.json', 'utf8'), specSchemaText(base));
+});
+
+test('schemas/results.schema.json lists the registered families as metrics', () => {
+  const text = readFileSync('schemas/results.schema.json', 'utf8');
+  assert.equal(text, resultsSchemaText(text));
+  assert.equal(text.match(/"metric": \{ "enum": /g)?.length, 2);
 });
 
 test('the metric enum, its descriptions and the allOf branches list every family once, in registry order', () => {
