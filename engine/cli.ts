@@ -16,7 +16,7 @@ import { runSpec, SpecProblemsError, type ProgressEvent, type RunOptions } from 
 import type { SerializedError } from './run/worker';
 import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
-import { runnerFor } from './run/runners';
+import { familyUsage, runnerFor } from './families';
 import { ENGINE_VERSION, toJson } from './run/results';
 import { formatScoreTable } from './run/table';
 
@@ -29,8 +29,10 @@ Usage:
       or ~/.cache/simspec), so a re-run recomputes only what changed.
   simspec check SPEC...
       Print every problem as file:line:col: error|warning: message. Exit 1 when there are errors.
-  simspec score --metric rsa|regression|shape|cka|cca [--param KEY=VALUE]... [--kind rdm|responses|repeats] A B
+  simspec score --metric ${familyUsage().ids} [--param KEY=VALUE]... [--kind rdm|responses|repeats] A B
       Compare two matrices or RDMs from files (FILE or FILE:VARIABLE); prints JSON with "value".
+      Metrics:
+${familyUsage().lines.map((line) => `        ${line}`).join('\n')}
   simspec score --case DIR
       Run a reference case folder (DIR/case.json or DIR/expected.json); prints {"value": ...}.
   simspec --version | --help
@@ -277,7 +279,7 @@ async function commandScore(parsed: Parsed): Promise<number> {
   );
   const comparison: ComparisonSpec = { name: 'score', metric, params, layers: ['A'], regions: ['B'], statistics: { noiseCeiling: false, test: 'two-sided' }, index: 0 };
   const score = await runner.run(comparison, a!, b!, {
-    spec: { version: 1, specFile: '', baseDir: process.cwd(), layers: [], regions: [], comparisons: [comparison], statistics: comparison.statistics, output: '' },
+    spec: { baseDir: process.cwd() },
     signal: new AbortController().signal,
     progress: () => {},
     shared: { get: (_key, compute) => compute() },

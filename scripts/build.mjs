@@ -1,8 +1,14 @@
 // Bundles every entry point that exists with esbuild. Node bundles are CommonJS for Node 20 (the CLI,
 // the language server, the extension and its run worker); the webview bundle is a browser IIFE.
+// Before bundling, schemas/simspec.schema.json is generated from schemas/simspec.base.schema.json and
+// the metric families (engine/families/schema.ts), and the `metric` enums of schemas/results.schema.json
+// are set to the registered families, so a new family needs no hand edit of either schema.
 // Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -40,6 +46,36 @@ const configs = [
   })),
 ];
 
+/** Regenerate schemas/simspec.schema.json from the base schema and the families (written only when it changed). */
+async function generateSpecSchema() {
+  const bundle = join(tmpdir(), `simspec-schema-${process.pid}.cjs`);
+  await build({
+    entryPoints: ['engine/families/schema.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  try {
+    const { specSchemaText, resultsSchemaText } = createRequire(import.meta.url)(bundle);
+    const write = (target, text) => {
+      if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+        writeFileSync(target, text);
+        console.log(`generated ${target}`);
+      }
+    };
+    write('schemas/simspec.schema.json', specSchemaText(JSON.parse(readFileSync('schemas/simspec.base.schema.json', 'utf8'))));
+    write('schemas/results.schema.json', resultsSchemaText(readFileSync('schemas/results.schema.json', 'utf8')));
+  } finally {
+    rmSync(bundle, { force: true });
+  }
+}
+
+await generateSpecSchema();
 await import('./build-wasm.mjs'); // rebuilds engine/linalg/wasm/modules.generated.ts when assembly/ changed
 mkdirSync('dist', { recursive: true });
 if (watch) {

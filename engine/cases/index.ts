@@ -2,19 +2,20 @@
  * `simspec score --case DIR`: run a reference case folder (the format of the peers' fixtures).
  * `DIR/case.json`, or `DIR/expected.json` when there is none, names the metric id, the params and
  * the input .npy files. The expected `value` is never read: the case is rebuilt from metric, params
- * and inputs only, so that anyone can check simspec against another tool's numbers.
+ * and inputs only, so that anyone can check simspec against another tool's numbers. The handlers
+ * live with their metric family's modules (engine/cases/<family>.ts) and are registered by the
+ * family definitions.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { readArray } from '../io';
-import { caseHandlers as regressionHandlers } from './regression';
-import { caseHandlers as rsaHandlers } from './rsa';
-import { caseHandlers as shapeHandlers } from './shape';
+import { allCaseHandlers as familyCaseHandlers } from '../families';
 import type { CaseHandlers, ReferenceCase } from './types';
 
-export const allCaseHandlers: CaseHandlers = { ...rsaHandlers, ...regressionHandlers, ...shapeHandlers };
+/** Every family's handlers (each family lists its own in engine/families/<id>.ts). */
+export const allCaseHandlers: CaseHandlers = familyCaseHandlers();
 
 export async function loadCase(dir: string): Promise<ReferenceCase> {
   const caseFile = existsSync(join(dir, 'case.json')) ? join(dir, 'case.json') : join(dir, 'expected.json');

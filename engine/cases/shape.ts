@@ -46,13 +46,19 @@ function netrepOptions(p: Record<string, unknown>): ShapeOptions {
   return options;
 }
 
-export const caseHandlers: CaseHandlers = {
+export const shapeCaseHandlers: CaseHandlers = {
   shape_metric: (c) => shapeDistance(matrix(c, 'X'), matrix(c, 'Y'), netrepOptions(c.params)).distance,
   shape_metric_cv: (c) =>
     crossValidatedShapeDistance(matrix(c, 'X'), matrix(c, 'Y'), [{ train: indices(c, 'train_idx'), test: indices(c, 'test_idx') }], netrepOptions(c.params)).distance,
+};
+
+export const ckaCaseHandlers: CaseHandlers = {
   angular_cka: (c) => angularLinearCka(matrix(c, 'X'), matrix(c, 'Y'), { center: c.params.center_columns === undefined ? true : Boolean(c.params.center_columns) }),
   cka_linear_biased: (c) => linearCka(matrix(c, 'X'), matrix(c, 'Y')),
   cka_linear_unbiased: (c) => unbiasedLinearCka(matrix(c, 'X'), matrix(c, 'Y'), { variant: 'kornblith' }),
+};
+
+export const ccaCaseHandlers: CaseHandlers = {
   cca: (c) => {
     const r = canonicalCorrelations(matrix(c, 'X'), matrix(c, 'Y'), { center: c.params.center === undefined ? true : Boolean(c.params.center) });
     return { canonical_correlations: r.canonicalCorrelations, mean_cca: r.meanCca, mean_sq_cca: r.meanSquaredCca };
@@ -67,3 +73,6 @@ export const caseHandlers: CaseHandlers = {
     return { k_x: r.k.x, k_y: r.k.y, canonical_correlations: r.canonicalCorrelations, svcca: r.svcca };
   },
 };
+
+/** Every handler of the reference groups `shape`, `cka` and `cca`. */
+export const caseHandlers: CaseHandlers = { ...shapeCaseHandlers, ...ckaCaseHandlers, ...ccaCaseHandlers };

@@ -12,10 +12,12 @@ import { checkSpec, resolvePath, type Problem, type Representation, type Spec } 
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
 import { closePool, setThreads } from '../linalg/pool';
 import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
-import { createFileIntrospector } from '../spec/introspector';
+import { createFileIntrospector, withoutHeader } from '../spec/introspector';
+
+export { withoutHeader };
 import { loadRepresentation } from './load';
 import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
-import { runnerFor } from './runners';
+import { runnerFor } from '../families';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
 export interface ProgressEvent {
@@ -118,11 +120,6 @@ async function activationLayers(spec: Spec): Promise<Representation[]> {
     .map((v) => ({ name: v.name.replace(/\.npy$/, ''), role: 'model' as const, source: { ...spec.activations!, key: v.name, specPath: ['model', 'activations'] } }));
 }
 
-/** A label table whose first row is data (`header: false`): columns are named by position. */
-export function withoutHeader(table: StimulusTable, header: boolean): StimulusTable {
-  if (header) return table;
-  return { columns: table.columns.map((_, i) => String(i)), rows: [table.columns, ...table.rows] };
-}
 
 export async function runSpec(specFile: string, options: RunOptions = {}): Promise<Results> {
   if (options.threads === undefined) return runSpecWith(specFile, options);
@@ -134,12 +131,74 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
   }
 }
 
+type Report = (stage: ProgressEvent['stage'], fraction: number, message: string) => void;
+type ComparisonSpec = Spec['comparisons'][number];
+
+interface Job {
+  comparison: ComparisonSpec;
+  layer: string;
+  region: string;
+}
+
+/** What the stages of one run share: the spec, the loaded representations and what was scored. */
+interface RunState {
+  spec: Spec;
+  path: string;
+  text: string;
+  started: number;
+  options: RunOptions;
+  report: Report;
+  warnings: string[];
+  comparisons: ComparisonSpec[];
+  jobs: Job[];
+  representations: Map<string, Representation>;
+  loaded: Map<string, LoadedRepresentation>;
+  loadMilliseconds: number;
+  labels?: StimulusTable;
+  cache?: ProductCache;
+  inputs: Map<string, ProductInput>;
+  shared: SharedProducts;
+  rdms: NonNullable<Results['rdms']>;
+  scores: ScoreRecord[];
+  derived: Results['derived'];
+  jobKeys: Map<string, string[]>;
+  stimuli: number;
+}
+
 async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
   const started = Date.now();
-  const path = resolve(specFile);
-  const { signal, onProgress } = options;
-  const report = (stage: ProgressEvent['stage'], fraction: number, message: string) => onProgress?.({ stage, fraction, message });
+  const report: Report = (stage, fraction, message) => options.onProgress?.({ stage, fraction, message });
+  const { spec, path, text, warnings } = await checkStage(specFile, report);
+  const comparisons = selectComparisons(spec, specFile, options.comparisons);
+  const { jobs, representations } = await planJobs(spec, specFile, comparisons);
+  const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
+  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
+  const state: RunState = {
+    spec, path, text, started, options, report, warnings, comparisons, jobs, representations,
+    loaded: new Map(),
+    loadMilliseconds: 0,
+    ...(cache ? { cache } : {}),
+    inputs,
+    shared: cache ? withDiskCache(createSharedProducts(), cache, inputsFromKeyTokens(inputs)) : createSharedProducts(),
+    rdms: { model: {}, brain: {} },
+    scores: [],
+    derived: {},
+    jobKeys: new Map(),
+    stimuli: spec.stimulusCount ?? 0,
+  };
+  if (spec.labels) state.labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
+  for (const [index, job] of jobs.entries()) await scoreJob(state, job, index);
+  for (const comparison of comparisons) await finishComparison(state, comparison);
+  throwIfAborted(options.signal);
+  const results = assembleResults(state);
+  if (options.write !== false) writeResults(state, results);
+  report('done', 1, `${state.scores.length} scores in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  return results;
+}
 
+/** Read and check the spec (the same checks the editor shows); errors end the run. */
+async function checkStage(specFile: string, report: Report): Promise<{ spec: Spec; path: string; text: string; warnings: string[] }> {
+  const path = resolve(specFile);
   report('check', 0, 'checking the spec');
   let text: string;
   try {
@@ -150,20 +209,26 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   const checked = await checkSpec(text, path, createFileIntrospector());
   const errors = checked.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !checked.spec) throw new SpecProblemsError(path, checked.problems);
-  const spec = checked.spec;
   const warnings = checked.problems.filter((p) => p.severity === 'warning').map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);
+  return { spec: checked.spec, path, text, warnings };
+}
 
+/** The comparisons asked for (`--comparison`), each with a registered family. */
+function selectComparisons(spec: Spec, specFile: string, names: string[] | undefined): ComparisonSpec[] {
   let comparisons = spec.comparisons;
-  if (options.comparisons?.length) {
-    const unknown = options.comparisons.filter((name) => !comparisons.some((c) => c.name === name));
+  if (names?.length) {
+    const unknown = names.filter((name) => !comparisons.some((c) => c.name === name));
     if (unknown.length) throw new SimspecError(`no comparison named ${unknown.map((n) => `'${n}'`).join(', ')}`, { file: specFile, expected: `one of ${comparisons.map((c) => c.name).join(', ')}`, code: 'run.unknown-comparison' });
-    comparisons = comparisons.filter((c) => options.comparisons!.includes(c.name));
+    comparisons = comparisons.filter((c) => names.includes(c.name));
   }
   for (const comparison of comparisons) {
     if (!runnerFor(comparison.metric)) throw new SimspecError(`metric '${comparison.metric}' of comparison '${comparison.name}' is not available in this version of simspec`, { file: specFile, code: 'run.metric-unavailable' });
   }
+  return comparisons;
+}
 
-  // Every (comparison, layer, region) job, then load what those jobs need, once.
+/** Every (comparison, layer, region) job, and the representations they may load. */
+async function planJobs(spec: Spec, specFile: string, comparisons: ComparisonSpec[]): Promise<{ jobs: Job[]; representations: Map<string, Representation> }> {
   const layers = spec.activations ? await activationLayers(spec) : spec.layers;
   for (const comparison of comparisons) {
     for (const name of comparison.layers) {
@@ -179,126 +244,125 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     const layerNames = comparison.layers.length > 0 ? comparison.layers : layers.map((l) => l.name);
     return layerNames.flatMap((layer) => comparison.regions.map((region) => ({ comparison, layer, region })));
   });
-  // Representations are loaded on first use, so a re-run whose scores all come from the cache
-  // reads no data at all.
-  const loaded = new Map<string, LoadedRepresentation>();
-  const representations = new Map<string, Representation>([...layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r]));
-  let loadMilliseconds = 0;
-  const load = async (id: string, fraction: number): Promise<LoadedRepresentation> => {
-    const known = loaded.get(id);
-    if (known) return known;
-    const rep = representations.get(id)!;
-    throwIfAborted(signal);
-    report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
-    const started = Date.now();
-    const value = await loadRepresentation(rep);
-    loadMilliseconds += Date.now() - started;
-    loaded.set(id, value);
-    return value;
+  return { jobs, representations: new Map<string, Representation>([...layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r])) };
+}
+
+/**
+ * A representation, loaded on first use, so that a re-run whose scores all come from the cache
+ * reads no data at all.
+ */
+async function loadStage(state: RunState, id: string, fraction: number): Promise<LoadedRepresentation> {
+  const known = state.loaded.get(id);
+  if (known) return known;
+  const rep = state.representations.get(id)!;
+  throwIfAborted(state.options.signal);
+  state.report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
+  const started = Date.now();
+  const value = await loadRepresentation(rep);
+  state.loadMilliseconds += Date.now() - started;
+  state.loaded.set(id, value);
+  return value;
+}
+
+/** Score one (comparison, layer, region): from the score cache, or through the family's runner. */
+async function scoreJob(state: RunState, job: Job, index: number): Promise<void> {
+  const { options, report, spec, cache, inputs, rdms, scores } = state;
+  throwIfAborted(options.signal);
+  const { comparison, layer, region } = job;
+  const base = 0.05 + (0.9 * index) / state.jobs.length;
+  const span = 0.9 / state.jobs.length;
+  const key = cache ? jobCacheKey({ metric: comparison.metric, params: { params: comparison.params, statistics: comparison.statistics, files: auxiliaryFileHashes(spec, comparison) } }, inputs.get(`model:${layer}`)!, inputs.get(`brain:${region}`)!, engineBuildId()) : undefined;
+  if (key) state.jobKeys.set(comparison.name, [...(state.jobKeys.get(comparison.name) ?? []), key]);
+  const hit = key ? (cache!.getValue(key) as { json: CachedJob } | undefined) : undefined;
+  if (hit && 'json' in hit) {
+    const { score, rdms: recorded, stimuli: n } = hit.json;
+    report('score', base + span, `${comparison.name}: ${layer} × ${region} — from the cache`);
+    scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
+    state.stimuli ||= n;
+    for (const [role, name, values] of recorded) if (n <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+    return;
+  }
+  const model = await loadStage(state, `model:${layer}`, base);
+  const brain = await loadStage(state, `brain:${region}`, base);
+  state.stimuli ||= model.stimuli;
+  const recorded: CachedJob['rdms'] = [];
+  const context: RunContext = {
+    spec,
+    signal: options.signal ?? new AbortController().signal,
+    progress: (fraction, message) => report('score', base + span * Math.min(1, Math.max(0, fraction)), `${comparison.name}: ${layer} × ${region}${message ? ` — ${message}` : ''}`),
+    shared: state.shared,
+    warn: (message) => state.warnings.push(`${comparison.name} (${layer} × ${region}): ${message}`),
+    recordRdm: (role, name, condensed) => {
+      if (model.stimuli > 400) return;
+      const values = Array.from(condensed);
+      (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+      recorded.push([role, name, values]);
+    },
   };
+  if (state.labels) context.labels = state.labels;
+  context.progress(0);
+  const pairStarted = Date.now();
+  const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
+  const milliseconds = Date.now() - pairStarted;
+  scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
+  if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
+}
 
-  let labels: StimulusTable | undefined;
-  if (spec.labels) labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
-
-  const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
-  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
-  const shared = cache ? withDiskCache(createSharedProducts(), cache, inputsFromKeyTokens(inputs)) : createSharedProducts();
-  const rdms: NonNullable<Results['rdms']> = { model: {}, brain: {} };
-  const scores: ScoreRecord[] = [];
-  const derived: Results['derived'] = {};
-  const jobKeys = new Map<string, string[]>();
-  let stimuli = spec.stimulusCount ?? 0;
-  for (const [index, job] of jobs.entries()) {
-    throwIfAborted(signal);
-    const { comparison, layer, region } = job;
-    const base = 0.05 + (0.9 * index) / jobs.length;
-    const span = 0.9 / jobs.length;
-    const key = cache ? jobCacheKey({ metric: comparison.metric, params: { params: comparison.params, statistics: comparison.statistics, files: auxiliaryFileHashes(spec, comparison) } }, inputs.get(`model:${layer}`)!, inputs.get(`brain:${region}`)!, engineBuildId()) : undefined;
-    if (key) jobKeys.set(comparison.name, [...(jobKeys.get(comparison.name) ?? []), key]);
-    const hit = key ? (cache!.getValue(key) as { json: CachedJob } | undefined) : undefined;
-    if (hit && 'json' in hit) {
-      const { score, rdms: recorded, stimuli: n } = hit.json;
-      report('score', base + span, `${comparison.name}: ${layer} × ${region} — from the cache`);
-      scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
-      stimuli ||= n;
-      for (const [role, name, values] of recorded) if (n <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
-      continue;
-    }
-    const model = await load(`model:${layer}`, base);
-    const brain = await load(`brain:${region}`, base);
-    stimuli ||= model.stimuli;
-    const recorded: CachedJob['rdms'] = [];
-    const context: RunContext = {
-      spec,
-      signal: signal ?? new AbortController().signal,
-      progress: (fraction, message) => report('score', base + span * Math.min(1, Math.max(0, fraction)), `${comparison.name}: ${layer} × ${region}${message ? ` — ${message}` : ''}`),
-      shared,
-      warn: (message) => warnings.push(`${comparison.name} (${layer} × ${region}): ${message}`),
-      recordRdm: (role, name, condensed) => {
-        if (model.stimuli > 400) return;
-        const values = Array.from(condensed);
-        (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
-        recorded.push([role, name, values]);
-      },
-    };
-    if (labels) context.labels = labels;
-    context.progress(0);
-    const pairStarted = Date.now();
-    const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
-    const milliseconds = Date.now() - pairStarted;
-    scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
-    if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
+/** A family's results over every pair of a comparison (`finish`, e.g. the shape MDS map). */
+async function finishComparison(state: RunState, comparison: ComparisonSpec): Promise<void> {
+  const runner = runnerFor(comparison.metric)!;
+  if (!runner.finish) return;
+  const { cache, options } = state;
+  throwIfAborted(options.signal);
+  const key = cache ? productKey(`derived:${comparison.metric}`, { params: comparison.params, jobs: state.jobKeys.get(comparison.name), build: engineBuildId() }, []) : undefined;
+  const hit = key ? (cache!.getValue(key) as { json: Record<string, unknown> | null } | undefined) : undefined;
+  if (hit && 'json' in hit) {
+    if (hit.json) state.derived[comparison.name] = hit.json;
+    return;
   }
-  for (const comparison of comparisons) {
-    const runner = runnerFor(comparison.metric)!;
-    if (!runner.finish) continue;
-    throwIfAborted(signal);
-    const key = cache ? productKey(`derived:${comparison.metric}`, { params: comparison.params, jobs: jobKeys.get(comparison.name), build: engineBuildId() }, []) : undefined;
-    const hit = key ? (cache!.getValue(key) as { json: Record<string, unknown> | null } | undefined) : undefined;
-    if (hit && 'json' in hit) {
-      if (hit.json) derived[comparison.name] = hit.json;
-      continue;
-    }
-    const records = scores.filter((s) => s.comparison === comparison.name);
-    const needed = [...new Set(records.flatMap((r) => [`model:${r.layer}`, `brain:${r.region}`]))];
-    const all: LoadedRepresentation[] = [];
-    for (const id of needed) all.push(await load(id, 0.95));
-    const extra = await runner.finish(comparison, records, all, {
-      spec,
-      signal: signal ?? new AbortController().signal,
-      progress: () => {},
-      shared,
-      warn: (message) => warnings.push(`${comparison.name}: ${message}`),
-    });
-    if (extra) derived[comparison.name] = extra;
-    if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
-  }
-  throwIfAborted(signal);
+  const records = state.scores.filter((s) => s.comparison === comparison.name);
+  const needed = [...new Set(records.flatMap((r) => [`model:${r.layer}`, `brain:${r.region}`]))];
+  const all: LoadedRepresentation[] = [];
+  for (const id of needed) all.push(await loadStage(state, id, 0.95));
+  const extra = await runner.finish(comparison, records, all, {
+    spec: state.spec,
+    signal: options.signal ?? new AbortController().signal,
+    progress: () => {},
+    shared: state.shared,
+    warn: (message) => state.warnings.push(`${comparison.name}: ${message}`),
+  });
+  if (extra) state.derived[comparison.name] = extra;
+  if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
+}
 
+/** The results document (engine/run/results.ts, schemas/results.schema.json). */
+function assembleResults(state: RunState): Results {
+  const { spec, jobs } = state;
   const results: Results = {
     format: 'simspec-results',
     version: 1,
-    spec: { file: path, sha256: sha256(text) },
+    spec: { file: state.path, sha256: sha256(state.text) },
     engine: { name: 'simspec', version: ENGINE_VERSION, node: process.version },
     created: new Date().toISOString(),
-    stimuli,
+    stimuli: state.stimuli,
     layers: [...new Set(jobs.map((j) => j.layer))],
     regions: [...new Set(jobs.map((j) => j.region))],
-    comparisons: comparisons.map((c) => ({ name: c.name, metric: c.metric, params: c.params, statistics: c.statistics })),
-    scores,
-    derived,
-    warnings,
-    timings: { totalMilliseconds: Date.now() - started, loadMilliseconds },
+    comparisons: state.comparisons.map((c) => ({ name: c.name, metric: c.metric, params: c.params, statistics: c.statistics })),
+    scores: state.scores,
+    derived: state.derived,
+    warnings: state.warnings,
+    timings: { totalMilliseconds: Date.now() - state.started, loadMilliseconds: state.loadMilliseconds },
   };
   if (spec.title) results.title = spec.title;
   if (spec.modelName) results.model = spec.modelName;
-  if (Object.keys(rdms.model).length || Object.keys(rdms.brain).length) results.rdms = rdms;
-  if (options.write !== false) {
-    report('write', 0.97, 'writing results');
-    const outputPath = options.output ? resolve(options.output) : spec.output;
-    writeResultsAtomically(outputPath, results);
-    results.outputPath = outputPath;
-  }
-  report('done', 1, `${scores.length} scores in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+  if (Object.keys(state.rdms.model).length || Object.keys(state.rdms.brain).length) results.rdms = state.rdms;
   return results;
+}
+
+/** Write the results file atomically (a failed or cancelled run leaves an earlier file intact). */
+function writeResults(state: RunState, results: Results): void {
+  state.report('write', 0.97, 'writing results');
+  const outputPath = state.options.output ? resolve(state.options.output) : state.spec.output;
+  writeResultsAtomically(outputPath, results);
+  results.outputPath = outputPath;
 }

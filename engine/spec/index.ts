@@ -51,7 +51,11 @@ export async function checkSpec(text: string, specFile: string, io: DataIntrospe
   };
   if (schemaProblems.some((p) => p.path !== undefined && p.path[0] === 'stimuli')) delete checkable.labels;
   try {
-    problems.push(...(await checkSemantics(parsed, checkable, io)));
+    // A data/parameter check on a block the schema already refused (e.g. `statistics.bootstrap`)
+    // would only repeat it with less precision.
+    const underSchemaError = (path: (string | number)[] | undefined) =>
+      path !== undefined && schemaProblems.some((p) => p.path !== undefined && p.path.length > 0 && p.path.slice(0, 2).every((part, i) => path[i] === part));
+    problems.push(...(await checkSemantics(parsed, checkable, io)).filter((p) => !underSchemaError(p.path)));
   } catch (e) {
     if (schemaProblems.length === 0) throw e; // only a spec that is half-written may trip a check
   }

@@ -3,6 +3,7 @@
  * cached by absolute path + mtime + size so that re-validating a spec on every keystroke never
  * re-reads an unchanged file. A changed file (new mtime or size) is read again.
  */
+import type { StimulusTable } from '../families/types';
 import { statSync } from 'node:fs';
 import { listVariables, readArray, readTable, type VariableInfo } from '../io';
 import { SimspecError } from '../core/errors';
@@ -84,10 +85,17 @@ export function createFileIntrospector(): FileIntrospector {
       const table = await readTable(path);
       return header ? table.columns : table.columns.map((_, i) => String(i));
     }),
+    labelTable: (path, header) => cached(`table:${path}:${header}`, path, async () => withoutHeader(await readTable(path), header)),
     tableRowCount: (path, header) => cached(`rows:${path}:${header}`, path, async () => (await readTable(path)).rows.length + (header ? 0 : 1)),
     clear(path) {
       if (path === undefined) cache.clear();
       else for (const key of [...cache.keys()]) if (key.includes(path)) cache.delete(key);
     },
   };
+}
+
+/** A label table whose first row is data (`header: false`): columns are named by position (as the run reads it). */
+export function withoutHeader(table: StimulusTable, header: boolean): StimulusTable {
+  if (header) return table;
+  return { columns: table.columns.map((_, i) => String(i)), rows: [table.columns, ...table.rows] };
 }

@@ -1,7 +1,8 @@
 /**
  * JSON Schema validation of a parsed spec (ajv, draft 2020-12), with every error mapped to the
  * range a user expects: value errors on the value, unknown keys on the key, missing keys on the
- * parent's key. The schema file is the single source of truth; this module only translates.
+ * parent's key. The schema file (composed from the metric families at build time) is the single
+ * source of truth; this module only translates.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import schemaJson from '../../schemas/simspec.schema.json';
@@ -66,6 +67,12 @@ function isMetricKeyWithoutKnownMetric(value: unknown, path: SpecPath, key: stri
   const metric = (getIn(value, path) as Record<string, unknown> | undefined)?.metric;
   if (typeof metric === 'string' && METRICS.includes(metric)) return false;
   return METRICS.some((m) => key in ((schemaAtPointer(`#/$defs/${m}Comparison`)?.properties as object) ?? {}));
+}
+
+function isOwnMetricKey(value: unknown, path: SpecPath, key: string): boolean {
+  const metric = (getIn(value, path) as Record<string, unknown> | undefined)?.metric;
+  if (typeof metric !== 'string') return false;
+  return key in ((schemaAtPointer(`#/$defs/${metric}Comparison`)?.properties as object) ?? {});
 }
 
 function getIn(value: unknown, path: SpecPath): unknown {
@@ -137,6 +144,9 @@ export function validateAgainstSchema(parsed: ParsedSpec): Problem[] {
           if (e.keyword === 'unevaluatedProperties' && errors.some((x) => x !== e && x.instancePath.startsWith(`${pointer}/${key}`))) break;
           // A metric's own key under a misspelt or missing `metric`: the error on `metric` says it all.
           if (e.keyword === 'unevaluatedProperties' && path[0] === 'comparisons' && isMetricKeyWithoutKnownMetric(value, path, key)) break;
+          // A key of the comparison's own metric counts as "unevaluated" only because another key of
+          // that metric failed (a failed `then` branch evaluates nothing): that other error says it.
+          if (e.keyword === 'unevaluatedProperties' && path[0] === 'comparisons' && isOwnMetricKey(value, path, key)) break;
           const candidates = allowedKeys(value, path, e).filter((k) => (getIn(value, path) as Record<string, unknown> | undefined)?.[k] === undefined);
           const suggestions = didYouMean(key, candidates);
           const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : candidates.length ? ` Allowed here: ${candidates.map((s) => `\`${s}\``).join(', ')}.` : '';

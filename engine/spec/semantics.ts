@@ -9,6 +9,8 @@ import { rangeAt, type ParsedSpec } from './document';
 import { didYouMean } from './suggest';
 import type { DataSource, Problem, Representation, Spec } from './types';
 import { isSimspecError } from '../core/errors';
+import { familyFor } from '../families';
+import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 
 export interface VariableDescription {
   shape: number[];
@@ -25,6 +27,8 @@ export interface DataIntrospector {
   tableRowCount(path: string, header: boolean): Promise<number>;
   /** Column names of a CSV/TSV label table (optional: checks of label columns are skipped without it). */
   tableColumns?(path: string, header: boolean): Promise<string[]>;
+  /** The label table as the run reads it (optional: cross-validation splits are then not checked). */
+  labelTable?(path: string, header: boolean): Promise<StimulusTable>;
 }
 
 /** What a source's shape says about it, after checks. */
@@ -183,6 +187,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     labelColumns = await io.tableColumns(spec.labels.path, spec.labels.header).catch(() => undefined);
   }
 
+  let labelTable: StimulusTable | undefined;
+  if (spec.labels && labelColumns !== undefined && io.labelTable) labelTable = await io.labelTable(spec.labels.path, spec.labels.header).catch(() => undefined);
+
   // 4. Comparisons.
   const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
   const names = new Set<string>();
@@ -201,6 +208,12 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       });
     }
     const pairs = comparison.layers.flatMap((layer) => comparison.regions.map((region) => [layoutByName.get(`model:${layer}`), layoutByName.get(`brain:${region}`)] as const));
+    const kinds = new Map([...spec.layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r.source.kind]));
+    const knownPairs = comparison.layers.flatMap((layer) => comparison.regions.flatMap((region) => {
+      const model = layoutByName.get(`model:${layer}`);
+      const brain = layoutByName.get(`brain:${region}`);
+      return model && brain ? [{ model: { ...model, kind: kinds.get(`model:${layer}`) ?? 'responses' }, brain: { ...brain, kind: kinds.get(`brain:${region}`)! } }] : [];
+    }));
     if (comparison.metric !== 'rsa') {
       for (const rep of [...spec.layers.filter((l) => comparison.layers.includes(l.name)), ...spec.regions.filter((r) => comparison.regions.includes(r.name))]) {
         if (rep.source.kind === 'rdm') error(`\`${comparison.metric}\` needs response matrices, but ${rep.role === 'model' ? 'layer' : 'region'} \`${rep.name}\` is given as an RDM (kind: rdm).`, [...at, 'metric'], 'spec.needs-responses', 'value', { related: [{ message: `${rep.name} is an RDM`, range: rangeAt(parsed, [...rep.source.specPath, 'kind']) }] });
@@ -219,7 +232,13 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const suggestions = didYouMean(column, labelColumns);
       error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
     }
-    checkMetricParameters(comparison, pairs, expected, (message, key, code) => error(message, [...at, ...key], code));
+    const statisticsPath = (raw.statistics as { bootstrap?: unknown } | undefined)?.bootstrap === undefined ? ['statistics'] : [...at, 'statistics'];
+    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
+      const path = key[0] === '/' ? key.slice(1) : [...at, ...key];
+      const problem: Partial<Problem> = extra?.suggestions ? { suggestions: extra.suggestions } : {};
+      if (extra?.severity === 'warning') warning(message, path, code);
+      else error(message, path, code, extra?.part ?? 'value', problem);
+    });
     const stats = comparison.statistics;
     const hasSubjects = pairs.some(([, brain]) => (brain?.subjects ?? 1) > 1);
     if (stats.bootstrap?.over.includes('subjects') && pairs.length > 0 && !hasSubjects) {
@@ -233,36 +252,37 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
 }
 
 /**
- * Parameters that cannot work with these data, found before a run: more PLS components than the
- * predictor has units or the training set has stimuli; a reduction to more components than units;
- * a permutation (one-to-one) shape metric between different widths with padding switched off.
+ * The family's own checks (engine/families/<id>.ts `check`): every parameter rule the engine would
+ * refuse at run time that the data's layout reveals. A value the family's `parse` refuses is
+ * reported on its key.
  */
-function checkMetricParameters(
+function checkFamilyParameters(
   comparison: Spec['comparisons'][number],
-  pairs: readonly (readonly [SourceLayout | undefined, SourceLayout | undefined])[],
-  stimuli: number | undefined,
-  report: (message: string, key: (string | number)[], code: string) => void,
+  raw: Record<string, unknown>,
+  pairs: { model: LayoutInfo; brain: LayoutInfo }[],
+  known: { stimuli: number | undefined; statisticsPath: (string | number)[]; labelColumns: string[] | undefined; labelTable: StimulusTable | undefined; hasLabels: boolean; baseDir: string },
+  report: CheckReport,
 ): void {
-  const p = comparison.params;
-  if (comparison.metric === 'regression') {
-    const pls = p.method === 'pls' || (p.method === undefined && p.preset === 'brain-score');
-    if (!pls) return;
-    const components = typeof p.components === 'number' ? p.components : 25;
-    const direction = (p.direction as string | undefined) ?? 'model-to-brain';
-    const predictors = pairs.flatMap(([model, brain]) => (direction === 'brain-to-model' ? [brain?.units] : direction === 'both' ? [model?.units, brain?.units] : [model?.units])).filter((u): u is number => u !== undefined);
-    const fewestUnits = predictors.length ? Math.min(...predictors) : undefined;
-    const key = typeof p.components === 'number' ? ['components'] : p.preset !== undefined ? ['preset'] : ['method'];
-    if (fewestUnits !== undefined && components > fewestUnits) report(`${components} PLS components need at least ${components} predictor units, but a predictor here has ${fewestUnits} (scikit-learn requires n_components ≤ min(n_samples, n_features)).`, key, 'spec.pls-components');
-    else if (stimuli !== undefined && components > stimuli) report(`${components} PLS components need at least ${components} stimuli; there are ${stimuli}.`, key, 'spec.pls-components');
+  const family = familyFor(comparison.metric);
+  if (!family) return;
+  let params: unknown;
+  try {
+    params = family.parse(comparison.params, comparison);
+  } catch (e) {
+    if (!isSimspecError(e)) throw e;
+    const key = (e.variable ?? '').replace(/^comparisons\[\d+\]\./, '').split('.').filter(Boolean);
+    report(e.message, key.length ? key : ['metric'], e.code ?? 'spec.value');
+    return;
   }
-  if (comparison.metric === 'shape') {
-    const reduce = p.reduce as { components?: number } | undefined;
-    if (reduce && typeof reduce.components === 'number' && stimuli !== undefined && reduce.components >= stimuli) {
-      report(`Reducing to ${reduce.components} components needs more than ${reduce.components} stimuli; there are ${stimuli}.`, ['reduce', 'components'], 'spec.reduce-components');
-    }
-    if (p.group === 'permutation' && p.zero_pad === false && !reduce) {
-      const unequal = pairs.find(([model, brain]) => model?.units !== undefined && brain?.units !== undefined && model.units !== brain.units);
-      if (unequal) report(`The permutation group matches units one to one, but this pair has ${unequal[0]!.units} and ${unequal[1]!.units} units and \`zero_pad: false\`: allow padding or set \`reduce\`.`, ['zero_pad'], 'spec.permutation-widths');
-    }
-  }
+  family.check(params, {
+    pairs,
+    ...(known.stimuli !== undefined ? { stimuli: known.stimuli } : {}),
+    statistics: comparison.statistics,
+    statisticsPath: known.statisticsPath,
+    ...(known.labelColumns ? { labelColumns: known.labelColumns } : {}),
+    hasLabels: known.hasLabels,
+    ...(known.labelTable ? { labels: known.labelTable } : {}),
+    baseDir: known.baseDir,
+    rawKeys: Object.keys(raw),
+  }, report);
 }

@@ -1,8 +1,15 @@
 /**
  * Types of a parsed and resolved spec (format v1). The JSON Schema in schemas/simspec.schema.json
- * is the single source of truth for what is allowed; these types describe the value after
- * validation, with defaults filled and file paths resolved against the spec's folder.
+ * (composed from the metric families, engine/families/schema.ts) is the source of truth for what is
+ * allowed; these types describe the value after validation, with file paths resolved against the
+ * spec's folder. A comparison's metric parameters stay as written: its family's `parse` fills their
+ * defaults. The types shared with the families (statistics, comparisons, source kinds) are defined in
+ * engine/families/types.ts.
  */
+import type { MetricFamily } from '../families';
+import type { BootstrapSettings, FamilyComparison, SourceKind, StatisticsSettings } from '../families/types';
+
+export type { BootstrapSettings, MetricFamily, SourceKind, StatisticsSettings };
 export interface Position {
   /** 0-based line. */
   line: number;
@@ -39,8 +46,6 @@ export interface Problem {
   path?: (string | number)[];
 }
 
-export type SourceKind = 'responses' | 'repeats' | 'rdm';
-
 export interface DataSource {
   /** As written in the spec. */
   file: string;
@@ -61,32 +66,8 @@ export interface Representation {
   source: DataSource;
 }
 
-export interface BootstrapSettings {
-  over: ('stimuli' | 'subjects')[];
-  samples: number;
-  ci: number;
-  seed: number;
-}
-
-export interface StatisticsSettings {
-  noiseCeiling: boolean;
-  bootstrap?: BootstrapSettings;
-  permutation?: { samples: number; seed: number };
-  test: 'one-sided' | 'two-sided';
-}
-
-export type MetricFamily = 'rsa' | 'regression' | 'shape' | 'cka' | 'cca';
-
-export interface ComparisonSpec {
-  name: string;
+export interface ComparisonSpec extends FamilyComparison {
   metric: MetricFamily;
-  /** Metric parameters exactly as written (validated by the schema); runners read their own. */
-  params: Record<string, unknown>;
-  layers: string[];
-  regions: string[];
-  statistics: StatisticsSettings;
-  /** Index in the `comparisons` list. */
-  index: number;
 }
 
 export interface StimulusLabels {

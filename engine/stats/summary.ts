@@ -4,7 +4,7 @@
  *   SEM = sd(ddof 1)/√n;  t = (mean − μ0)/SEM;  df = n − 1.
  * Sidedness is a named option because the peers differ: rsatoolbox tests against 0 ONE-sided
  * (`t_test_0`: H1 mean > 0), Net2Brain calls scipy `ttest_1samp(r², 0)` with its default TWO-sided
- * alternative (metrics-reference.md §2.5, §8 item 15). rsatoolbox's eval_fixed variance
+ * alternative (docs/metrics.md §2.5, §8 item 15). rsatoolbox's eval_fixed variance
  * cov(ddof 0)/n · n/(n−1) equals SEM² here.
  */
 import { studentTPValue, type Alternative } from './distributions';

@@ -8,7 +8,7 @@ import { readNpy } from '../../../engine/io';
 import { ndarrayToMatrix, type Matrix } from '../../../engine/core/matrix';
 import { averageRepeats } from '../../../engine/stats/reliability';
 import { kFoldSplits } from '../../../engine/stats/cv';
-import { regressionRunner, regressionSettings } from '../../../engine/run/runners/regression';
+import { regressionRunner, regressionSettings } from '../../../engine/families/regression';
 import { crossValidatedEncoding } from '../../../engine/metrics/regression/crossValidate';
 import { ridgeCvLooEstimator } from '../../../engine/metrics/regression/ridgeCvLoo';
 import { brainScoreAlphas } from '../../../engine/metrics/regression/brainScore';

@@ -2,9 +2,9 @@
 // directly (training and held-out regimes), subjects are averaged, folds are saved, bad kinds refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shapeRunner } from '../../../engine/run/runners/shape';
-import { ckaRunner } from '../../../engine/run/runners/cka';
-import { ccaRunner } from '../../../engine/run/runners/cca';
+import { shapeRunner } from '../../../engine/families/shape';
+import { ckaRunner } from '../../../engine/families/cka';
+import { ccaRunner } from '../../../engine/families/cca';
 import type { LoadedRepresentation, RunContext } from '../../../engine/run/types';
 import type { ComparisonSpec, MetricFamily, Spec } from '../../../engine/spec/types';
 import type { Matrix } from '../../../engine/core/matrix';

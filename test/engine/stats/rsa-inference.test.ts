@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { CancelledError } from '../../../engine/core/errors';
 import type { Matrix } from '../../../engine/core/matrix';
 import { compareRdms, rdmFromResponses, subsampleCondensed } from '../../../engine/metrics/rsa';
-import { bootstrapRsa, permutationTest } from '../../../engine/stats';
+import { bootstrapRsa } from '../../../engine/metrics/rsa/bootstrap';
+import { permutationTest } from '../../../engine/metrics/rsa/permutation';
 import { NumpyRandomState } from '../../../engine/stats/random';
 import { close, randomMatrix } from '../rsa/helpers';
 

@@ -1,6 +1,6 @@
 /**
  * Bootstrap of RSA model evaluations over stimuli, subjects, or both (rsatoolbox `eval_bootstrap*`
- * conventions, metrics-reference.md §2.5) [parity]:
+ * conventions, docs/metrics.md §2.5) [parity]:
  *  - draws: `randint(0, n_rdm, n_rdm)` for subjects, then `randint(0, n_cond, n_cond)` for stimuli
  *    (this order for 'both'), from NumpyRandomState(seed) — so a seed means the same samples as numpy;
  *  - model RDMs use the SAME stimulus indices as the data;
@@ -13,15 +13,19 @@
  * Two-factor correction (Schütt et al. 2023, rsatoolbox `eval_dual_bootstrap`), opt-in for 'both':
  *   each joint draw is also evaluated with only its subject indices and only its stimulus indices;
  *   the corrected variance combines the three (see twoFactorVariance).
+ * The draws, the summary and the percentile interval are engine/inference's (one implementation for
+ * every family); this module supplies the RSA evaluation of a draw.
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
  */
-import { CancelledError, SimspecError } from '../core/errors';
-import type { Matrix } from '../core/matrix';
-import { canonicalCompareMethod, compareRdms, conditionsFromPairs, subsampleCondensed, type CompareMethod } from '../metrics/rsa';
-import { noiseCeiling } from '../metrics/rsa/noise-ceiling';
-import { comparePrepared, isDotMethod, prepareVector } from '../metrics/rsa/prepared';
-import { NumpyRandomState } from './random';
-import { percentile } from './summary';
+import { SimspecError } from '../../core/errors';
+import type { Matrix } from '../../core/matrix';
+import { bootstrapSummary, forEachBootstrapDraw, type BootstrapSummary } from '../../inference/bootstrap';
+import { canonicalCompareMethod, compareRdms, type CompareMethod } from './compare';
+import { conditionsFromPairs, subsampleCondensed } from './condensed';
+import { noiseCeiling } from './noise-ceiling';
+import { comparePrepared, isDotMethod, prepareVector } from './prepared';
+
+export type { BootstrapSummary };
 
 export type BootstrapOver = 'stimuli' | 'subjects' | 'both';
 
@@ -45,16 +49,6 @@ export interface RsaBootstrapInput {
   ciLevel?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface BootstrapSummary {
-  mean: number;
-  /** Bootstrap variance (ddof 1) before the n/(n−1) correction. */
-  rawVariance: number;
-  variance: number;
-  sem: number;
-  ciLow: number;
-  ciHigh: number;
 }
 
 export interface RsaBootstrapResult {
@@ -106,7 +100,6 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   }
   if (!Number.isInteger(B) || B < 2) throw new SimspecError(`bootstrap iterations = ${B}`, { expected: 'an integer ≥ 2', code: 'rsa.bootstrap-iterations' });
   const withNc = input.noiseCeiling ?? true;
-  const rng = new NumpyRandomState(seed);
   const subjects = Array.from({ length: nRdm }, (_, s) => subjectRdms.data.subarray(s * subjectRdms.cols, (s + 1) * subjectRdms.cols));
   const evaluations = modelRdms.map(() => new Float64Array(B));
   const ncLower = new Float64Array(B);
@@ -157,10 +150,9 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     ncUpper[b] = nc.upper;
   };
 
-  for (let b = 0; b < B; b++) {
-    if (input.signal?.aborted) throw new CancelledError();
-    const rdmIdx = over === 'stimuli' ? allSubjects : rng.integers(nRdm, nRdm);
-    const stimIdx = over === 'subjects' ? null : rng.integers(nCond, nCond);
+  const plan = { samples: B, seed, stimuli: nCond, subjects: nRdm, resampleStimuli: over !== 'subjects', resampleSubjects: over !== 'stimuli', order: 'subjects-first' as const };
+  forEachBootstrapDraw({ ...plan, ...(input.signal ? { signal: input.signal } : {}) }, ({ index: b, subjects: drawnSubjects, stimuli: stimIdx }) => {
+    const rdmIdx = drawnSubjects ?? allSubjects;
     if (stimIdx && new Set(stimIdx).size < 3) {
       dropped++;
       for (const e of [...evaluations, ...subjectsOnly, ...stimuliOnly]) e[b] = Number.NaN;
@@ -174,11 +166,11 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
       }
     }
     if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
-  }
+  });
 
   const correctionN = over === 'stimuli' ? nCond : over === 'subjects' ? nRdm : Math.min(nRdm, nCond);
   const ciLevel = input.ciLevel ?? 95;
-  const summarise = (values: Float64Array) => summariseBootstrap(values, correctionN, ciLevel);
+  const summarise = (values: Float64Array) => bootstrapSummary(values, correctionN, ciLevel);
   const result: RsaBootstrapResult = {
     method,
     over,
@@ -206,7 +198,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
 }
 
 /**
- * Schütt et al. 2023 (metrics-reference.md §2.5), n_r subjects, n_p stimuli:
+ * Schütt et al. 2023 (docs/metrics.md §2.5), n_r subjects, n_p stimuli:
  *   σ² = n_r/(n_r−1)·σ²_r + n_p/(n_p−1)·σ²_p − n_r n_p/((n_r−1)(n_p−1))·(σ²_b − σ²_r − σ²_p)
  * clipped below at max(n_r/(n_r−1)σ²_r, n_p/(n_p−1)σ²_p) and above at σ²_b. Samples dropped in any
  * of the three resamplings are left out of all three.
@@ -227,18 +219,4 @@ function twoFactorVariance(both: Float64Array, subjects: Float64Array, stimuli: 
   const raw = fr * vr + fp * vp - fr * fp * (vb - vr - vp);
   const corrected = Math.min(Math.max(raw, fr * vr, fp * vp), vb);
   return { varianceBoth: vb, varianceSubjects: vr, varianceStimuli: vp, variance: corrected, sem: Math.sqrt(corrected), dof: Math.min(nr, np) - 1 };
-}
-
-function summariseBootstrap(values: Float64Array, n: number, ciLevel: number): BootstrapSummary {
-  const valid = values.filter((v) => !Number.isNaN(v)).sort();
-  const count = valid.length;
-  let s = 0;
-  for (const v of valid) s += v;
-  const mean = s / count;
-  let ss = 0;
-  for (const v of valid) ss += (v - mean) ** 2;
-  const rawVariance = count > 1 ? ss / (count - 1) : Number.NaN;
-  const variance = n > 1 ? (rawVariance * n) / (n - 1) : Number.NaN;
-  const tail = (100 - ciLevel) / 2;
-  return { mean, rawVariance, variance, sem: Math.sqrt(variance), ciLow: percentile(valid, tail), ciHigh: percentile(valid, 100 - tail) };
 }

@@ -1,18 +1,20 @@
 /**
  * Stimulus-label permutation test for an RDM comparison (Kriegeskorte et al. 2008;
- * metrics-reference.md §2.5, §8 item 31).
+ * docs/metrics.md §2.5, §8 item 31).
  *   Draw π (NumpyRandomState(seed).permutation(n), one per iteration), permute the rows AND columns
  *   of RDM a together (a_ij ← a_π(i)π(j)), recompute the statistic against b.
  *   p = (1 + #{stat_perm ≥ stat_obs})/(1 + B)  [choose; never 0]  (≤ for bures_metric, a distance).
  * Never permute condensed entries independently: entries sharing a condition are dependent, and
  * shuffling them separately gives p-values far too small.
  * Returns the null distribution (for a histogram), B, the seed, and the observed statistic.
+ * The draws and the p-value are engine/inference's (one implementation for every family).
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress reported.
  */
-import { CancelledError, SimspecError } from '../core/errors';
-import { canonicalCompareMethod, compareRdms, conditionsFromPairs, isSimilarity, subsampleCondensed, type CompareMethod } from '../metrics/rsa';
-import { comparePrepared, isDotMethod, prepareVector } from '../metrics/rsa/prepared';
-import { NumpyRandomState } from './random';
+import { SimspecError } from '../../core/errors';
+import { forEachPermutation, permutationPValue } from '../../inference/permutation';
+import { canonicalCompareMethod, compareRdms, isSimilarity, type CompareMethod } from './compare';
+import { conditionsFromPairs, subsampleCondensed } from './condensed';
+import { comparePrepared, isDotMethod, prepareVector } from './prepared';
 
 export interface PermutationTestInput {
   /** The RDM whose condition labels are permuted (condensed). */
@@ -47,25 +49,25 @@ export function permutationTest(input: PermutationTestInput): PermutationTestRes
   const n = conditionsFromPairs(rdmA.length);
   const hasNaN = rdmA.some(Number.isNaN) || rdmB.some(Number.isNaN);
   const observed = compareRdms(rdmA, rdmB, method).value;
-  const rng = new NumpyRandomState(seed);
   const nullDistribution = new Float64Array(B);
   // Fast path: transforms commute with permutations of the entries, so prepare once, permute after.
   const fast = isDotMethod(method) && !hasNaN;
   const preparedA = fast ? prepareVector(rdmA, method) : rdmA;
   const preparedB = fast ? prepareVector(rdmB, method) : rdmB;
   const progressStep = Math.max(1, Math.floor(B / 100));
-  const greater = isSimilarity(method);
-  let extreme = 0;
-  for (let b = 0; b < B; b++) {
-    if (input.signal?.aborted) throw new CancelledError();
-    const pi = rng.permutation(n);
-    const permuted = subsampleCondensed(preparedA, n, pi);
-    const stat = fast ? comparePrepared(permuted, preparedB, method) : compareRdms(permuted, rdmB, method).value;
-    nullDistribution[b] = stat;
-    if (greater ? stat >= observed : stat <= observed) extreme++;
-    if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
-  }
-  // An undefined observed statistic (constant RDM) has no p-value.
-  const p = Number.isNaN(observed) ? Number.NaN : (1 + extreme) / (1 + B);
-  return { method, observed, p, iterations: B, seed, nullDistribution, tail: greater ? 'greater' : 'less' };
+  const tail = isSimilarity(method) ? 'greater' : 'less';
+  forEachPermutation(
+    n,
+    B,
+    seed,
+    (pi, b) => {
+      const permuted = subsampleCondensed(preparedA, n, pi);
+      nullDistribution[b] = fast ? comparePrepared(permuted, preparedB, method) : compareRdms(permuted, rdmB, method).value;
+      if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
+    },
+    input.signal,
+  );
+  // An undefined observed statistic (constant RDM) has no p-value; NaN null values never count.
+  const p = permutationPValue(nullDistribution, observed, tail);
+  return { method, observed, p, iterations: B, seed, nullDistribution, tail };
 }

@@ -1,0 +1,35 @@
+/**
+ * The permutation test, once for every family: draws π = RandomState(seed).permutation(n), one per
+ * iteration (numpy-compatible, so a seed means the same permutations as numpy), and the p-value
+ *   p = (1 + #{null at least as extreme as observed}) / (1 + B)   [never 0; Phipson & Smyth 2010]
+ * where B counts the null values given (a caller leaves out draws whose statistic is undefined, or
+ * keeps them as NaN, which never count as extreme) and "extreme" is ≥ for tail 'greater' and ≤ for
+ * 'less'. An undefined observed statistic has no p-value (NaN).
+ * Cancellable: the signal is checked before every draw (CancelledError).
+ */
+import { CancelledError } from '../core/errors';
+import { NumpyRandomState } from '../stats/random';
+
+export type PermutationTail = 'greater' | 'less';
+
+/** Call `visit` with each of `samples` seeded permutations of 0..n−1, in order. */
+export function forEachPermutation(n: number, samples: number, seed: number, visit: (permutation: Int32Array, index: number) => void, signal?: AbortSignal): void {
+  const rng = new NumpyRandomState(seed);
+  for (let b = 0; b < samples; b++) {
+    if (signal?.aborted) throw new CancelledError();
+    visit(rng.permutation(n), b);
+  }
+}
+
+/** Whether a null value counts as at least as extreme as the observed one. */
+export function isAtLeastAsExtreme(value: number, observed: number, tail: PermutationTail): boolean {
+  return tail === 'greater' ? value >= observed : value <= observed;
+}
+
+/** p = (1 + #extreme)/(1 + B) over the null values given; NaN when the observed statistic is undefined. */
+export function permutationPValue(nullValues: ArrayLike<number>, observed: number, tail: PermutationTail): number {
+  if (Number.isNaN(observed)) return Number.NaN;
+  let extreme = 0;
+  for (let b = 0; b < nullValues.length; b++) if (isAtLeastAsExtreme(nullValues[b]!, observed, tail)) extreme++;
+  return (1 + extreme) / (1 + nullValues.length);
+}
