@@ -1,5 +1,5 @@
 /**
- * Convolutional shape metric (netrep `convolve_metric`, metrics-reference §4.6; Williams et al. 2021
+ * Convolutional shape metric (netrep `convolve_metric`, docs/metrics.md §4.6; Williams et al. 2021
  * §"convolutional layers"). Inputs are n × h × w × c (channels last); channels are the units and
  * every (stimulus, position) is a row. For each circular spatial shift (Δi, Δj) = (i − ⌊h/2⌋,
  * j − ⌊w/2⌋), X is rolled by (Δi, Δj) and both are flattened to (n·h·w) × c, then fitted and
@@ -13,11 +13,11 @@
 import type { Matrix, NDArray } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { crossProduct } from '../../linalg';
-import { factorizeNetwork, scaleFreeFactor, type NetworkFactor } from './factor';
+import { factorizeNetwork, scaleFreeFactor, type NetworkFactor } from '../common/factor';
 import { alignFactors, trainingLinearScore } from './linearShape';
 import { resolveShapeOptions, type ShapeOptions } from './options';
 import { centredData } from './distance';
-import { solveLinearAssignment } from '../assignment';
+import { solveLinearAssignment } from '../common/assignment';
 import { frobenius, scoreFromInner } from './permutationShape';
 
 export interface ConvolutionalShapeResult {

@@ -1,5 +1,5 @@
 /**
- * Cross-validated shape distance (metrics-reference §4.4; Williams et al. 2021 §"generalization").
+ * Cross-validated shape distance (docs/metrics.md §4.4; Williams et al. 2021 §"generalization").
  * Per fold: fit μ, the optional reduction, the whitening and the alignment T on the training rows;
  * apply them UNCHANGED to the test rows (centred with the training means) and score those:
  *   θ_test = arccos(⟨X̃_t Z_x T_x, Ỹ_t Z_y T_y⟩ / (‖X̃_t Z_x‖‖Ỹ_t Z_y‖)),  d_E likewise.
@@ -19,7 +19,7 @@ import type { Matrix } from '../../core/matrix';
 import { selectRows } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { crossProduct, multiply } from '../../linalg';
-import { factorizeNetwork, scaleFreeFactor, truncateFactor, type NetworkFactor } from './factor';
+import { factorizeNetwork, scaleFreeFactor, truncateFactor, type NetworkFactor } from '../common/factor';
 import { alignFactors, trainingLinearScore } from './linearShape';
 import { checkShapeInputs, resolveShapeOptions, type ResolvedShapeOptions, type ShapeGroup, type ShapeOptions } from './options';
 import { alignPermutation, frobenius, matchedInnerProduct, permutationScore, scoreFromInner } from './permutationShape';
@@ -138,7 +138,7 @@ export function crossValidatedShapeDistanceFromFits(fx: ShapeNetworkFit, fy: Sha
       method: 'pca',
       components: Math.min(...results.map((r) => Math.max(r.components.x, r.components.y))),
       fittedOn: 'training rows of each fold',
-      reason: 'a network has at least as many units as training rows: PCA to n_train − 1 components per fold (metrics-reference §4.4)',
+      reason: 'a network has at least as many units as training rows: PCA to n_train − 1 components per fold (docs/metrics.md §4.4)',
     };
   }
   return {

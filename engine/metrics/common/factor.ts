@@ -1,7 +1,7 @@
 /**
  * One network's centred data as a thin factorisation X̃ = U diag(σ) Vᵀ (U: n × r orthonormal,
  * σ descending), computed once per network and reused by every pair (netrep re-whitens per pair,
- * §8 item 9). Two routes give the same (U, σ) (metrics-reference §4.5):
+ * §8 item 9). Two routes give the same (U, σ) (docs/metrics.md §4.5):
  *
  * - feature route (p < n): thin SVD of the n × p centred matrix; also yields V (p × r), needed to
  *   map held-out rows. Costs O(np²).
