@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { SimspecError } from '../../../engine/core/errors';
 import { SpecProblemsError } from '../../../engine/run/execute';
+import type { Problem } from '../../../engine/spec/types';
 import { CANCEL_GRACE_MILLISECONDS, describeProgress, errorOf, failureOf, formatEta, progressMessage, startRunWorker } from '../../../engine/run/protocol';
 
 test('progress text: counts and time left when the engine gives them, the bare message otherwise', () => {
@@ -35,7 +36,7 @@ test('progress messages keep counts only when they are counts, and never invent 
 });
 
 test('failures survive the thread boundary (structured clone) as the errors the hosts handle', () => {
-  const problems = [{ severity: 'error' as const, message: "unknown key 'alpah'", range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } } }];
+  const problems: Problem[] = [{ severity: 'error', message: "unknown key 'alpah'", code: 'schema.unknown-key', suggestions: ['alpha'], range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } } }];
   const spec = errorOf(structuredClone(failureOf(new SpecProblemsError('/tmp/a.simspec.yaml', problems))));
   assert.ok(spec instanceof SpecProblemsError);
   assert.equal(spec.specFile, '/tmp/a.simspec.yaml');
