@@ -1,7 +1,7 @@
 // Linear-assignment and exact-transport timings: `npx tsx bench/assignment.ts`, on uniform random
 // costs (a hard case for shortest-augmenting-path solvers). Prints CPU seconds (the machine may be
 // shared). Not part of npm test.
-import { solveLinearAssignment, solveTransport } from '../engine/metrics/assignment';
+import { solveLinearAssignment, solveTransport } from '../engine/metrics/common/assignment';
 import { NumpyRandomState } from '../engine/stats/random';
 
 function cpuSeconds<T>(f: () => T): [T, number] {

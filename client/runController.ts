@@ -1,12 +1,13 @@
 /**
  * Runs specs off the extension host's main thread: one worker thread (dist/runWorker.js) per run,
- * a progress notification with the engine's stage and a Cancel button that aborts the run's
- * AbortSignal (and terminates the worker if it has not stopped within a second), logs in the output
- * channel, and errors as notifications that jump to the spec location.
+ * started and cancelled exactly as the CLI does it (engine/run/protocol.ts): a progress notification
+ * with the engine's stage, counts and time left, and a Cancel button that sets the run's cancel flag
+ * (the thread is terminated only if the engine has not stopped within the grace period), logs in
+ * the output channel, and errors as notifications that jump to the spec location.
  */
 import * as vscode from 'vscode';
-import { Worker } from 'node:worker_threads';
-import type { WorkerReply, WorkerRequest } from './runProtocol';
+import { CANCEL_GRACE_MILLISECONDS, describeProgress, startRunWorker, type RunFailure, type RunOutcome as WorkerOutcome, type RunProgress, type RunSettings } from '../engine/run/protocol';
+import type { Results } from '../engine/run/results';
 
 export interface RunOutcome {
   status: 'done' | 'cancelled' | 'failed';
@@ -16,6 +17,19 @@ export interface RunOutcome {
   cancelMilliseconds?: number;
   output?: string;
   message?: string;
+  results?: Results;
+  failure?: RunFailure;
+}
+
+function toRunOutcome(outcome: WorkerOutcome): RunOutcome {
+  switch (outcome.status) {
+    case 'done':
+      return { status: 'done', results: outcome.results, ...(outcome.results.outputPath ? { output: outcome.results.outputPath } : {}) };
+    case 'cancelled':
+      return { status: 'cancelled', via: outcome.via, cancelMilliseconds: outcome.cancelMilliseconds };
+    case 'failed':
+      return { status: 'failed', message: outcome.failure.kind === 'internal' ? `internal error: ${outcome.failure.stack ?? outcome.failure.message}` : outcome.failure.message, failure: outcome.failure };
+  }
 }
 
 export interface RunRequest {
@@ -28,7 +42,7 @@ export class RunController implements vscode.Disposable {
   private readonly running = new Map<string, { cancel(): void }>();
   private readonly done = new vscode.EventEmitter<RunOutcome & { specUri: vscode.Uri }>();
   readonly onDidFinish = this.done.event;
-  private readonly progressed = new vscode.EventEmitter<{ specUri: string; stage: string; fraction: number; message: string }>();
+  private readonly progressed = new vscode.EventEmitter<RunProgress & { specUri: string }>();
   readonly onDidProgress = this.progressed.event;
 
   constructor(
@@ -60,88 +74,66 @@ export class RunController implements vscode.Disposable {
     this.output.appendLine(`[${new Date().toISOString()}] run ${label}`);
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `simspec: ${label}`, cancellable: true },
-      (progress, token) => this.runInWorker(key, { type: 'start', specFile, comparisons: request.comparisons, output: request.output, cacheFolder: this.cacheFolderFor(request.specUri), threads: this.threadsFor(request.specUri), cancelFlag: new SharedArrayBuffer(4) }, progress, token),
+      (progress, token) => this.runInWorker(key, specFile, this.settingsFor(request), progress, token),
     );
     this.report(request.specUri, outcome);
     this.done.fire({ ...outcome, specUri: request.specUri });
     return outcome;
   }
 
-  private runInWorker(key: string, start: WorkerRequest & { type: 'start' }, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<RunOutcome & { reply?: WorkerReply }> {
-    return new Promise((resolve) => {
-      const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'runWorker.js').fsPath;
-      const worker = new Worker(script, { workerData: start });
-      const flag = new Int32Array(start.cancelFlag!);
-      let cancelledAt = 0;
-      let reported = 0;
-      let settled = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const finish = (outcome: RunOutcome & { reply?: WorkerReply }) => {
-        if (settled) return;
-        settled = true;
-        if (killTimer) clearTimeout(killTimer);
-        this.running.delete(key);
-        subscription.dispose();
-        void worker.terminate();
-        resolve(outcome);
-      };
-      const cancel = () => {
-        if (settled) return;
-        if (cancelledAt) return;
-        cancelledAt = Date.now();
-        this.output.appendLine('  cancelling…');
-        Atomics.store(flag, 0, 1);
-        worker.postMessage({ type: 'cancel' } satisfies WorkerRequest);
-        // The engine checks its signal between pairs and inside long loops; if a kernel does not
-        // return within a second, stop the thread. Results are written atomically, so either way the
-        // earlier results file stays as it was.
-        killTimer = setTimeout(() => {
-          this.output.appendLine('  worker did not stop within 1 s; terminated');
-          finish({ status: 'cancelled', via: 'terminate', cancelMilliseconds: Date.now() - cancelledAt });
-        }, 1000);
-      };
-      const subscription = token.onCancellationRequested(cancel);
-      this.running.set(key, { cancel });
-      worker.on('message', (reply: WorkerReply) => {
-        switch (reply.type) {
-          case 'progress': {
-            const percent = Math.round(Math.min(1, Math.max(0, reply.fraction)) * 100);
-            progress.report({ message: `${reply.stage}: ${reply.message}`, increment: Math.max(0, percent - reported) });
-            reported = Math.max(reported, percent);
-            this.progressed.fire({ specUri: key, stage: reply.stage, fraction: reply.fraction, message: reply.message });
-            this.output.appendLine(`  ${reply.stage} ${percent}% ${reply.message}`);
-            break;
-          }
-          case 'done':
-            finish({ status: 'done', output: reply.output, reply });
-            break;
-          case 'cancelled':
-            finish({ status: 'cancelled', via: 'signal', cancelMilliseconds: Date.now() - cancelledAt });
-            break;
-          case 'failed':
-            finish({ status: 'failed', message: reply.message, reply });
-            break;
-        }
-      });
-      worker.on('error', (error) => finish({ status: 'failed', message: `worker crashed: ${error.stack ?? error.message}` }));
-      worker.on('exit', (code) => finish(token.isCancellationRequested ? { status: 'cancelled' } : { status: 'failed', message: `worker exited with code ${code}` }));
+  private settingsFor(request: RunRequest): RunSettings {
+    const settings: RunSettings = {};
+    if (request.comparisons) settings.comparisons = request.comparisons;
+    if (request.output) settings.output = request.output;
+    const cacheFolder = this.cacheFolderFor(request.specUri);
+    if (cacheFolder) settings.cacheFolder = cacheFolder;
+    const threads = this.threadsFor(request.specUri);
+    if (threads) settings.threads = threads;
+    return settings;
+  }
+
+  private runInWorker(key: string, specFile: string, settings: RunSettings, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<RunOutcome> {
+    const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'runWorker.js').fsPath;
+    let reported = 0;
+    const run = startRunWorker(script, specFile, settings, {
+      onProgress: (event) => {
+        const percent = Math.round(Math.min(1, Math.max(0, event.fraction)) * 100);
+        const text = describeProgress(event);
+        progress.report({ message: `${event.stage}: ${text}`, increment: Math.max(0, percent - reported) });
+        reported = Math.max(reported, percent);
+        this.progressed.fire({ specUri: key, ...event });
+        this.output.appendLine(`  ${event.stage} ${percent}% ${text}`);
+      },
+      onTerminate: () => this.output.appendLine(`  the engine did not stop within ${CANCEL_GRACE_MILLISECONDS} ms; worker terminated`),
+    });
+    const cancel = () => {
+      this.output.appendLine('  cancelling…');
+      run.cancel();
+    };
+    const subscription = token.onCancellationRequested(cancel);
+    this.running.set(key, { cancel });
+    return run.outcome.then((outcome) => {
+      this.running.delete(key);
+      subscription.dispose();
+      return toRunOutcome(outcome);
     });
   }
 
-  private report(specUri: vscode.Uri, outcome: RunOutcome & { reply?: WorkerReply }): void {
-    const reply = outcome.reply;
-    if (outcome.status === 'done' && reply?.type === 'done') {
-      this.output.appendLine(`  done: ${reply.scores} scores in ${reply.milliseconds} ms → ${reply.output ?? '?'}`);
-      for (const warning of reply.warnings) this.output.appendLine(`  warning: ${warning}`);
+  private report(specUri: vscode.Uri, outcome: RunOutcome): void {
+    const { results, failure } = outcome;
+    if (outcome.status === 'done' && results) {
+      this.output.appendLine(`  done: ${results.scores.length} scores in ${results.timings.totalMilliseconds} ms → ${outcome.output ?? '?'}`);
+      for (const warning of results.warnings) this.output.appendLine(`  warning: ${warning}`);
     } else if (outcome.status === 'cancelled') {
       this.output.appendLine(`  cancelled after ${outcome.cancelMilliseconds} ms (${outcome.via === 'signal' ? 'the engine stopped' : 'worker terminated'}); the results file was not changed`);
       void vscode.window.showInformationMessage('simspec: run cancelled; the results file was not changed.');
-    } else if (reply?.type === 'failed') {
-      this.output.appendLine(`  failed: ${reply.message}`);
-      for (const problem of reply.problems ?? []) this.output.appendLine(`    ${problem.range.start.line + 1}:${problem.range.start.character + 1} ${problem.message}`);
-      const first = reply.problems?.[0];
-      const target = reply.file ? vscode.Uri.file(reply.file) : specUri;
-      const detail = first ? `${reply.message}: ${first.message}` : reply.message;
+    } else if (failure && failure.kind !== 'internal') {
+      const problems = (failure.problems ?? []).filter((p) => p.severity === 'error');
+      this.output.appendLine(`  failed: ${failure.message}`);
+      for (const problem of problems) this.output.appendLine(`    ${problem.range.start.line + 1}:${problem.range.start.character + 1} ${problem.message}`);
+      const first = problems[0];
+      const target = failure.file ? vscode.Uri.file(failure.file) : specUri;
+      const detail = first ? `${failure.message}: ${first.message}` : failure.message;
       void vscode.window.showErrorMessage(`simspec: ${detail}`, 'Show in Spec', 'Show Log').then((choice) => {
         if (choice === 'Show Log') this.output.show(true);
         if (choice === 'Show in Spec') {

@@ -6,14 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { CancelledError, isSimspecError, SimspecError } from './core/errors';
+import { CancelledError, isSimspecError } from './core/errors';
 import { readArray } from './io';
 import { runCase } from './cases';
 import { checkSpec, type Problem, type ComparisonSpec, type MetricFamily, type Representation, type SourceKind } from './spec';
 import { createFileIntrospector } from './spec/introspector';
-import { runSpec, SpecProblemsError, type ProgressEvent, type RunOptions } from './run/execute';
-import type { SerializedError } from './run/worker';
+import { runSpec, SpecProblemsError } from './run/execute';
+import { describeProgress, errorOf, progressMessage, startRunWorker, type RunProgress, type RunSettings } from './run/protocol';
 import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
 import { familyUsage, runnerFor } from './families';
@@ -108,52 +107,24 @@ function engineWorkerPath(): string | undefined {
 
 /**
  * Run in a worker thread when the bundle has one, so that Ctrl-C is handled at once even while a
- * metric is inside a long synchronous loop: the worker is asked to stop, then terminated. Nothing
- * is written unless the run completes (the results file is replaced atomically).
+ * metric is inside a long synchronous loop (engine/run/protocol.ts: the shared cancel flag, then
+ * termination after a grace period). Nothing is written unless the run completes (the results file
+ * is replaced atomically).
  */
-function runInWorker(workerPath: string, specFile: string, options: Omit<RunOptions, 'signal'>): Promise<Results> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(workerPath);
-    let settled = false;
-    const finish = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      process.removeListener('SIGINT', onSigint);
-      action();
-      void worker.terminate();
-    };
-    const onSigint = () => {
-      process.stderr.write('\ncancelling…\n');
-      worker.postMessage({ type: 'cancel' });
-      // A metric deep in a synchronous loop cannot see the signal: stop the thread outright.
-      setTimeout(() => finish(() => reject(new CancelledError())), 250).unref();
-    };
-    process.on('SIGINT', onSigint);
-    const { onProgress, ...plain } = options;
-    worker.on('message', (message: { type: string; event?: ProgressEvent; results?: Results; error?: SerializedError }) => {
-      if (message.type === 'progress') onProgress?.(message.event!);
-      else if (message.type === 'done') finish(() => resolvePromise(message.results!));
-      else if (message.type === 'error') finish(() => reject(deserializeError(message.error!)));
-    });
-    worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', () => finish(() => reject(new CancelledError())));
-    worker.postMessage({ type: 'run', specFile: resolve(specFile), options: plain });
-  });
-}
-
-function deserializeError(error: SerializedError): Error {
-  switch (error.kind) {
-    case 'spec':
-      return new SpecProblemsError(error.specFile ?? '', error.problems ?? []);
-    case 'cancelled':
-      return new CancelledError();
-    case 'user':
-      return new SimspecError(error.message, { code: error.code ?? 'error' });
-    default: {
-      const internal = new Error(error.message);
-      if (error.stack) internal.stack = error.stack;
-      return internal;
-    }
+async function runInWorker(workerPath: string, specFile: string, settings: RunSettings, onProgress: (progress: RunProgress) => void): Promise<Results> {
+  const run = startRunWorker(workerPath, resolve(specFile), settings, { onProgress, onTerminate: () => process.stderr.write('the run did not stop by itself; its thread was terminated\n') });
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n');
+    run.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await run.outcome;
+    if (outcome.status === 'done') return outcome.results;
+    if (outcome.status === 'cancelled') throw new CancelledError();
+    throw errorOf(outcome.failure);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }
 
@@ -165,9 +136,9 @@ async function commandRun(parsed: Parsed): Promise<number> {
   // On a terminal the progress line is rewritten in place; in a log, each change is one line.
   const tty = process.stderr.isTTY === true;
   let lineOpen = false;
-  const onProgress = (event: ProgressEvent) => {
+  const onProgress = (event: RunProgress) => {
     if (quiet) return;
-    const line = `[${Math.round(event.fraction * 100).toString().padStart(3)}%] ${event.message}`;
+    const line = `[${Math.round(event.fraction * 100).toString().padStart(3)}%] ${describeProgress(event)}`;
     if (line === lastLine) return;
     if (tty) {
       process.stderr.write(`\r${line.slice(0, (process.stderr.columns || 80) - 1).padEnd(lastLine.length)}${event.stage === 'done' ? '\n' : ''}`);
@@ -176,7 +147,7 @@ async function commandRun(parsed: Parsed): Promise<number> {
     else process.stderr.write(line + '\n');
     lastLine = line;
   };
-  const options: Omit<RunOptions, 'signal'> = { onProgress };
+  const options: RunSettings = {};
   const out = parsed.options.get('--out')?.at(-1);
   if (out) options.output = out;
   const only = parsed.options.get('--comparison');
@@ -192,10 +163,10 @@ async function commandRun(parsed: Parsed): Promise<number> {
   try {
     const workerPath = engineWorkerPath();
     let results: Results;
-    if (workerPath) results = await runInWorker(workerPath, specFile, options);
+    if (workerPath) results = await runInWorker(workerPath, specFile, options, onProgress);
     else {
       process.once('SIGINT', onSigint);
-      results = await runSpec(specFile, { ...options, signal: controller.signal });
+      results = await runSpec(specFile, { ...options, signal: controller.signal, onProgress: (event) => onProgress(progressMessage(event)) });
     }
     console.log(formatScoreTable(results));
     for (const warning of results.warnings) console.error(`warning: ${warning}`);

@@ -4,26 +4,20 @@
  * layer. Pure functions without DOM access, so they are tested in Node and used in the browser.
  */
 
-export interface PanelInterval { lower: number; upper: number; level?: number; method?: string; samples?: number }
+import type { Results } from '../../engine/run/resultsFormat';
 
-export interface PanelScore {
-  comparison: string;
-  metric: string;
-  layer: string;
-  region: string;
-  measure?: string;
-  value: number | null;
-  higherIsBetter?: boolean;
-  ci?: PanelInterval;
-  p?: { value: number | null; test?: string };
-  noiseCeiling?: { lower: number | null; upper: number | null; convention?: string };
-  nullDistribution?: (number | null)[];
-  warnings?: string[];
-  /** Metric-specific extras; the panel reads `warping` (shape comparisons with `warping: true`). */
-  details?: { warping?: PanelWarping } & Record<string, unknown>;
-}
+/**
+ * A value as it comes back from a results file: the engine writes NaN and ±Infinity as null
+ * (toJson in engine/run/results.ts), so every number may be null.
+ */
+type FromJson<T> = T extends number ? T | null : T extends readonly (infer U)[] ? FromJson<U>[] : T extends object ? { [K in keyof T]: FromJson<T[K]> } : T;
 
-/** The warping index of one (layer, region) pair: W = d_orth − d_lin, and the curve d(α). */
+/** FromJson, and every field optional at every depth: what a file from an older engine, or written by hand, may hold. */
+type Lenient<T> = T extends number ? T | null : T extends readonly (infer U)[] ? Lenient<U>[] : T extends object ? { [K in keyof T]?: Lenient<T[K]> } : T;
+
+type ResultsScore = FromJson<Results['scores'][number]>;
+
+/** The warping index of one (layer, region) pair: W = d_orth − d_lin, and the curve d(α) (a shape metric's `details.warping`). */
 export interface PanelWarping {
   warpingIndex: number | null;
   orthogonalDistance: number | null;
@@ -35,7 +29,7 @@ export interface PanelWarping {
   curve?: { alpha: number; distance: number | null }[];
 }
 
-/** A classical-MDS map of every layer and region under one comparison's metric. */
+/** A classical-MDS map of every layer and region under one comparison's metric (`derived[comparison].mds`). */
 export interface PanelMap {
   names: string[];
   roles: ('model' | 'brain')[];
@@ -45,22 +39,27 @@ export interface PanelMap {
   method?: string;
 }
 
-export interface PanelResults {
-  format: 'simspec-results';
-  version: number;
-  title?: string;
-  spec: { file: string; sha256?: string };
-  engine?: { name?: string; version?: string };
-  created?: string;
-  stimuli?: number;
-  layers: string[];
-  regions: string[];
-  comparisons: { name: string; metric: string }[];
-  scores: PanelScore[];
-  rdms?: { model: Record<string, (number | null)[]>; brain: Record<string, (number | null)[]> };
-  derived?: Record<string, { mds?: PanelMap } & Record<string, unknown>>;
-  warnings?: string[];
-}
+/**
+ * One score as the panel reads it: the engine's score record, where only the pair's identity and
+ * value are required (a file from an older engine, or written by hand, may lack the rest), and the
+ * metric-specific `details` the panel draws are typed.
+ */
+export type PanelScore = Pick<ResultsScore, 'comparison' | 'layer' | 'region' | 'value'> & Lenient<Omit<Results['scores'][number], 'comparison' | 'layer' | 'region' | 'value' | 'metric' | 'details'>> & {
+  /** The metric family (a file may name one this panel does not know). */
+  metric: string;
+  details?: { warping?: PanelWarping } & Record<string, unknown>;
+};
+
+export type PanelInterval = NonNullable<PanelScore['ci']>;
+
+/** A results file as the panel reads it: the engine's `Results` with the same leniency as PanelScore. */
+export type PanelResults = Pick<FromJson<Results>, 'format' | 'layers' | 'regions'> &
+  Lenient<Omit<Results, 'format' | 'layers' | 'regions' | 'scores' | 'comparisons' | 'spec' | 'derived' | 'outputPath'>> & {
+    spec: { file: string; sha256?: string };
+    comparisons: { name: string; metric: string }[];
+    scores: PanelScore[];
+    derived?: Record<string, { mds?: PanelMap } & Record<string, unknown>>;
+  };
 
 export type SortColumn = 'comparison' | 'layer' | 'region' | 'value' | 'p' | 'ceiling';
 export interface SortState { column: SortColumn; descending: boolean }
@@ -134,7 +133,7 @@ export function bestLayers(results: PanelResults): BestLayer[] {
     if (finite.length === 0) continue;
     const higher = finite[0].higherIsBetter !== false;
     const top = finite.reduce((a, b) => ((higher ? num(b.value) > num(a.value) : num(b.value) < num(a.value)) ? b : a));
-    const tied = top.ci ? finite.filter((s) => s !== top && num(s.value) >= top.ci!.lower && num(s.value) <= top.ci!.upper).map((s) => s.layer) : [];
+    const tied = top.ci ? finite.filter((s) => s !== top && num(s.value) >= num(top.ci!.lower) && num(s.value) <= num(top.ci!.upper)).map((s) => s.layer) : [];
     best.push({ comparison: top.comparison, region: top.region, layer: top.layer, value: num(top.value), tied, ci: top.ci });
   }
   return best;

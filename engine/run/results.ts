@@ -6,31 +6,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import type { ScoreRecord } from './types';
+import type { Results } from './resultsFormat';
 
 export const ENGINE_VERSION = '0.1.0';
 
-export interface Results {
-  format: 'simspec-results';
-  version: 1;
-  title?: string;
-  spec: { file: string; sha256: string };
-  engine: { name: 'simspec'; version: string; node: string };
-  created: string;
-  stimuli: number;
-  model?: string;
-  layers: string[];
-  regions: string[];
-  comparisons: { name: string; metric: string; params: Record<string, unknown>; statistics: unknown }[];
-  scores: ScoreRecord[];
-  derived: Record<string, Record<string, unknown>>;
-  /** Condensed RDMs (squareform order; brain: mean over subjects) for the panel's heat maps, when stimuli ≤ 400. */
-  rdms?: { model: Record<string, number[]>; brain: Record<string, number[]> };
-  warnings: string[];
-  timings: { totalMilliseconds: number; loadMilliseconds: number };
-  /** Where runSpec wrote this file (set after writing; not part of the file itself). */
-  outputPath?: string;
-}
+// The type lives in a module without Node imports, so that the panel (a browser bundle) can import it.
+export type { Results } from './resultsFormat';
 
 export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');

@@ -1,44 +1,31 @@
 /**
- * Runs a spec in a worker thread, so that the caller's thread stays responsive: the CLI's Ctrl-C
- * and the editor's Cancel work even while a metric is deep in a synchronous loop (the worker is
- * asked to stop through its AbortSignal first, then terminated). Messages:
- *   in:  { type: 'run', specFile, options } | { type: 'cancel' }
- *   out: { type: 'progress', event } | { type: 'done', results } | { type: 'error', error }
+ * The worker thread that runs one spec, so that the host's thread stays responsive: the CLI's
+ * Ctrl-C and the editor's Cancel work even while a metric is deep in a synchronous loop. Both
+ * hosts start it through startRunWorker and speak engine/run/protocol.ts: one `start` in;
+ * `progress`, then `done` | `cancelled` | `failed` out. Cancelling is the shared flag of the start
+ * message, read by the run's AbortSignal (see signalFromFlag).
  */
 import { parentPort } from 'node:worker_threads';
-import { CancelledError, isSimspecError } from '../core/errors';
-import { runSpec, SpecProblemsError, type RunOptions } from './execute';
+import { CancelledError } from '../core/errors';
+import { runSpec } from './execute';
+import { failureOf, progressMessage, signalFromFlag, type StartMessage, type WorkerMessage } from './protocol';
 
-export type WorkerRequest = { type: 'run'; specFile: string; options: Omit<RunOptions, 'signal' | 'onProgress'> } | { type: 'cancel' };
-
-export interface SerializedError {
-  kind: 'spec' | 'user' | 'cancelled' | 'internal';
-  message: string;
-  code?: string;
-  specFile?: string;
-  problems?: SpecProblemsError['problems'];
-  stack?: string;
-}
-
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof SpecProblemsError) return { kind: 'spec', message: error.message, specFile: error.specFile, problems: error.problems, code: error.code };
-  if (error instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled' };
-  if (isSimspecError(error)) return { kind: 'user', message: error.message, code: error.code };
-  const e = error as Error;
-  return { kind: 'internal', message: e?.message ?? String(error), ...(e?.stack ? { stack: e.stack } : {}) };
+async function serveRun(start: StartMessage, reply: (message: WorkerMessage) => void): Promise<void> {
+  const { type: _type, specFile, cancelFlag, ...settings } = start;
+  const cancel = signalFromFlag(cancelFlag);
+  try {
+    const results = await runSpec(specFile, { ...settings, signal: cancel.signal, onProgress: (event) => reply(progressMessage(event)) });
+    reply({ type: 'done', results });
+  } catch (error) {
+    // A run asked to stop may also fail on its way out (a read cut short); the user asked to stop.
+    if (error instanceof CancelledError || cancel.signal.aborted) reply({ type: 'cancelled' });
+    else reply({ type: 'failed', failure: failureOf(error) });
+  } finally {
+    cancel.stop();
+  }
 }
 
 if (parentPort) {
   const port = parentPort;
-  const controller = new AbortController();
-  port.on('message', (request: WorkerRequest) => {
-    if (request.type === 'cancel') {
-      controller.abort();
-      return;
-    }
-    runSpec(request.specFile, { ...request.options, signal: controller.signal, onProgress: (event) => port.postMessage({ type: 'progress', event }) }).then(
-      (results) => port.postMessage({ type: 'done', results }),
-      (error) => port.postMessage({ type: 'error', error: serializeError(error) }),
-    );
-  });
+  port.once('message', (start: StartMessage) => void serveRun(start, (message) => port.postMessage(message)));
 }

@@ -1,18 +1,18 @@
 /**
  * Cancel during a long run: the real worker bundle (client/runWorker.ts) runs a spec with a very
- * long bootstrap; after the first bootstrap progress the controller's two signals are sent (shared
- * flag + message). The engine must stop by itself (reply 'cancelled', not a terminated thread), and
- * the earlier results file must be byte-for-byte unchanged with no temporary file left behind.
+ * long bootstrap, started and cancelled through engine/run/protocol.ts exactly as the extension and
+ * the CLI do it; after the first bootstrap progress the run is cancelled (the shared flag). The
+ * engine must stop by itself (reply 'cancelled', not a terminated thread), and the earlier results
+ * file must be byte-for-byte unchanged with no temporary file left behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { repoRoot } from './environment';
-import type { WorkerReply } from '../../client/runProtocol';
+import { startRunWorker, type RunHandle } from '../../engine/run/protocol';
 
 const data = join(repoRoot, 'samples', 'kriegeskorte2008', 'data', 'Kriegeskorte_Neuron2008_supplementalData.mat');
 
@@ -36,24 +36,21 @@ test('Cancel stops a long bootstrap through the signal and leaves the earlier re
   const earlier = '{"format":"simspec-results","note":"earlier run"}\n';
   writeFileSync(output, earlier);
 
-  const cancelFlag = new SharedArrayBuffer(4);
-  const worker = new Worker(join(work, 'runWorker.js'), { workerData: { type: 'start', specFile: spec, cancelFlag } });
   let cancelledAt = 0;
-  const reply = await new Promise<WorkerReply>((resolve, reject) => {
-    worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'progress' && /bootstrap/.test(m.message) && !cancelledAt) {
+  const run: RunHandle = startRunWorker(join(work, 'runWorker.js'), spec, {}, {
+    onProgress: (progress) => {
+      if (/bootstrap/.test(progress.message) && !cancelledAt) {
         cancelledAt = Date.now();
-        Atomics.store(new Int32Array(cancelFlag), 0, 1);
-        worker.postMessage({ type: 'cancel' });
-      } else if (m.type !== 'progress') resolve(m);
-    });
-    worker.on('error', reject);
+        run.cancel();
+      }
+    },
   });
+  const outcome = await run.outcome;
   const stopMilliseconds = Date.now() - cancelledAt;
-  await worker.terminate();
   console.log(`cancel → stopped in ${stopMilliseconds} ms`);
   assert.ok(cancelledAt > 0, 'the run never reached the bootstrap');
-  assert.equal(reply.type, 'cancelled', JSON.stringify(reply));
+  assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
+  assert.equal(outcome.status === 'cancelled' && outcome.via, 'signal', 'the engine did not stop by itself; the thread had to be terminated');
   assert.equal(readFileSync(output, 'utf8'), earlier);
   assert.deepEqual(readdirSync(work).filter((f) => f.endsWith('.tmp')), []);
 });

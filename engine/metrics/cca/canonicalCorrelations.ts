@@ -14,7 +14,7 @@
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { centerColumns, crossProduct, singularValues, thinSvd } from '../../linalg';
-import { checkPairedRows } from '../cka/checks';
+import { checkPairedRows } from '../common/checks';
 
 export interface CcaOptions {
   /** Centre columns (default true). */

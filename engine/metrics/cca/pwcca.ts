@@ -14,7 +14,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { centerColumns, crossProduct, multiply, thinSvd } from '../../linalg';
-import { checkPairedRows } from '../cka/checks';
+import { checkPairedRows } from '../common/checks';
 import { canonicalCorrelations, orthonormalBasis } from './canonicalCorrelations';
 
 export interface PwccaOptions {

@@ -10,7 +10,7 @@
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { canonicalCorrelations, orthonormalBasis } from './canonicalCorrelations';
-import { checkPairedRows } from '../cka/checks';
+import { checkPairedRows } from '../common/checks';
 
 export interface SvccaOptions {
   /** Fixed number of components per network (a number, or one per network). */

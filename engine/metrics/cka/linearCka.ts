@@ -13,8 +13,8 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { centerColumns, crossGram, crossProduct, frobeniusInner } from '../../linalg';
-import { centredGram } from '../shape/factor';
-import { checkPairedRows } from './checks';
+import { centredGram } from '../common/factor';
+import { checkPairedRows } from '../common/checks';
 
 export interface LinearCkaOptions {
   /** Centre columns (default true). Off gives the uncentred "RV-like" cosine of raw Grams. */

@@ -11,7 +11,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { gram } from '../../linalg';
-import { checkPairedRows } from './checks';
+import { checkPairedRows } from '../common/checks';
 import { ckaFromHsic, unbiasedHsic, type CkaEpsilonVariant } from './unbiasedCka';
 
 export type RbfBandwidth = 'kornblith' | 'brain-score' | { sigma: number };

@@ -21,8 +21,8 @@
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { centerColumns, crossGram, crossProduct } from '../../linalg';
-import { centredGram } from '../shape/factor';
-import { checkPairedRows } from './checks';
+import { centredGram } from '../common/factor';
+import { checkPairedRows } from '../common/checks';
 
 export type CkaEpsilonVariant = 'kornblith' | 'brain-score' | 'platonic';
 

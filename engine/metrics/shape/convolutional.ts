@@ -13,11 +13,11 @@
 import type { Matrix, NDArray } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { crossProduct } from '../../linalg';
-import { factorizeNetwork, scaleFreeFactor, type NetworkFactor } from './factor';
+import { factorizeNetwork, scaleFreeFactor, type NetworkFactor } from '../common/factor';
 import { alignFactors, trainingLinearScore } from './linearShape';
 import { resolveShapeOptions, type ShapeOptions } from './options';
 import { centredData } from './distance';
-import { solveLinearAssignment } from '../assignment';
+import { solveLinearAssignment } from '../common/assignment';
 import { frobenius, scoreFromInner } from './permutationShape';
 
 export interface ConvolutionalShapeResult {

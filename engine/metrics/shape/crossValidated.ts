@@ -19,7 +19,7 @@ import type { Matrix } from '../../core/matrix';
 import { selectRows } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 import { crossProduct, multiply } from '../../linalg';
-import { factorizeNetwork, scaleFreeFactor, truncateFactor, type NetworkFactor } from './factor';
+import { factorizeNetwork, scaleFreeFactor, truncateFactor, type NetworkFactor } from '../common/factor';
 import { alignFactors, trainingLinearScore } from './linearShape';
 import { checkShapeInputs, resolveShapeOptions, type ResolvedShapeOptions, type ShapeGroup, type ShapeOptions } from './options';
 import { alignPermutation, frobenius, matchedInnerProduct, permutationScore, scoreFromInner } from './permutationShape';

@@ -13,7 +13,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
-import { factorizeNetwork, scaleFreeFactor, truncateFactor, type FactorRoute, type NetworkFactor } from './factor';
+import { factorizeNetwork, scaleFreeFactor, truncateFactor, type FactorRoute, type NetworkFactor } from '../common/factor';
 import { alignFactors, trainingLinearScore, type ShapeScore } from './linearShape';
 import { checkShapeInputs, resolveShapeOptions, type ResolvedShapeOptions, type ShapeGroup, type ShapeOptions } from './options';
 import { alignPermutation, frobenius, permutationScore } from './permutationShape';

@@ -10,7 +10,7 @@ export { shapeDistance, type ShapeDistanceResult, type ReductionReport } from '.
 export { crossValidatedShapeDistance, crossValidatedShapeDistanceFromFits, fitShapeNetwork, type ShapeNetworkFit, type ShapeFold, type FoldShapeResult, type CrossValidatedShapeResult } from './crossValidated';
 export { warpingIndex, type WarpingIndexResult } from './warping';
 export { resolveShapeOptions, checkShapeInputs, type ShapeOptions, type ShapeGroup, type Reduction } from './options';
-export { factorizeNetwork, centredGram, type NetworkFactor, type FactorRoute, type RouteChoice } from './factor';
+export { factorizeNetwork, centredGram, type NetworkFactor, type FactorRoute, type RouteChoice } from '../common/factor';
 export { alignFactors, trainingLinearScore, type ShapeScore, type LinearAlignment } from './linearShape';
 export { netrepWhiteningWeights, NETREP_EIGENVALUE_FLOOR } from './whitening';
 export { gaussianProjectionMatrix, numpyStandardNormal } from './reduce';

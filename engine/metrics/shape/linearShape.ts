@@ -19,7 +19,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { crossProduct, multiply, thinSvd } from '../../linalg';
-import type { NetworkFactor } from './factor';
+import type { NetworkFactor } from '../common/factor';
 import { netrepWhiteningWeights, type WhiteningWeights } from './whitening';
 
 export type ShapeScore = 'angular' | 'euclidean';

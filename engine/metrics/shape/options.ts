@@ -5,7 +5,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
-import type { RouteChoice } from './factor';
+import type { RouteChoice } from '../common/factor';
 import type { ShapeScore } from './linearShape';
 
 export type ShapeGroup = 'permutation' | 'orthogonal' | 'linear';

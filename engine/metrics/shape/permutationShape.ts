@@ -12,7 +12,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { crossProduct } from '../../linalg';
-import { solveLinearAssignment } from '../assignment';
+import { solveLinearAssignment } from '../common/assignment';
 import { angularFromCosine, type ShapeScore } from './linearShape';
 
 export interface PermutationAlignment {

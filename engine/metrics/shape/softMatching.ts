@@ -14,8 +14,8 @@
  */
 import type { Matrix } from '../../core/matrix';
 import { crossProduct } from '../../linalg';
-import { solveTransport } from '../assignment';
-import { checkPairedRows } from '../cka/checks';
+import { solveTransport } from '../common/assignment';
+import { checkPairedRows } from '../common/checks';
 import { centredData } from './distance';
 
 export interface SoftMatchingOptions {

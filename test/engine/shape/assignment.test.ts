@@ -1,7 +1,7 @@
 // The exact linear-assignment solver against exhaustive search (square and rectangular, ties).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { solveLinearAssignment } from '../../../engine/metrics/assignment';
+import { solveLinearAssignment } from '../../../engine/metrics/common/assignment';
 import { NumpyRandomState } from '../../../engine/stats/random';
 
 function permutations(n: number): number[][] {

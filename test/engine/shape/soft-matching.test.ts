@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { softMatchingDistance, shapeDistance } from '../../../engine/metrics/shape';
-import { solveLinearAssignment, solveTransport } from '../../../engine/metrics/assignment';
+import { solveLinearAssignment, solveTransport } from '../../../engine/metrics/common/assignment';
 import { NumpyRandomState } from '../../../engine/stats/random';
 import { close, permuteColumns, randomMatrix, addRowVector } from './helpers';
 

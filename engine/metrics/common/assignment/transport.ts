@@ -11,8 +11,8 @@
  * (total pq) and rescaled. Dense: O(p·q) per shortest path; the number of augmentations is
  * bounded by the number of basic variables reached (about p + q in practice).
  */
-import type { Matrix } from '../../core/matrix';
-import { SimspecError } from '../../core/errors';
+import type { Matrix } from '../../../core/matrix';
+import { SimspecError } from '../../../core/errors';
 
 export interface TransportResult {
   /** Flow F (rows × cols), in the integer units of supply/demand. */

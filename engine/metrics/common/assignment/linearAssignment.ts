@@ -9,8 +9,8 @@
  * the costs, so the optimum is the same assignment scipy returns up to ties (ties may be broken
  * differently; the optimal total is identical).
  */
-import type { Matrix } from '../../core/matrix';
-import { SimspecError } from '../../core/errors';
+import type { Matrix } from '../../../core/matrix';
+import { SimspecError } from '../../../core/errors';
 
 export interface AssignmentResult {
   /** rowToColumn[i] = column assigned to row i (length = rows of the cost matrix). */

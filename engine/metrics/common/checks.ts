@@ -1,4 +1,4 @@
-/** Input checks shared by the CKA estimators (one message style for every user-caused failure). */
+/** Input checks shared by the metrics that compare two paired matrices (CKA, CCA, soft matching): one message style for every user-caused failure. */
 import type { Matrix } from '../../core/matrix';
 import { SimspecError } from '../../core/errors';
 

@@ -1,0 +1,28 @@
+/**
+ * The shape of a results file (schemas/results.schema.json), written by engine/run/results.ts and
+ * read by the panel (client/webview/model.ts). Types only and no Node import, so that the browser
+ * bundle and its DOM-only TypeScript project (client/webview/tsconfig.json) can import it.
+ */
+import type { ScoreRecord } from './types';
+
+export interface Results {
+  format: 'simspec-results';
+  version: 1;
+  title?: string;
+  spec: { file: string; sha256: string };
+  engine: { name: 'simspec'; version: string; node: string };
+  created: string;
+  stimuli: number;
+  model?: string;
+  layers: string[];
+  regions: string[];
+  comparisons: { name: string; metric: string; params: Record<string, unknown>; statistics: unknown }[];
+  scores: ScoreRecord[];
+  derived: Record<string, Record<string, unknown>>;
+  /** Condensed RDMs (squareform order; brain: mean over subjects) for the panel's heat maps, when stimuli ≤ 400. */
+  rdms?: { model: Record<string, number[]>; brain: Record<string, number[]> };
+  warnings: string[];
+  timings: { totalMilliseconds: number; loadMilliseconds: number };
+  /** Where runSpec wrote this file (set after writing; not part of the file itself). */
+  outputPath?: string;
+}
