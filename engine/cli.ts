@@ -17,7 +17,7 @@ import type { SerializedError } from './run/worker';
 import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
 import { runnerFor } from './run/runners';
-import { ENGINE_VERSION, toJson } from './run/results';
+import { checkResultsPath, ENGINE_VERSION, runInputFiles, toJson } from './run/results';
 import { formatScoreTable } from './run/table';
 
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
@@ -85,9 +85,19 @@ async function commandCheck(files: string[]): Promise<number> {
       errors++;
       continue;
     }
-    const { problems } = await checkSpec(text, resolve(file), introspector);
+    const { problems, spec } = await checkSpec(text, resolve(file), introspector);
     for (const problem of problems) console.log(formatProblem(file, problem));
     errors += problems.filter((p) => p.severity === 'error').length;
+    // Where `simspec run` would write: the same output-safety check, so a bad `output:` shows here first.
+    if (spec) {
+      try {
+        checkResultsPath(spec.output, { specFile: resolve(file), inputs: runInputFiles(spec), explicit: false });
+      } catch (error) {
+        if (!isSimspecError(error)) throw error;
+        console.log(`${file}:1:1: error: output: ${error.message}`);
+        errors++;
+      }
+    }
   }
   if (errors === 0) console.error(`${files.length === 1 ? files[0] : `${files.length} specs`}: no errors`);
   return errors > 0 ? 1 : 0;
@@ -176,6 +186,7 @@ async function commandRun(parsed: Parsed): Promise<number> {
   };
   const options: Omit<RunOptions, 'signal'> = { onProgress };
   const out = parsed.options.get('--out')?.at(-1);
+  if (out !== undefined && out.trim() === '') throw new UsageError('--out needs a file path, got an empty one');
   if (out) options.output = out;
   const only = parsed.options.get('--comparison');
   if (only) options.comparisons = only;
@@ -318,8 +329,24 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isSimspecError(error)) {
       console.error(`error: ${error.message}`);
+      // A refused results path is a usage problem (like a bad option): exit 2, as documented.
+      return error.code === 'output.refused' ? 2 : 1;
+    }
+    const systemError = fileSystemErrorMessage(error);
+    if (systemError) {
+      console.error(`error: ${systemError}`);
       return 1;
     }
     throw error;
   }
+}
+
+/**
+ * A file-system error that reached the top without being turned into a SimspecError (a bug, but
+ * the user's file is the cause): one line naming the path instead of a stack trace.
+ */
+function fileSystemErrorMessage(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.syscall !== 'string') return undefined;
+  return `${e.path ?? '(unknown path)'}: ${e.syscall} failed (${e.code}); check the path and its permissions, or run with --no-cache if it is the cache folder`;
 }

@@ -14,7 +14,7 @@ import { closePool, setThreads } from '../linalg/pool';
 import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
 import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
-import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
+import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
 import { runnerFor } from './runners';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
@@ -152,6 +152,11 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   if (errors.length > 0 || !checked.spec) throw new SpecProblemsError(path, checked.problems);
   const spec = checked.spec;
   const warnings = checked.problems.filter((p) => p.severity === 'warning').map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);
+
+  // Output safety (engine/run/results.ts): refuse a bad results path before any work, and again at the write.
+  const outputPath = options.output ? resolve(options.output) : spec.output;
+  const outputGuard: OutputGuard = { specFile: path, inputs: runInputFiles(spec), explicit: options.output !== undefined };
+  if (options.write !== false) checkResultsPath(outputPath, outputGuard);
 
   let comparisons = spec.comparisons;
   if (options.comparisons?.length) {
@@ -295,8 +300,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   if (Object.keys(rdms.model).length || Object.keys(rdms.brain).length) results.rdms = rdms;
   if (options.write !== false) {
     report('write', 0.97, 'writing results');
-    const outputPath = options.output ? resolve(options.output) : spec.output;
-    writeResultsAtomically(outputPath, results);
+    writeResultsAtomically(outputPath, results, outputGuard);
     results.outputPath = outputPath;
   }
   report('done', 1, `${scores.length} scores in ${((Date.now() - started) / 1000).toFixed(2)} s`);
