@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, isSimspecError, SimspecError } from './core/errors';
 import { readArray } from './io';
+import { decodeUtf8Strict } from './io/limits';
 import { runCase } from './cases';
 import { checkSpec, type Problem, type ComparisonSpec, type MetricFamily, type Representation, type SourceKind } from './spec';
 import { createFileIntrospector } from './spec/introspector';
@@ -19,6 +20,7 @@ import { loadRepresentation } from './run/load';
 import { runnerFor } from './run/runners';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, toJson } from './run/results';
 import { formatScoreTable } from './run/table';
+import { cacheFolderProblem, loadCacheKey } from './run/cache';
 
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
 
@@ -79,9 +81,9 @@ async function commandCheck(files: string[]): Promise<number> {
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      console.log(`${file}:1:1: error: cannot read the spec file`);
+      text = decodeUtf8Strict(readFileSync(file), file, 'spec');
+    } catch (error) {
+      console.log(`${file}:1:1: error: ${isSimspecError(error) ? error.message : 'cannot read the spec file'}`);
       errors++;
       continue;
     }
@@ -101,6 +103,11 @@ async function commandCheck(files: string[]): Promise<number> {
   }
   if (errors === 0) console.error(`${files.length === 1 ? files[0] : `${files.length} specs`}: no errors`);
   return errors > 0 ? 1 : 0;
+}
+
+function keyProblem(folder: string): string | undefined {
+  const key = loadCacheKey(folder);
+  return typeof key === 'string' ? key : undefined;
 }
 
 /** `$XDG_CACHE_HOME/simspec`, else `~/.cache/simspec` (macOS and Windows: the same under the home folder). */
@@ -195,7 +202,16 @@ async function commandRun(parsed: Parsed): Promise<number> {
     if (!/^[1-9]\d*$/.test(threads)) throw new UsageError(`--threads needs a positive integer, got '${threads}'`);
     options.threads = Number(threads);
   }
-  if (!parsed.flags.has('--no-cache')) options.cacheFolder = resolve(parsed.options.get('--cache')?.at(-1) ?? defaultCacheFolder());
+  if (!parsed.flags.has('--no-cache')) {
+    // An unusable cache folder or key: an error when the user named the folder, else a warning and
+    // a run without the cache (a user whose home is not writable can still run).
+    const named = parsed.options.get('--cache')?.at(-1);
+    const folder = resolve(named ?? defaultCacheFolder());
+    const problem = cacheFolderProblem(folder) ?? keyProblem(folder);
+    if (problem && named !== undefined) throw new SimspecError(`cannot use the cache: ${problem}`, { file: folder, expected: 'a writable folder for --cache, or --no-cache', code: 'cache.unusable' });
+    if (problem) console.error(`warning: running without the cache: ${problem} (choose a folder with --cache DIR, or pass --no-cache)`);
+    else options.cacheFolder = folder;
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   try {

@@ -8,10 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, SimspecError } from '../core/errors';
 import { readTable, listVariables } from '../io';
+import { decodeUtf8Strict } from '../io/limits';
 import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
 import { closePool, setThreads } from '../linalg/pool';
-import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
+import { cachedDerivedFrom, cachedJobFrom, inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
 import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
@@ -147,6 +148,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   } catch {
     throw new SimspecError('cannot read the spec file', { file: specFile, code: 'spec.missing-file' });
   }
+  if (text.includes('\ufffd')) text = decodeUtf8Strict(readFileSync(path), specFile, 'spec'); // harden: strict UTF-8, naming the first bad byte
   const checked = await checkSpec(text, path, createFileIntrospector());
   const errors = checked.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !checked.spec) throw new SpecProblemsError(path, checked.problems);
@@ -220,9 +222,9 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     const span = 0.9 / jobs.length;
     const key = cache ? jobCacheKey({ metric: comparison.metric, params: { params: comparison.params, statistics: comparison.statistics, files: auxiliaryFileHashes(spec, comparison) } }, inputs.get(`model:${layer}`)!, inputs.get(`brain:${region}`)!, engineBuildId()) : undefined;
     if (key) jobKeys.set(comparison.name, [...(jobKeys.get(comparison.name) ?? []), key]);
-    const hit = key ? (cache!.getValue(key) as { json: CachedJob } | undefined) : undefined;
-    if (hit && 'json' in hit) {
-      const { score, rdms: recorded, stimuli: n } = hit.json;
+    const hit = key ? cachedJobFrom(cache!.getValue(key)) : undefined; // harden: validated structure or a miss
+    if (hit) {
+      const { score, rdms: recorded, stimuli: n } = hit as unknown as CachedJob;
       report('score', base + span, `${comparison.name}: ${layer} × ${region} — from the cache`);
       scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
       stimuli ||= n;
@@ -259,8 +261,8 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     if (!runner.finish) continue;
     throwIfAborted(signal);
     const key = cache ? productKey(`derived:${comparison.metric}`, { params: comparison.params, jobs: jobKeys.get(comparison.name), build: engineBuildId() }, []) : undefined;
-    const hit = key ? (cache!.getValue(key) as { json: Record<string, unknown> | null } | undefined) : undefined;
-    if (hit && 'json' in hit) {
+    const hit = key ? cachedDerivedFrom(cache!.getValue(key)) : undefined; // harden: validated structure or a miss
+    if (hit) {
       if (hit.json) derived[comparison.name] = hit.json;
       continue;
     }
@@ -279,6 +281,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
   }
   throwIfAborted(signal);
+  if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`); // harden: say why nothing was cached
 
   const results: Results = {
     format: 'simspec-results',
