@@ -297,11 +297,20 @@ async function commandScore(parsed: Parsed): Promise<number> {
     parsed.positional.map(async (arg, i) => {
       const { file, key } = splitFileArgument(arg);
       const array = await readArray(file, key);
+      if (array.shape.length === 0 || array.shape.some((d) => d === 0)) {
+        throw new SimspecError(`the array has shape (${array.shape.join(', ')}): nothing to compare`, { file, ...(key ? { variable: key } : {}), expected: 'at least 1 row and 1 column', code: 'score.empty' });
+      }
       const kind = (parsed.options.get('--kind')?.at(-1) as SourceKind | undefined) ?? guessKind(array.shape, array.data);
       const rep: Representation = { name: i === 0 ? 'A' : 'B', role: i === 0 ? 'model' : 'brain', source: { file, path: resolve(file), kind, transpose: false, specPath: [], ...(key ? { key } : {}) } };
       return loadRepresentation(rep, array);
     }),
   );
+  // Rows are stimuli: A and B must describe the same ones, or the score is silently wrong.
+  if (a!.stimuli !== b!.stimuli) {
+    throw new SimspecError(`A (${parsed.positional[0]}) has ${a!.stimuli} stimuli but B (${parsed.positional[1]}) has ${b!.stimuli}`, {
+      file: parsed.positional[1]!, expected: `${a!.stimuli} stimuli (rows, or an RDM over ${a!.stimuli} stimuli), as in A`, code: 'score.rows',
+    });
+  }
   const comparison: ComparisonSpec = { name: 'score', metric, params, layers: ['A'], regions: ['B'], statistics: { noiseCeiling: false, test: 'two-sided' }, index: 0 };
   const score = await runner.run(comparison, a!, b!, {
     spec: { version: 1, specFile: '', baseDir: process.cwd(), layers: [], regions: [], comparisons: [comparison], statistics: comparison.statistics, output: '' },
@@ -310,7 +319,10 @@ async function commandScore(parsed: Parsed): Promise<number> {
     shared: { get: (_key, compute) => compute() },
     warn: (message) => console.error(`warning: ${message}`),
   });
-  console.log(toJson({ metric, params, ...score }));
+  // A NaN score always says why (JSON has no NaN: the value prints as null).
+  const reason = Number.isFinite(score.value) ? undefined : score.warnings?.length ? score.warnings.join('; ') : 'the metric is undefined for these inputs (no reason was given)';
+  if (reason) console.error(`warning: the score is NaN: ${reason}`);
+  console.log(toJson({ metric, params, ...score, ...(reason ? { reason } : {}) }));
   return 0;
 }
 
