@@ -1,0 +1,7 @@
+// Runs bin/simspec.js with the given arguments and, on exit, appends its peak RSS to stderr as
+// "@@maxrss <kilobytes>" so the hostile-input tests can bound memory without a native helper.
+'use strict';
+process.on('exit', () => {
+  process.stderr.write(`\n@@maxrss ${process.resourceUsage().maxRSS}\n`);
+});
+require(require('node:path').join(__dirname, '..', '..', 'bin', 'simspec.js'));
