@@ -4,4 +4,5 @@
 process.on('exit', () => {
   process.stderr.write(`\n@@maxrss ${process.resourceUsage().maxRSS}\n`);
 });
-require(require('node:path').join(__dirname, '..', '..', 'bin', 'simspec.js'));
+// SIMSPEC_HOSTILE_BIN runs another build (e.g. main's) through the same cases, for before/after tables.
+require(process.env.SIMSPEC_HOSTILE_BIN || require('node:path').join(__dirname, '..', '..', 'bin', 'simspec.js'));
