@@ -1,6 +1,6 @@
 /**
  * Reliability of repeated brain responses and the ceilings built from it
- * (metrics-reference.md §3.5 items 5–6, §8 items 19, 22).
+ * (docs/metrics.md §3.5 items 5–6, §8 items 19, 22).
  *
  * Input: repeats, an NDArray stimuli × repeats × units; NaN marks a missing repeat.
  *

@@ -1,6 +1,6 @@
 /**
  * Comparing two condensed RDM vectors a, b (N pairs) — rsatoolbox `compare` method ids
- * (metrics-reference.md §2.3):
+ * (docs/metrics.md §2.3):
  *   cosine      a·b/(‖a‖‖b‖)
  *   corr        cosine of the mean-centred vectors (Pearson r; alias 'pearson')
  *   spearman    Pearson r of average ranks (scipy `spearmanr`, rsatoolbox 'spearman')

@@ -1,7 +1,7 @@
 /**
  * RDMs from response matrices (conditions × channels), condensed in squareform order.
  *
- * rsatoolbox `calc_rdm` conventions (metrics-reference.md §2.1) [parity], b_i = pattern of
+ * rsatoolbox `calc_rdm` conventions (docs/metrics.md §2.1) [parity], b_i = pattern of
  * condition i, P = number of channels:
  *   euclidean    d_ij = ‖b_i − b_j‖² / P                  (squared AND divided by P; "squared euclidean")
  *   correlation  d_ij = 1 − r(b_i, b_j)                    (not divided by P)
