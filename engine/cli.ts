@@ -374,6 +374,11 @@ export async function main(argv: string[]): Promise<number> {
  * the user's file is the cause): one line naming the path instead of a stack trace.
  */
 function fileSystemErrorMessage(error: unknown): string | undefined {
+  // An allocation past what V8 allows (an RDM over millions of stimuli needs n² doubles): a
+  // resource limit the input caused, said as such rather than as a crash.
+  if (error instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(error.message)) {
+    return `not enough memory for this computation (${error.message}); check the data's shape (rows are stimuli) or use fewer stimuli`;
+  }
   const e = error as NodeJS.ErrnoException | undefined;
   if (!e || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.syscall !== 'string') return undefined;
   return `${e.path ?? '(unknown path)'}: ${e.syscall} failed (${e.code}); check the path and its permissions, or run with --no-cache if it is the cache folder`;
