@@ -119,15 +119,16 @@ test('a valid input still works under the same limits (the checks are not refusi
   assert.ok(Math.abs(JSON.parse(outcome.stdout).value - 1) < 1e-12, 'an RDM correlates perfectly with itself');
 });
 
-test('hdf5: a 37 KB file whose compressed dataset declares 32 MiB → refused before reading past the cap; without the cap, an RDM over 4 Mi stimuli → "not enough memory", not a crash', async () => {
+test('hdf5: a small file whose compressed dataset declares 1 MiB → refused before reading past a 512 KiB cap; without the cap, an RDM over 128 Ki stimuli → "not enough memory", not a crash', async () => {
   const dir = scratch();
   const file = join(dir, 'bomb.h5');
   const h5 = await import('h5wasm/node');
   await h5.ready;
-  const rows = 4 * 2 ** 20;
+  const rows = 2 ** 17; // 1 MiB of float64; its RDM would need rows² doubles (128 GiB)
   const f = new h5.File(file, 'w');
-  f.create_dataset({ name: 'x', data: new Float64Array(rows), shape: [rows, 1], chunks: [65536, 1], compression: 9 });
+  f.create_dataset({ name: 'x', data: new Float64Array(rows), shape: [rows, 1], chunks: [16384, 1], compression: 9 });
   f.close();
-  assertClean(await simspec(['score', '--metric', 'rsa', `${file}:/x`, `${file}:/x`], { env: SMALL_CAP }), 1, /bomb\.h5/, /dataset '\/x' declares 32 MiB uncompressed, past the decompression cap/);
+  const cap = { SIMSPEC_MAX_DECOMPRESSED_BYTES: String(512 * 1024) };
+  assertClean(await simspec(['score', '--metric', 'rsa', `${file}:/x`, `${file}:/x`], { env: cap }), 1, /bomb\.h5/, /dataset '\/x' declares 1\.0 MiB uncompressed, past the decompression cap of 512 KiB/);
   assertClean(await simspec(['score', '--metric', 'rsa', `${file}:/x`, `${file}:/x`]), 1, /not enough memory for this computation/);
 });
