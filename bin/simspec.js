@@ -10,5 +10,10 @@ if (!fs.existsSync(bundle)) {
 }
 require(bundle).main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (error) => { console.error('internal error: ' + (error && error.stack ? error.stack : error)); process.exitCode = 70; },
+  (error) => {
+    // A bug in simspec, never the user's fault: one line to report; the stack with SIMSPEC_DEBUG=1.
+    const detail = process.env.SIMSPEC_DEBUG ? (error && error.stack) || String(error) : (error && error.message) || String(error);
+    console.error('internal error (please report it): ' + detail);
+    process.exitCode = 70;
+  },
 );

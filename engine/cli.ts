@@ -6,8 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { CancelledError, isSimspecError } from './core/errors';
+import { CancelledError, isSimspecError, SimspecError } from './core/errors';
 import { readArray } from './io';
+import { decodeUtf8Strict } from './io/limits';
 import { runCase } from './cases';
 import { checkSpec, type Problem, type ComparisonSpec, type MetricFamily, type Representation, type SourceKind } from './spec';
 import { createFileIntrospector } from './spec/introspector';
@@ -16,8 +17,9 @@ import { describeProgress, errorOf, progressMessage, startRunWorker, type RunPro
 import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
 import { familyUsage, runnerFor } from './families';
-import { ENGINE_VERSION, toJson } from './run/results';
+import { checkResultsPath, ENGINE_VERSION, runInputFiles, toJson } from './run/results';
 import { formatScoreTable } from './run/table';
+import { cacheFolderProblem, loadCacheKey } from './run/cache';
 
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
 
@@ -80,18 +82,33 @@ async function commandCheck(files: string[]): Promise<number> {
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      console.log(`${file}:1:1: error: cannot read the spec file`);
+      text = decodeUtf8Strict(readFileSync(file), file, 'spec');
+    } catch (error) {
+      console.log(`${file}:1:1: error: ${isSimspecError(error) ? error.message : 'cannot read the spec file'}`);
       errors++;
       continue;
     }
-    const { problems } = await checkSpec(text, resolve(file), introspector);
+    const { problems, spec } = await checkSpec(text, resolve(file), introspector);
     for (const problem of problems) console.log(formatProblem(file, problem));
     errors += problems.filter((p) => p.severity === 'error').length;
+    // Where `simspec run` would write: the same output-safety check, so a bad `output:` shows here first.
+    if (spec) {
+      try {
+        checkResultsPath(spec.output, { specFile: resolve(file), inputs: runInputFiles(spec), explicit: false });
+      } catch (error) {
+        if (!isSimspecError(error)) throw error;
+        console.log(`${file}:1:1: error: output: ${error.message}`);
+        errors++;
+      }
+    }
   }
   if (errors === 0) console.error(`${files.length === 1 ? files[0] : `${files.length} specs`}: no errors`);
   return errors > 0 ? 1 : 0;
+}
+
+function keyProblem(folder: string): string | undefined {
+  const key = loadCacheKey(folder);
+  return typeof key === 'string' ? key : undefined;
 }
 
 /** `$XDG_CACHE_HOME/simspec`, else `~/.cache/simspec` (macOS and Windows: the same under the home folder). */
@@ -149,6 +166,7 @@ async function commandRun(parsed: Parsed): Promise<number> {
   };
   const options: RunSettings = {};
   const out = parsed.options.get('--out')?.at(-1);
+  if (out !== undefined && out.trim() === '') throw new UsageError('--out needs a file path, got an empty one');
   if (out) options.output = out;
   const only = parsed.options.get('--comparison');
   if (only) options.comparisons = only;
@@ -157,7 +175,16 @@ async function commandRun(parsed: Parsed): Promise<number> {
     if (!/^[1-9]\d*$/.test(threads)) throw new UsageError(`--threads needs a positive integer, got '${threads}'`);
     options.threads = Number(threads);
   }
-  if (!parsed.flags.has('--no-cache')) options.cacheFolder = resolve(parsed.options.get('--cache')?.at(-1) ?? defaultCacheFolder());
+  if (!parsed.flags.has('--no-cache')) {
+    // An unusable cache folder or key: an error when the user named the folder, else a warning and
+    // a run without the cache (a user whose home is not writable can still run).
+    const named = parsed.options.get('--cache')?.at(-1);
+    const folder = resolve(named ?? defaultCacheFolder());
+    const problem = cacheFolderProblem(folder) ?? keyProblem(folder);
+    if (problem && named !== undefined) throw new SimspecError(`cannot use the cache: ${problem}`, { file: folder, expected: 'a writable folder for --cache, or --no-cache', code: 'cache.unusable' });
+    if (problem) console.error(`warning: running without the cache: ${problem} (choose a folder with --cache DIR, or pass --no-cache)`);
+    else options.cacheFolder = folder;
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   try {
@@ -243,11 +270,20 @@ async function commandScore(parsed: Parsed): Promise<number> {
     parsed.positional.map(async (arg, i) => {
       const { file, key } = splitFileArgument(arg);
       const array = await readArray(file, key);
+      if (array.shape.length === 0 || array.shape.some((d) => d === 0)) {
+        throw new SimspecError(`the array has shape (${array.shape.join(', ')}): nothing to compare`, { file, ...(key ? { variable: key } : {}), expected: 'at least 1 row and 1 column', code: 'score.empty' });
+      }
       const kind = (parsed.options.get('--kind')?.at(-1) as SourceKind | undefined) ?? guessKind(array.shape, array.data);
       const rep: Representation = { name: i === 0 ? 'A' : 'B', role: i === 0 ? 'model' : 'brain', source: { file, path: resolve(file), kind, transpose: false, specPath: [], ...(key ? { key } : {}) } };
       return loadRepresentation(rep, array);
     }),
   );
+  // Rows are stimuli: A and B must describe the same ones, or the score is silently wrong.
+  if (a!.stimuli !== b!.stimuli) {
+    throw new SimspecError(`A (${parsed.positional[0]}) has ${a!.stimuli} stimuli but B (${parsed.positional[1]}) has ${b!.stimuli}`, {
+      file: parsed.positional[1]!, expected: `${a!.stimuli} stimuli (rows, or an RDM over ${a!.stimuli} stimuli), as in A`, code: 'score.rows',
+    });
+  }
   const comparison: ComparisonSpec = { name: 'score', metric, params, layers: ['A'], regions: ['B'], statistics: { noiseCeiling: false, test: 'two-sided' }, index: 0 };
   const score = await runner.run(comparison, a!, b!, {
     spec: { baseDir: process.cwd() },
@@ -256,7 +292,10 @@ async function commandScore(parsed: Parsed): Promise<number> {
     shared: { get: (_key, compute) => compute() },
     warn: (message) => console.error(`warning: ${message}`),
   });
-  console.log(toJson({ metric, params, ...score }));
+  // A NaN score always says why (JSON has no NaN: the value prints as null).
+  const reason = Number.isFinite(score.value) ? undefined : score.warnings?.length ? score.warnings.join('; ') : 'the metric is undefined for these inputs (no reason was given)';
+  if (reason) console.error(`warning: the score is NaN: ${reason}`);
+  console.log(toJson({ metric, params, ...score, ...(reason ? { reason } : {}) }));
   return 0;
 }
 
@@ -291,8 +330,29 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isSimspecError(error)) {
       console.error(`error: ${error.message}`);
+      // A refused results path is a usage problem (like a bad option): exit 2, as documented.
+      return error.code === 'output.refused' ? 2 : 1;
+    }
+    const systemError = fileSystemErrorMessage(error);
+    if (systemError) {
+      console.error(`error: ${systemError}`);
       return 1;
     }
     throw error;
   }
+}
+
+/**
+ * A file-system error that reached the top without being turned into a SimspecError (a bug, but
+ * the user's file is the cause): one line naming the path instead of a stack trace.
+ */
+function fileSystemErrorMessage(error: unknown): string | undefined {
+  // An allocation past what V8 allows (an RDM over millions of stimuli needs n² doubles): a
+  // resource limit the input caused, said as such rather than as a crash.
+  if (error instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(error.message)) {
+    return `not enough memory for this computation (${error.message}); check the data's shape (rows are stimuli) or use fewer stimuli`;
+  }
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.syscall !== 'string') return undefined;
+  return `${e.path ?? '(unknown path)'}: ${e.syscall} failed (${e.code}); check the path and its permissions, or run with --no-cache if it is the cache folder`;
 }

@@ -12,6 +12,7 @@
 import { access } from 'node:fs/promises';
 import { SimspecError } from '../core/errors';
 import { fortranToC, product } from './dtype';
+import { DecompressionBudget } from './limits';
 import { availableText } from './names';
 import type { DataNode } from './tree';
 import type { VariableInfo } from './types';
@@ -83,6 +84,18 @@ export function hasHdf5Signature(bytes: Uint8Array, offset: number): boolean {
 
 interface H5Meta { type: number; size: number; signed: boolean; littleEndian?: boolean; vlen?: boolean }
 
+/**
+ * A dataset's value, read only when its declared shape fits the decompression cap
+ * (engine/io/limits.ts): HDF5 chunks are compressed, so a small file can declare gigabytes.
+ * Charged as float64 (what it becomes) or its stored size, whichever is larger.
+ */
+function boundedValue(entity: H5Dataset, file: string, variable: string): unknown {
+  const meta = entity.metadata as H5Meta;
+  const bytes = product(entity.shape ?? []) * Math.max(8, meta.size || 0);
+  new DecompressionBudget(file).charge(bytes, `dataset '${variable}'`, variable);
+  return entity.value;
+}
+
 function dtypeOf(meta: H5Meta): string | undefined {
   if (meta.type === 0) return `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
   if (meta.type === 1) return `float${meta.size * 8}`;
@@ -145,12 +158,12 @@ export async function readHdf5Dataset(file: string, path: string | undefined): P
     }
     const meta = entity.metadata as H5Meta;
     if (meta.type === 3) {
-      const v = entity.value;
+      const v = boundedValue(entity, file, target);
       return { strings: (Array.isArray(v) ? v : [v]).map(String) };
     }
     const info = datasetInfo(target, entity);
     if (info.unsupported) throw new SimspecError(`unsupported dataset type: ${info.unsupported}`, { file, variable: target, expected: 'an integer, float or bool dataset', code: 'io.dtype' });
-    return { shape: entity.shape ?? [], data: toFloat64(entity.value), dtype: info.dtype! };
+    return { shape: entity.shape ?? [], data: toFloat64(boundedValue(entity, file, target)), dtype: info.dtype! };
   });
 }
 
@@ -202,7 +215,7 @@ export function mat73Roots(f: H5File, h5: H5, file: string): Map<string, DataNod
     const shape = [...(entity.shape ?? [])].reverse();
     if (attribute(entity, 'MATLAB_empty') === '1') return { kind: 'numeric', shape: [0, 0], dtype: MATLAB_NUMERIC[cls ?? 'double'] ?? 'float64', read: () => new Float64Array(0) };
     if (cls === 'char') {
-      const codes = toFloat64(entity.value);
+      const codes = toFloat64(boundedValue(entity, file, where));
       const rows = shape[0] ?? 0;
       const strings: string[] = [];
       for (let i = 0; i < rows; i++) {
@@ -213,14 +226,14 @@ export function mat73Roots(f: H5File, h5: H5, file: string): Map<string, DataNod
       return { kind: 'string', shape, strings };
     }
     if (cls === 'cell') {
-      const refs = entity.value as unknown[];
+      const refs = boundedValue(entity, file, where) as unknown[];
       const elements = refs.map((r, k) => toNode(f.dereference(r as never), `${where}{${k}}`));
       return { kind: 'cell', shape, elements: reorder(elements, shape) };
     }
     const dtype = cls !== undefined ? MATLAB_NUMERIC[cls] : dtypeOf(entity.metadata as H5Meta);
     if (!dtype) return { kind: 'unsupported', shape, reason: `MATLAB class ${cls ?? 'unknown'}` };
     if ((entity.metadata as H5Meta).type === 6) return { kind: 'unsupported', shape, dtype, reason: 'complex numbers' };
-    return { kind: 'numeric', shape, dtype, read: () => fortranToC(toFloat64(entity.value), shape) };
+    return { kind: 'numeric', shape, dtype, read: () => fortranToC(toFloat64(boundedValue(entity, file, where)), shape) };
   };
   const roots = new Map<string, DataNode>();
   for (const key of f.keys()) {

@@ -15,10 +15,11 @@
  * cells ('Models[2].RDM', 'RDMs[0,3,1].RDM'), where '[*]' stacks every element
  * ('Models[*].RDM' → shape (1, 8, 92, 92): struct-array shape, then the field's shape).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname, resolve as resolvePath } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
+import { decodeUtf8Strict, MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, readFileBounded } from './limits';
 import { availableText } from './names';
 import { decodeNpy, readNpyHeader } from './npy';
 import { listNpz, readNpz } from './npz';
@@ -60,9 +61,14 @@ async function mustExist(file: string): Promise<void> {
   }
 }
 
+/** A text data file (.csv, .tsv, .json): a regular file of bounded size, strict UTF-8. */
+async function readText(file: string): Promise<string> {
+  return decodeUtf8Strict(await readFileBounded(file, MAX_TEXT_BYTES, 'text data file'), file);
+}
+
 /** MAT v5 variables, or undefined for a v7.3 (HDF5) file. */
 async function mat5Roots(file: string): Promise<Map<string, DataNode> | undefined> {
-  const bytes = await readFile(file);
+  const bytes = await readFileBounded(file, MAX_WHOLE_FILE_BYTES, 'MAT-file');
   return isMat73(bytes) ? undefined : parseMat5(bytes, file);
 }
 
@@ -86,7 +92,7 @@ export async function listVariables(file: string): Promise<VariableInfo[]> {
     }
     case 'hdf5': return listHdf5(file);
     case 'csv': {
-      const records = parseDelimited(await readFile(file, 'utf-8'), delimiterFor(file), file);
+      const records = parseDelimited(await readText(file), delimiterFor(file), file);
       try {
         const { header, matrix } = numericMatrix(records, file);
         return [{ name: 'data', kind: 'numeric', shape: [...matrix.shape], dtype: 'float64', ...(header ? { fields: header.map((h) => ({ name: h, kind: 'numeric' as const, shape: [matrix.shape[0]!], dtype: 'float64' })) } : {}) }];
@@ -96,7 +102,7 @@ export async function listVariables(file: string): Promise<VariableInfo[]> {
       }
     }
     case 'json': {
-      const roots = jsonRoots(await readFile(file, 'utf-8'), file);
+      const roots = jsonRoots(await readText(file), file);
       return [...roots].map(([name, node]) => nodeInfo(name, node));
     }
   }
@@ -110,7 +116,7 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       if (variable !== undefined && variable !== 'arr_0') {
         throw new SimspecError('a .npy file holds a single array and has no variables', { file, variable, expected: 'no variable (or key) for a .npy file', code: 'io.variable' });
       }
-      return decodeNpy(await readFile(file), file);
+      return decodeNpy(await readFileBounded(file, MAX_WHOLE_FILE_BYTES, '.npy file'), file);
     }
     case 'npz': return readNpz(file, variable);
     case 'mat': {
@@ -130,7 +136,7 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       return result;
     }
     case 'csv': {
-      const { header, matrix } = numericMatrix(parseDelimited(await readFile(file, 'utf-8'), delimiterFor(file), file), file, variable);
+      const { header, matrix } = numericMatrix(parseDelimited(await readText(file), delimiterFor(file), file), file, variable);
       if (variable === undefined || variable === 'data') return matrix;
       // A column by its header name; 'data.<name>' too, as introspection lists columns as fields of 'data'.
       const name = variable.startsWith('data.') && !header?.includes(variable) ? variable.slice(5) : variable;
@@ -142,7 +148,7 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       return { shape: [rows], data: Float64Array.from({ length: rows }, (_, r) => matrix.data[r * cols + column]!), dtype: 'float64' };
     }
     case 'json': {
-      const picked = select(jsonRoots(await readFile(file, 'utf-8'), file), variable, file);
+      const picked = select(jsonRoots(await readText(file), file), variable, file);
       return stackNumeric(picked, file, picked.selector);
     }
   }
@@ -158,7 +164,7 @@ export async function readStrings(file: string, selector: string): Promise<strin
       if (roots) return collectStrings(select(roots, selector, file), file, selector);
       return withHdf5(file, (f, h5) => collectStrings(select(mat73Roots(f, h5, file), selector, file), file, selector));
     }
-    case 'json': return collectStrings(select(jsonRoots(await readFile(file, 'utf-8'), file), selector, file), file, selector);
+    case 'json': return collectStrings(select(jsonRoots(await readText(file), file), selector, file), file, selector);
     case 'hdf5': {
       const result = await readHdf5Dataset(file, selector);
       if (!('strings' in result)) throw new SimspecError('the dataset holds numbers, not text', { file, variable: selector, expected: 'a string dataset', code: 'io.kind' });
@@ -179,7 +185,7 @@ export async function readTable(file: string): Promise<Table> {
   const format = formatOf(file);
   if (format !== 'csv') throw new SimspecError('tables are read from .csv or .tsv files', { file, expected: 'a .csv or .tsv file', code: 'io.format' });
   await mustExist(file);
-  return toTable(parseDelimited(await readFile(file, 'utf-8'), delimiterFor(file), file), file);
+  return toTable(parseDelimited(await readText(file), delimiterFor(file), file), file);
 }
 
 const cache = new Map<string, { key: string; value: Promise<VariableInfo[]> }>();

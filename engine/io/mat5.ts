@@ -1,7 +1,8 @@
 /**
  * MATLAB Level 5 MAT-file reader (MathWorks, "MAT-File Format", R2019b): 128-byte header, then
  * tagged data elements; miCOMPRESSED elements are zlib streams holding one miMATRIX each (inflated
- * with fflate). Numeric, logical and char arrays, structs and cells are parsed into a DataNode tree;
+ * never past the size the inner tag declares, within the file's decompression budget:
+ * engine/io/limits.ts). Numeric, logical and char arrays, structs and cells are parsed into a DataNode tree;
  * numeric payloads stay as references into the inflated bytes until read, so introspection never
  * converts data. Numbers are stored column-major and are returned in C order; MATLAB shapes keep
  * their ≥2 dimensions, and dtype is the MATLAB class (double → float64, even when MATLAB stored
@@ -13,10 +14,27 @@
  * to nested JS arrays (no introspection without conversion, vector shapes squeezed, dtype lost) and
  * took 2.4 s on Kriegeskorte_Neuron2008_supplementalData.mat.
  */
-import { unzlibSync } from 'fflate';
+import { Unzlib } from 'fflate';
 import { SimspecError } from '../core/errors';
 import { decodeElements, fortranToC, product, type ElementType, type NumericDtype } from './dtype';
+import { DecompressionBudget, formatBytes, inflateAtMost } from './limits';
 import type { DataNode } from './tree';
+
+/** The first `bytes` (or a few more) inflated bytes of a zlib stream, inflating 4 KiB of input at a time. */
+function inflatePrefix(data: Uint8Array, bytes: number, reader: { corrupt(problem: string): SimspecError }): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  let have = 0;
+  const inflater = new Unzlib((chunk) => { pieces.push(chunk); have += chunk.length; });
+  try {
+    for (let pos = 0; pos < data.length && have < bytes; pos += 4096) inflater.push(data.subarray(pos, pos + 4096), pos + 4096 >= data.length);
+  } catch (e) {
+    throw reader.corrupt(`compressed element cannot be inflated (${(e as Error).message})`);
+  }
+  const out = new Uint8Array(have);
+  let o = 0;
+  for (const piece of pieces) { out.set(piece, o); o += piece.length; }
+  return out;
+}
 
 const MI: Record<number, NumericDtype | undefined> = {
   1: 'int8', 2: 'uint8', 3: 'int16', 4: 'uint16', 5: 'int32', 6: 'uint32', 7: 'float32', 9: 'float64', 12: 'int64', 13: 'uint64',
@@ -202,16 +220,24 @@ export function parseMat5(bytes: Uint8Array, file: string): Map<string, DataNode
   const text = new TextDecoder('latin1').decode(bytes.subarray(0, 10));
   if (!text.startsWith('MATLAB')) throw header('header text does not start with MATLAB');
   const reader = new Reader(file, mark === 'IM');
+  const budget = new DecompressionBudget(file);
   const roots = new Map<string, DataNode>();
   for (const element of reader.elements(bytes, 128, bytes.length)) {
     let matrix = element;
     if (element.type === MI_COMPRESSED) {
-      let inflated: Uint8Array;
-      try {
-        inflated = unzlibSync(element.data);
-      } catch (e) {
-        throw reader.corrupt(`compressed element cannot be inflated (${(e as Error).message})`);
-      }
+      // The inner element's tag (its first 8 inflated bytes) declares its size: charge it to the
+      // file's budget, then never inflate past it (a bomb fails before its memory is taken).
+      const tag = inflatePrefix(element.data, 8, reader);
+      if (tag.length < 8) throw reader.corrupt('compressed element is shorter than one element tag');
+      const declared = 8 + Math.ceil(new DataView(tag.buffer, tag.byteOffset, 8).getUint32(4, reader.le) / 8) * 8;
+      budget.charge(declared, 'a compressed MAT-file element');
+      const inflated = inflateAtMost(
+        element.data,
+        declared,
+        true,
+        () => reader.corrupt(`compressed element inflates past the ${formatBytes(declared)} its tag declares`),
+        (reason) => reader.corrupt(`compressed element cannot be inflated (${reason})`),
+      );
       const inner = reader.subelements(inflated);
       if (inner.length !== 1) throw reader.corrupt('compressed element does not hold exactly one matrix');
       matrix = { ...inner[0]!, next: element.next };

@@ -5,6 +5,7 @@
  */
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
+import { product } from './dtype';
 import { availableText } from './names';
 import { decodeNpy, parseNpyHeader } from './npy';
 import type { VariableInfo } from './types';
@@ -65,6 +66,15 @@ export async function readNpz(file: string, key?: string): Promise<NDArray> {
           file, variable: key, code: 'io.variable',
         });
       }
+    }
+    // The member's .npy header says how many bytes it holds; a zip header that declares more is a
+    // lie (or a bomb) and is refused before anything is inflated.
+    const header = parseNpyHeader(await readZipEntryPrefix(handle, entry!, file, 1 << 16), file, keyOf(entry!));
+    const expected = header.dataOffset + product(header.shape) * header.type.size;
+    if (entry!.uncompressedSize !== expected) {
+      throw new SimspecError(`member '${entry!.name}' declares ${entry!.uncompressedSize} bytes but its .npy header (shape (${header.shape.join(', ')}), ${header.type.dtype}) describes ${expected}`, {
+        file, variable: keyOf(entry!), expected: 'a zip size equal to the .npy header plus its data', code: 'io.zip',
+      });
     }
     const bytes = await readZipEntry(handle, entry!, file);
     return decodeNpy(bytes, file, keyOf(entry!));

@@ -10,6 +10,7 @@
  */
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
+import { requireJsonDepth } from './limits';
 import type { DataNode } from './tree';
 
 export interface Table { columns: string[]; rows: string[][] }
@@ -142,6 +143,7 @@ function numericNode(shape: number[], data: Float64Array): DataNode {
 
 /** Top-level JSON: an object's keys are the variables; an array is one variable named 'data'. */
 export function jsonRoots(text: string, file: string): Map<string, DataNode> {
+  requireJsonDepth(text, file); // jsonNode and flattening recurse: refuse deep nesting first
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,11 +3,15 @@
  * and each member is read on its own, so listing an archive of large arrays touches only a few
  * kilobytes. Methods 0 (stored, np.savez) and 8 (deflate, np.savez_compressed) are supported,
  * with ZIP64 sizes and offsets (numpy writes ZIP64 for members past 2 GiB). Inflation is fflate's;
- * the CRC-32 of each member is checked so corruption never passes silently.
+ * the CRC-32 of each member is checked so corruption never passes silently. Sizes are distrusted:
+ * a record pointing past the end of the file is corrupt, the local and central headers must agree,
+ * and a member is never inflated past the size it declares nor past the decompression cap
+ * (engine/io/limits.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { Inflate, inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { SimspecError } from '../core/errors';
+import { DecompressionBudget, formatBytes, inflateAtMost } from './limits';
 
 export interface ZipEntry {
   name: string;
@@ -57,6 +61,7 @@ export async function readZipDirectory(handle: FileHandle, file: string): Promis
     cdSize = Number(rv.getBigUint64(40, true));
     cdOffset = Number(rv.getBigUint64(48, true));
   }
+  if (!(cdOffset >= 0 && cdSize >= 0 && cdOffset + cdSize <= size)) throw notZip(file, 'the central directory lies past the end of the file (truncated?)');
   const cd = await readAt(handle, cdOffset, cdSize);
   if (cd.length < cdSize) throw notZip(file, 'truncated central directory');
   const v = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
@@ -99,7 +104,19 @@ async function dataOffset(handle: FileHandle, entry: ZipEntry, file: string): Pr
   const local = await readAt(handle, entry.localHeaderOffset, 30);
   const lv = new DataView(local.buffer, local.byteOffset, local.byteLength);
   if (local.length < 30 || lv.getUint32(0, true) !== LOCAL) throw notZip(file, `corrupt local header of '${entry.name}'`);
-  return entry.localHeaderOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true);
+  // Sizes in the local header (unless deferred to a data descriptor, flag bit 3, or saturated for
+  // ZIP64) must be the central directory's: a reader trusting the other one could be misled.
+  const deferred = (lv.getUint16(6, true) & 0x8) !== 0;
+  const localCompressed = lv.getUint32(18, true);
+  const localUncompressed = lv.getUint32(22, true);
+  const disagrees = (local: number, central: number) => local !== 0xffffffff && local !== central;
+  if (!deferred && (disagrees(localCompressed, entry.compressedSize) || disagrees(localUncompressed, entry.uncompressedSize))) {
+    throw notZip(file, `the local and central headers of '${entry.name}' declare different sizes`);
+  }
+  const start = entry.localHeaderOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true);
+  const { size } = await handle.stat();
+  if (start + entry.compressedSize > size) throw notZip(file, `member '${entry.name}' is truncated (declares ${entry.compressedSize} compressed bytes past the end of the file)`);
+  return start;
 }
 
 function checkMethod(entry: ZipEntry, file: string): void {
@@ -111,19 +128,23 @@ function checkMethod(entry: ZipEntry, file: string): void {
 }
 
 /** Whole uncompressed content of one member, CRC-checked. */
-export async function readZipEntry(handle: FileHandle, entry: ZipEntry, file: string): Promise<Uint8Array> {
+export async function readZipEntry(handle: FileHandle, entry: ZipEntry, file: string, budget = new DecompressionBudget(file)): Promise<Uint8Array> {
   checkMethod(entry, file);
   const start = await dataOffset(handle, entry, file);
+  if (entry.method === 0 && entry.compressedSize !== entry.uncompressedSize) throw notZip(file, `stored member '${entry.name}' declares different compressed and uncompressed sizes`);
+  budget.charge(entry.uncompressedSize, `member '${entry.name}'`);
   const raw = await readAt(handle, start, entry.compressedSize);
   if (raw.length < entry.compressedSize) throw notZip(file, `member '${entry.name}' is truncated`);
   let out: Uint8Array;
   if (entry.method === 0) out = raw;
   else {
-    try {
-      out = inflateSync(raw, { out: new Uint8Array(entry.uncompressedSize) });
-    } catch (e) {
-      throw notZip(file, `corrupt deflate data in member '${entry.name}' (${(e as Error).message})`);
-    }
+    out = inflateAtMost(
+      raw,
+      entry.uncompressedSize,
+      false,
+      () => notZip(file, `member '${entry.name}' inflates past the ${formatBytes(entry.uncompressedSize)} its header declares`),
+      (reason) => notZip(file, `corrupt deflate data in member '${entry.name}' (${reason})`),
+    );
   }
   if (out.length !== entry.uncompressedSize || crc32(out) !== entry.crc32) {
     throw notZip(file, `member '${entry.name}' fails its CRC-32 check (corrupt data)`);

@@ -10,21 +10,31 @@
  * cannot be set back by a user, so an edit that restores size and mtime still rehashes.
  *
  * Entries: `<dir>/<key[0..1]>/<key>.f64`: a 64-byte header (magic, version, rows, cols, payload
- * length, payload FNV-1a checksum, kind: matrix | vector | JSON) then the payload (little-endian
- * float64 data, or UTF-8 JSON). Writes go to a unique
+ * length, payload FNV-1a checksum, kind: matrix | vector | JSON, HMAC-SHA256/192) then the payload
+ * (little-endian float64 data, or UTF-8 JSON). The checksum guards against corruption; the HMAC
+ * guards against a hostile cache folder: it is computed under a per-user secret key kept outside
+ * the cache folder (`cacheKeyPath()`, created 0600) over the header, the entry's own key and the
+ * payload, so an entry that was forged, edited or copied under another key's name is a miss, never
+ * a wrong number. When the key cannot be kept, or the folder cannot be used, the cache turns itself
+ * off (`disabledReason`) and the run goes on without it. Writes go to a unique
  * temporary file in the same folder and are renamed into place (atomic on POSIX and NTFS), so
  * concurrent runs never read a partial entry; two runs writing the same key write the same bytes. A
  * truncated or corrupt entry is treated as a miss and removed. The total size is capped: after a
  * write, least recently used entries (mtime, touched on every hit) are deleted until under the cap.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Matrix } from '../core/matrix';
 
 const MAGIC = 0x53494d43; // "SIMC"
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const HEADER_BYTES = 64;
+const MAC_OFFSET = 40;
+/** HMAC-SHA256 truncated to 192 bits (RFC 2104 §5 allows truncation to at least half). */
+const MAC_BYTES = 24;
+const KEY_BYTES = 32;
 const DEFAULT_MAX_BYTES = 2 * 2 ** 30;
 
 const hashMemo = new Map<string, string>();
@@ -99,6 +109,92 @@ const KIND_JSON = 2;
 export interface ProductCacheOptions {
   /** Cap on the total bytes of entries (default 2 GiB). */
   maxBytes?: number;
+  /** Secret for the entries' HMAC (default: the per-user key at cacheKeyPath()). */
+  key?: Uint8Array;
+}
+
+/** Where the per-user cache key lives: `$XDG_CONFIG_HOME/simspec/cache.key`, else `~/.config/simspec/cache.key`. */
+export function cacheKeyPath(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'simspec', 'cache.key');
+}
+
+const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
+
+/** The real path of `path`, or of its nearest existing ancestor joined with the missing rest. */
+function realPathOfNearest(path: string): string {
+  const missing: string[] = [];
+  for (let existing = resolve(path); ; ) {
+    try {
+      return join(realpathSync(existing), ...missing);
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return resolve(path);
+      missing.unshift(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+function underSystemFolder(path: string): boolean {
+  return [resolve(path), realPathOfNearest(path)].some((p) => SYSTEM_ROOTS.some((root) => p === root || p.startsWith(root + '/')));
+}
+
+function errnoText(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/**
+ * The per-user secret, created on first use (32 random bytes, mode 0600, never inside the cache
+ * folder). Returns a reason instead when it cannot be read or kept safely.
+ */
+export function loadCacheKey(cacheFolder: string): Uint8Array | string {
+  const path = cacheKeyPath();
+  if (underSystemFolder(path)) return `the cache key path ${path} is under /proc, /sys or /dev`;
+  const realFolder = realPathOfNearest(cacheFolder);
+  const realKey = realPathOfNearest(path);
+  if (realKey === realFolder || realKey.startsWith(realFolder + '/')) return `the cache key ${path} would be inside the cache folder`;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        writeFileSync(fd, randomBytes(KEY_BYTES));
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size !== KEY_BYTES) return `the cache key ${path} is not a ${KEY_BYTES}-byte file`;
+      if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o077) !== 0)) return `the cache key ${path} is readable by others or not yours (expected mode 0600)`;
+      const key = Buffer.alloc(KEY_BYTES);
+      if (readSync(fd, key, 0, KEY_BYTES, 0) !== KEY_BYTES) return `the cache key ${path} cannot be read`;
+      return key;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    return `the cache key ${path} cannot be created or read (${errnoText(error)})`;
+  }
+}
+
+/**
+ * Whether `dir` can hold the cache: not under /proc, /sys or /dev (refused before any mkdir, since
+ * those can hang), creatable and writable. Returns undefined when usable, else the reason.
+ */
+export function cacheFolderProblem(dir: string): string | undefined {
+  if (underSystemFolder(dir)) return `the cache folder ${dir} is under /proc, /sys or /dev`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) return `the cache folder ${dir} is not a folder`;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    return `the cache folder ${dir} cannot be created or written (${errnoText(error)})`;
+  }
+  return undefined;
 }
 
 export class ProductCache {
@@ -107,9 +203,21 @@ export class ProductCache {
   hits = 0;
   misses = 0;
 
+  /** Why the cache is off (every get a miss, every put a no-op), or undefined while it works. */
+  disabledReason: string | undefined;
+  private readonly secret: Uint8Array | undefined;
+
   constructor(dir: string, options: ProductCacheOptions = {}) {
     this.dir = dir;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.disabledReason = cacheFolderProblem(dir);
+    const key = this.disabledReason ? undefined : (options.key ?? loadCacheKey(dir));
+    if (typeof key === 'string') this.disabledReason = key;
+    else this.secret = key;
+  }
+
+  private mac(key: string, header: Uint8Array, payload: Uint8Array): Buffer {
+    return createHmac('sha256', this.secret!).update(header.subarray(0, MAC_OFFSET)).update(key).update(payload).digest().subarray(0, MAC_BYTES);
   }
 
   private path(key: string): string {
@@ -126,14 +234,19 @@ export class ProductCache {
   /** The cached value of any kind, or undefined (missing, truncated or corrupt entries are misses). */
   getValue(key: string): CachedValue | undefined {
     const path = this.path(key);
+    if (this.disabledReason) {
+      this.misses++;
+      return undefined;
+    }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readRegularFile(path);
     } catch {
       this.misses++;
       return undefined;
     }
-    const decoded = decode(bytes);
+    const authentic = bytes.length >= HEADER_BYTES && timingSafeEqual(bytes.subarray(MAC_OFFSET, MAC_OFFSET + MAC_BYTES), this.mac(key, bytes, bytes.subarray(HEADER_BYTES)));
+    const decoded = authentic ? decode(bytes) : undefined;
     if (!decoded) {
       try {
         unlinkSync(path);
@@ -161,7 +274,7 @@ export class ProductCache {
   /** Store a value of any kind atomically, then enforce the size cap. */
   putValue(key: string, value: CachedValue): void {
     const path = this.path(key);
-    mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+    if (this.disabledReason) return;
     let payload: Uint8Array;
     let rows: number;
     let cols: number;
@@ -184,8 +297,10 @@ export class ProductCache {
     header.writeDoubleLE(payload.byteLength, 24);
     header.writeUInt32LE(fnv1a(payload), 32);
     header.writeUInt32LE(kind, 36);
+    this.mac(key, header, payload).copy(header, MAC_OFFSET);
     const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
+      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
       writeFileSync(tmp, Buffer.concat([header, payload]));
       renameSync(tmp, path);
     } catch (error) {
@@ -194,8 +309,11 @@ export class ProductCache {
       } catch {
         // nothing written
       }
-      // Another run holding the destination open (Windows) or a full disk: the cache is optional.
-      if ((error as NodeJS.ErrnoException).code !== 'EPERM' && (error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      // The cache is optional: another run holding the destination open (Windows) loses this
+      // entry; a full disk, a folder gone read-only or removed turns the cache off for this run.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM') this.disabledReason = `cannot write to the cache folder ${this.dir} (${errnoText(error)})`;
+      return;
     }
     this.enforceCap();
   }
@@ -254,6 +372,18 @@ export class ProductCache {
   }
 }
 
+/** A cache entry's bytes: regular files only (never a FIFO or device planted in the folder), at most 4 GiB. */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > 4 * 2 ** 30) throw new Error('not a cache entry');
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function decode(bytes: Buffer): CachedValue | undefined {
   if (bytes.length < HEADER_BYTES) return undefined;
   if (bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== FORMAT_VERSION) return undefined;
@@ -271,7 +401,7 @@ function decode(bytes: Buffer): CachedValue | undefined {
       return undefined;
     }
   }
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || length !== rows * cols * 8) return undefined;
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || length !== rows * cols * 8) return undefined;
   const data = new Float64Array(rows * cols);
   new Uint8Array(data.buffer).set(body);
   if (kind === KIND_VECTOR) return data;

@@ -82,3 +82,34 @@ export function jobCacheKey(
 ): string {
   return productKey(`score:${comparison.metric}`, { params: comparison.params ?? null, engineVersion }, [model, brain]);
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+const isNumberOrNull = (value: unknown): boolean => value === null || typeof value === 'number';
+const isNumberList = (value: unknown): boolean => Array.isArray(value) && value.every(isNumberOrNull);
+
+/**
+ * A cached (comparison, layer, region) entry as execute.ts stores it — `{ score, rdms, stimuli }` —
+ * or undefined when its JSON does not have that structure (an entry from another version, or
+ * damaged in a way its checksum and HMAC cannot see): then it is a miss, never a TypeError or a
+ * wrong number. The score's JSON form has null where the number was NaN.
+ */
+export function cachedJobFrom(entry: unknown): { score: Record<string, unknown> & { value: number; measure: string; higherIsBetter: boolean; milliseconds: number }; rdms: ['model' | 'brain', string, number[]][]; stimuli: number } | undefined {
+  if (!isObject(entry) || !isObject(entry.json)) return undefined;
+  const { score, rdms, stimuli } = entry.json;
+  if (!isObject(score) || !isNumberOrNull(score.value) || typeof score.measure !== 'string' || typeof score.higherIsBetter !== 'boolean' || typeof score.milliseconds !== 'number') return undefined;
+  if (score.perSubject !== undefined && !isNumberList(score.perSubject)) return undefined;
+  if (score.nullDistribution !== undefined && !isNumberList(score.nullDistribution)) return undefined;
+  if (score.warnings !== undefined && !(Array.isArray(score.warnings) && score.warnings.every((w) => typeof w === 'string'))) return undefined;
+  for (const optional of ['ci', 'p', 'noiseCeiling', 'details'] as const) if (score[optional] !== undefined && !isObject(score[optional])) return undefined;
+  if (score.folds !== undefined && !(Array.isArray(score.folds) && score.folds.every((f) => isObject(f) && isNumberList(f.train) && isNumberList(f.test)))) return undefined;
+  if (!Array.isArray(rdms) || !rdms.every((r) => Array.isArray(r) && r.length === 3 && (r[0] === 'model' || r[0] === 'brain') && typeof r[1] === 'string' && isNumberList(r[2]))) return undefined;
+  if (!Number.isInteger(stimuli) || (stimuli as number) < 0) return undefined;
+  if (score.value === null) score.value = NaN;
+  return entry.json as ReturnType<typeof cachedJobFrom>;
+}
+
+/** A cached derived result (`{ json: object | null }`), or undefined when it has another structure. */
+export function cachedDerivedFrom(entry: unknown): { json: Record<string, unknown> | null } | undefined {
+  if (!isObject(entry) || !('json' in entry) || !(entry.json === null || isObject(entry.json))) return undefined;
+  return entry as { json: Record<string, unknown> | null };
+}

@@ -11,12 +11,13 @@ import { readTable, listVariables } from '../io';
 import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
 import { closePool, setThreads } from '../linalg/pool';
-import { inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
+import { cachedDerivedFrom, cachedJobFrom, inputsFromKeyTokens, jobCacheKey, withDiskCache } from './cacheShared';
+import { decodeUtf8Strict } from '../io/limits';
 import { createFileIntrospector, withoutHeader } from '../spec/introspector';
 
 export { withoutHeader };
 import { loadRepresentation } from './load';
-import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
+import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
 import { runnerFor } from '../families';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
@@ -163,6 +164,8 @@ interface RunState {
   derived: Results['derived'];
   jobKeys: Map<string, string[]>;
   stimuli: number;
+  outputPath: string;
+  outputGuard: OutputGuard;
 }
 
 async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
@@ -170,6 +173,10 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   const report: Report = (stage, fraction, message) => options.onProgress?.({ stage, fraction, message });
   const { spec, path, text, warnings } = await checkStage(specFile, report);
   const comparisons = selectComparisons(spec, specFile, options.comparisons);
+  // Output safety (engine/run/results.ts): refuse a bad results path before any work, and again at the write.
+  const outputPath = options.output ? resolve(options.output) : spec.output;
+  const outputGuard: OutputGuard = { specFile: path, inputs: runInputFiles(spec), explicit: options.output !== undefined };
+  if (options.write !== false) checkResultsPath(outputPath, outputGuard);
   const { jobs, representations } = await planJobs(spec, specFile, comparisons);
   const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
   const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
@@ -185,11 +192,14 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     derived: {},
     jobKeys: new Map(),
     stimuli: spec.stimulusCount ?? 0,
+    outputPath,
+    outputGuard,
   };
   if (spec.labels) state.labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
   for (const [index, job] of jobs.entries()) await scoreJob(state, job, index);
   for (const comparison of comparisons) await finishComparison(state, comparison);
   throwIfAborted(options.signal);
+  if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
   const results = assembleResults(state);
   if (options.write !== false) writeResults(state, results);
   report('done', 1, `${state.scores.length} scores in ${((Date.now() - started) / 1000).toFixed(2)} s`);
@@ -206,6 +216,7 @@ async function checkStage(specFile: string, report: Report): Promise<{ spec: Spe
   } catch {
     throw new SimspecError('cannot read the spec file', { file: specFile, code: 'spec.missing-file' });
   }
+  if (text.includes('\ufffd')) text = decodeUtf8Strict(readFileSync(path), specFile, 'spec'); // strict UTF-8, naming the first bad byte
   const checked = await checkSpec(text, path, createFileIntrospector());
   const errors = checked.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !checked.spec) throw new SpecProblemsError(path, checked.problems);
@@ -273,9 +284,9 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   const span = 0.9 / state.jobs.length;
   const key = cache ? jobCacheKey({ metric: comparison.metric, params: { params: comparison.params, statistics: comparison.statistics, files: auxiliaryFileHashes(spec, comparison) } }, inputs.get(`model:${layer}`)!, inputs.get(`brain:${region}`)!, engineBuildId()) : undefined;
   if (key) state.jobKeys.set(comparison.name, [...(state.jobKeys.get(comparison.name) ?? []), key]);
-  const hit = key ? (cache!.getValue(key) as { json: CachedJob } | undefined) : undefined;
-  if (hit && 'json' in hit) {
-    const { score, rdms: recorded, stimuli: n } = hit.json;
+  const hit = key ? cachedJobFrom(cache!.getValue(key)) : undefined; // validated structure, or a miss
+  if (hit) {
+    const { score, rdms: recorded, stimuli: n } = hit as unknown as CachedJob;
     report('score', base + span, `${comparison.name}: ${layer} × ${region} — from the cache`);
     scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
     state.stimuli ||= n;
@@ -315,8 +326,8 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
   const { cache, options } = state;
   throwIfAborted(options.signal);
   const key = cache ? productKey(`derived:${comparison.metric}`, { params: comparison.params, jobs: state.jobKeys.get(comparison.name), build: engineBuildId() }, []) : undefined;
-  const hit = key ? (cache!.getValue(key) as { json: Record<string, unknown> | null } | undefined) : undefined;
-  if (hit && 'json' in hit) {
+  const hit = key ? cachedDerivedFrom(cache!.getValue(key)) : undefined; // validated structure, or a miss
+  if (hit) {
     if (hit.json) state.derived[comparison.name] = hit.json;
     return;
   }
@@ -362,7 +373,6 @@ function assembleResults(state: RunState): Results {
 /** Write the results file atomically (a failed or cancelled run leaves an earlier file intact). */
 function writeResults(state: RunState, results: Results): void {
   state.report('write', 0.97, 'writing results');
-  const outputPath = state.options.output ? resolve(state.options.output) : state.spec.output;
-  writeResultsAtomically(outputPath, results);
-  results.outputPath = outputPath;
+  writeResultsAtomically(state.outputPath, results, state.outputGuard);
+  results.outputPath = state.outputPath;
 }

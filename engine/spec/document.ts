@@ -17,15 +17,39 @@ export interface ParsedSpec {
   problems: Problem[];
 }
 
+/**
+ * Limits that keep parsing bounded whatever the text (README "Reliability"). A spec nests about six
+ * levels deep and is a few kilobytes; these are far above any real spec and far below what makes
+ * the YAML library recurse out of stack or spend seconds on one keystroke.
+ */
+export const SPEC_LIMITS = {
+  /** Bytes (UTF-16 code units) of spec text. */
+  maxLength: 16 * 2 ** 20,
+  /** Nested collections, block (indentation, `- `) or flow (`[`, `{`). */
+  maxDepth: 64,
+  /** Aliases expanded by toJS (alias bombs). */
+  maxAliasCount: 100,
+} as const;
+
 export function parseSpec(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
+  const refused = refuseUnbounded(text);
+  if (refused) {
+    // Parse nothing of the text: an empty document carries the one problem, at its place.
+    for (let i = 0; i < text.length; i = text.indexOf('\n', i) + 1 || text.length) lineCounter.addNewLine(i);
+    const parsed: ParsedSpec = { text, document: parseDocument(''), lineCounter, value: undefined, problems: [] };
+    parsed.problems.push({ severity: 'error', message: refused.message, range: offsetsToRange(parsed, refused.offset, refused.offset + 1), code: 'yaml.limit' });
+    return parsed;
+  }
   // Each YAML error is an Error whose stack capture dominates parsing a half-typed spec (the
   // language server parses on every keystroke); the stack of a syntax error is never shown.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let document: Document.Parsed;
   try {
-    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+    // uniqueKeys: false — the library's duplicate check compares each key with every earlier one
+    // (quadratic: 10 000 layers took 12 s of a 15 s check); checkKeys below does it with a Set.
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -39,12 +63,96 @@ export function parseSpec(text: string): ParsedSpec {
       code,
     });
   }
+  // The spec format has only plain keys. A collection as a key is refused before toJS, which would
+  // stringify it (quadratic in its nesting; 36 s for a 1 KB spec of nested flow keys).
+  const keyProblem = checkKeys(document);
+  if (keyProblem) {
+    const message = keyProblem.kind === 'complex' ? 'YAML: a key must be a plain name, not a list or mapping (simspec specs have no complex keys)' : 'YAML: Map keys must be unique';
+    parsed.problems.push({ severity: 'error', message, range: offsetsToRange(parsed, keyProblem.range[0], keyProblem.range[1]), code: keyProblem.kind === 'complex' ? 'yaml.complex-key' : 'yaml.syntax' });
+    if (keyProblem.kind === 'complex') return parsed;
+  }
   try {
-    parsed.value = document.toJS({ maxAliasCount: 100 });
+    parsed.value = document.toJS({ maxAliasCount: SPEC_LIMITS.maxAliasCount });
   } catch (e) {
     parsed.problems.push({ severity: 'error', message: `YAML: ${(e as Error).message}`, range: offsetsToRange(parsed, 0, 0), code: 'yaml.syntax' });
   }
   return parsed;
+}
+
+/**
+ * The first key that is not a scalar (a complex key), else the first key repeated in its mapping,
+ * found without recursion and in linear time (a Set of keys per mapping).
+ */
+function checkKeys(document: Document.Parsed): { kind: 'complex' | 'duplicate'; range: [number, number] } | undefined {
+  const pending: unknown[] = [document.contents];
+  let duplicate: [number, number] | undefined;
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (key !== null && !isScalar(key)) return { kind: 'complex', range: [key.range?.[0] ?? 0, key.range?.[1] ?? 0] };
+        const value = key === null ? null : key.value;
+        if (seen.has(value) && !duplicate) duplicate = [key?.range?.[0] ?? 0, key?.range?.[1] ?? 0];
+        seen.add(value);
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) pending.push(...node.items);
+  }
+  return duplicate ? { kind: 'duplicate', range: duplicate } : undefined;
+}
+
+/**
+ * A linear scan that refuses, before the YAML library sees the text, what would make parsing
+ * unbounded: text past `maxLength`, or collections nested past `maxDepth` — flow brackets outside
+ * quotes and comments, and block levels (indentation steps plus leading `- ` / `? ` indicators).
+ */
+function refuseUnbounded(text: string): { message: string; offset: number } | undefined {
+  if (text.length > SPEC_LIMITS.maxLength) {
+    return { message: `the spec is ${text.length} characters long (the limit is ${SPEC_LIMITS.maxLength}); a spec is a short description of data files, not data`, offset: 0 };
+  }
+  const tooDeep = (offset: number) => ({ message: `YAML nesting deeper than ${SPEC_LIMITS.maxDepth} levels (a spec needs fewer than 10)`, offset });
+  const indents: number[] = [];
+  let flow = 0;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let i = lineStart;
+    while (i < lineEnd && text[i] === ' ') i++;
+    const blank = i >= lineEnd || text[i] === '#' || text[i] === '\r';
+    if (!blank && flow === 0) {
+      const indent = i - lineStart;
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      let indicators = 0;
+      for (let j = i; j + 1 < lineEnd && (text[j] === '-' || text[j] === '?') && (text[j + 1] === ' ' || text[j + 1] === '\t'); j += 2) {
+        indicators++;
+        while (j + 2 < lineEnd && text[j + 2] === ' ') j++;
+      }
+      if (indents.length + indicators > SPEC_LIMITS.maxDepth) return tooDeep(i);
+    }
+    let quote = '';
+    for (let j = i; j < lineEnd; j++) {
+      const ch = text[j]!;
+      if (quote) {
+        if (ch === quote) {
+          if (quote === "'" && text[j + 1] === "'") j++;
+          else quote = '';
+        } else if (ch === '\\' && quote === '"') j++;
+        continue;
+      }
+      const previous = j > lineStart ? text[j - 1]! : ' ';
+      if (ch === '#' && (previous === ' ' || previous === '\t')) break;
+      if ((ch === '"' || ch === "'") && ' \t[{,:'.includes(previous)) quote = ch;
+      else if (ch === '[' || ch === '{') {
+        if (++flow + indents.length > SPEC_LIMITS.maxDepth) return tooDeep(j);
+      } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

@@ -20,6 +20,7 @@
  * Invariances: Pearson r and hence r_sb are unchanged by affine rescaling of any unit and by
  * permuting stimuli (consistently) or units; relabelling halves A ↔ B leaves r unchanged.
  */
+import { isNearlyConstant } from '../core/constant';
 import { SimspecError } from '../core/errors';
 import type { Matrix, NDArray } from '../core/matrix';
 import { shuffleSplits } from './cv';
@@ -83,7 +84,7 @@ export function pearsonPairwiseComplete(a: ArrayLike<number>, b: ArrayLike<numbe
   for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!) && !Number.isNaN(b[i]!)) xs.push(a[i]!), ys.push(b[i]!);
   const n = xs.length;
   if (n < 2) return NaN;
-  if (xs.every((v) => v === xs[0]) || ys.every((v) => v === ys[0])) return NaN;
+  if (isNearlyConstant(xs) || isNearlyConstant(ys)) return NaN; // relative tolerance: engine/core/constant.ts
   const mx = xs.reduce((s, v) => s + v, 0) / n;
   const my = ys.reduce((s, v) => s + v, 0) / n;
   let sxx = 0;

@@ -17,6 +17,7 @@
  * (all but bures_metric); shifts (corr, spearman, rho-a, tau-*); monotone transforms (spearman,
  * rho-a, tau-*).
  */
+import { isNearlyConstant } from '../../core/constant';
 import { SimspecError } from '../../core/errors';
 import { averageRanks } from '../../stats/ranks';
 import { buresMetric, buresSimilarity } from './bures';
@@ -124,7 +125,7 @@ export function compareRdms(a: Float64Array, b: Float64Array, method: string, op
  * permutations). Returns NaN for constant vectors.
  */
 export function compareComplete(a: Float64Array, b: Float64Array, method: CompareMethod): number {
-  if (RANK_OR_CENTRED.has(method) && (isConstant(a) || isConstant(b))) return Number.NaN;
+  if (RANK_OR_CENTRED.has(method) && (isConstantFor(a, method) || isConstantFor(b, method))) return Number.NaN;
   switch (method) {
     case 'cosine':
       return cosine(a, b);
@@ -179,7 +180,9 @@ function centred(v: Float64Array): Float64Array {
   return out;
 }
 
-function isConstant(v: Float64Array): boolean {
+/** Rank methods: constant means equal values (ranks do not round); centred methods: within the relative tolerance of engine/core/constant.ts. */
+function isConstantFor(v: Float64Array, method: CompareMethod): boolean {
+  if (method === 'corr' || method === 'corr_cov') return isNearlyConstant(v);
   for (let k = 1; k < v.length; k++) if (v[k] !== v[0]) return false;
   return true;
 }

@@ -10,6 +10,7 @@
  * permuted ranks), which the permutation test exploits. Other methods fall back to compareComplete.
  * A degenerate vector (constant, or zero for cosine) prepares to NaNs, so the comparison is NaN.
  */
+import { isNearlyConstant } from '../../core/constant';
 import { averageRanks } from '../../stats/ranks';
 import { compareComplete, type CompareMethod } from './compare';
 
@@ -24,7 +25,8 @@ export function prepareVector(v: Float64Array, method: CompareMethod): Float64Ar
   if (method !== 'cosine') {
     let constant = true;
     for (let k = 1; k < n && constant; k++) if (v[k] !== v[0]) constant = false;
-    if (constant) return base.fill(Number.NaN);
+    // Pearson: constant within the relative tolerance of engine/core/constant.ts (ranks do not round).
+    if (constant || (method === 'corr' && isNearlyConstant(v))) return base.fill(Number.NaN);
     let s = 0;
     for (let k = 0; k < n; k++) s += base[k]!;
     const m = s / n;

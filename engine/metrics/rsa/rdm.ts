@@ -17,6 +17,7 @@
  * positive scaling; cosine to per-pattern positive scaling.
  * With `conditions`, observations are first averaged per label and the RDM follows ascending labels.
  */
+import { isNearlyConstant } from '../../core/constant';
 import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { centerColumns, gram, multiply, multiplyTransposed } from '../../linalg';
@@ -193,6 +194,9 @@ function oneMinusCosine(x: Matrix, centre: boolean): Float64Array {
   const unit = Float64Array.from(x.data);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
+    // A constant pattern has no direction: 1 − r is undefined (NaN), as in scipy — constant within
+    // the relative tolerance of engine/core/constant.ts, since centring leaves rounding residue.
+    const constant = centre && isNearlyConstant(x.data.subarray(o, o + cols));
     if (centre) {
       let s = 0;
       for (let c = 0; c < cols; c++) s += unit[o + c]!;
@@ -201,8 +205,7 @@ function oneMinusCosine(x: Matrix, centre: boolean): Float64Array {
     }
     let ss = 0;
     for (let c = 0; c < cols; c++) ss += unit[o + c]! * unit[o + c]!;
-    // A constant pattern has no direction: 1 − r is undefined (NaN), as in scipy.
-    const inv = 1 / Math.sqrt(ss);
+    const inv = constant ? Number.NaN : 1 / Math.sqrt(ss);
     for (let c = 0; c < cols; c++) unit[o + c]! *= inv;
   }
   const k = gram({ rows, cols, data: unit });
