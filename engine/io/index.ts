@@ -20,7 +20,7 @@ import { extname, resolve as resolvePath } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { availableText } from './names';
-import { decodeNpy, readNpyHeader } from './npy';
+import { readNpy, readNpyHeader } from './npy';
 import { listNpz, readNpz } from './npz';
 import { isMat73, parseMat5 } from './mat5';
 import { listHdf5, mat73Roots, readHdf5Dataset, withHdf5 } from './hdf5';
@@ -30,7 +30,7 @@ import type { VariableInfo } from './types';
 
 export type { VariableInfo, VariableKind } from './types';
 export type { Table } from './text';
-export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader } from './npy';
+export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader, type NpyArray, type NpyReadOptions, type NonFiniteCheck } from './npy';
 export { readNpz, listNpz } from './npz';
 export { preloadHdf5 } from './hdf5';
 
@@ -110,7 +110,7 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       if (variable !== undefined && variable !== 'arr_0') {
         throw new SimspecError('a .npy file holds a single array and has no variables', { file, variable, expected: 'no variable (or key) for a .npy file', code: 'io.variable' });
       }
-      return decodeNpy(await readFile(file), file);
+      return readNpy(file); // straight into the final Float64Array (engine/io/npy.ts)
     }
     case 'npz': return readNpz(file, variable);
     case 'mat': {
