@@ -11,7 +11,7 @@
 import { cpus } from 'node:os';
 import { attachNumpy, kernelTable, numpyKernelTimes, pooledKernelRows } from './kernels';
 import { closePool } from '../engine/linalg/wasm';
-import { findPython } from './python';
+import { findPython, pinnedInEnvironment, PINNING_VARIABLES } from './python';
 import { streamBench } from './stream';
 import { BENCH_DIR, prepare, runPeers, runSimspec, workloads } from './workloads';
 
@@ -33,10 +33,11 @@ console.log(
   `peers: ${python.all ? `${python.all.path} numpy ${python.all.numpy}, scipy ${python.all.scipy}, scikit-learn ${python.all.sklearn}` : python.numpyOnly ? `${python.numpyOnly.path} numpy ${python.numpyOnly.numpy} (no scikit-learn: ridge peer skipped)` : 'none (no python3 with numpy)'}`,
 );
 const core = python.all ?? python.numpyOnly;
-if (core?.blasCore) {
+const pinned = pinnedInEnvironment();
+if (core) {
   console.log(
-    `numpy's OpenBLAS core: ${core.blasCore}` +
-      (core.env.OPENBLAS_CORETYPE ? ` — a generic fallback on this CPU; peers run with OPENBLAS_CORETYPE=${core.env.OPENBLAS_CORETYPE}` : ''),
+    `numpy's OpenBLAS core (peers run without ${PINNING_VARIABLES.join(' and ')}): ${core.blasCore ?? 'unknown (not OpenBLAS, or not readable)'}` +
+      (pinned.length ? `; removed from the peers' environment: ${pinned.join(' ')}` : ''),
   );
 }
 console.log(`threads: ${threads} (simspec and OPENBLAS_NUM_THREADS)\n`);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../engine/io/npyWriter';
-import type { PythonInfo } from './python';
+import { peerEnvironment, type PythonInfo } from './python';
 
 export const BENCH_DIR = process.env.SIMSPEC_BENCH_DIR ?? '/tmp/simspec-bench';
 const ROOT = join(__dirname, '..');
@@ -200,16 +200,14 @@ export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; n
   let seconds = 0;
   let peakMiB = 0;
   const values = new Map<string, number>();
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const env = peerEnvironment(threads);
   for (const peer of w.peers) {
     const py = peer.needsSklearn ? python.all : python.all ?? python.numpyOnly;
     if (!py) return undefined;
     const layers = Object.fromEntries(w.layers.map((l) => [l.name, join(dir, `${l.name}.npy`)]));
     const regions = Object.fromEntries(w.regions.map((r) => [r.name, join(dir, `${r.name}.npy`)]));
     const cfg = { comparisons: peer.comparisons.map((c) => ({ ...c, layers, regions })) };
-    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], { ...env, ...py.env });
+    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], env);
     if (run.status !== 0) return { seconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values };
     seconds += run.seconds;
     peakMiB = Math.max(peakMiB, run.peakMiB);

@@ -24,7 +24,8 @@ function naiveFirst(data: ArrayLike<number>, allowNaN: boolean): number {
   return -1;
 }
 
-// 8 MiB blocks: 2.5 M values span three blocks, with a ragged last one.
+// 8 MiB blocks (the default is larger): 2.5 M values span three blocks, with a ragged last one.
+const BLOCK = 8 * 2 ** 20;
 const COUNT = 2_500_003;
 const ROWS = 1, COLS = COUNT;
 
@@ -33,7 +34,7 @@ test('a multi-block native f64 file reads back exactly what was written', async 
   const path = join(dir, 'big.npy');
   writeFileSync(path, encodeNpy([ROWS, COLS], data));
   for (const check of ['none', 'finite', 'no-infinity'] as const) {
-    const got = await readNpy(path, { check });
+    const got = await readNpy(path, { check, blockBytes: BLOCK });
     assert.deepEqual(got.shape, [ROWS, COLS]);
     assert.equal(got.dtype, 'float64');
     assert.ok(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(data.buffer)), check);
@@ -42,7 +43,7 @@ test('a multi-block native f64 file reads back exactly what was written', async 
 });
 
 test('the fused check finds the first non-finite value wherever it lies, as a plain scan does', async () => {
-  const blockValues = (8 * 2 ** 20) / 8;
+  const blockValues = BLOCK / 8;
   const places = [0, 1, blockValues - 1, blockValues, blockValues + 1, 2 * blockValues + 5, COUNT - 1];
   for (const place of places) {
     for (const [bad, later] of [[NaN, Infinity], [Infinity, NaN], [-Infinity, -Infinity]] as const) {
@@ -51,9 +52,9 @@ test('the fused check finds the first non-finite value wherever it lies, as a pl
       if (place + 3 < COUNT) data[place + 3] = later;
       const path = join(dir, `bad-${place}.npy`);
       writeFileSync(path, encodeNpy([ROWS, COLS], data));
-      const finite = await readNpy(path, { check: 'finite' });
+      const finite = await readNpy(path, { check: 'finite', blockBytes: BLOCK });
       assert.equal(finite.firstNonFinite, naiveFirst(data, false), `finite, ${bad} at ${place}`);
-      const noInfinity = await readNpy(path, { check: 'no-infinity' });
+      const noInfinity = await readNpy(path, { check: 'no-infinity', blockBytes: BLOCK });
       assert.equal(noInfinity.firstNonFinite, naiveFirst(data, true), `no-infinity, ${bad} at ${place}`);
       assert.ok(Number.isNaN(bad) || Object.is(finite.data[place], bad));
     }
