@@ -16,6 +16,7 @@ import { createFileIntrospector } from '../spec/introspector';
 import { loadRepresentation } from './load';
 import { ENGINE_VERSION, sha256, toJson, writeResultsAtomically, type Results } from './results';
 import { runnerFor } from './runners';
+import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer'; // bench stage breakdown
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
 export interface ProgressEvent {
@@ -136,6 +137,7 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
 
 async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
   const started = Date.now();
+  resetStageTimes(); // bench stage breakdown (engine/core/stageTimer.ts; SIMSPEC_STAGE_TIMES=1)
   const path = resolve(specFile);
   const { signal, onProgress } = options;
   const report = (stage: ProgressEvent['stage'], fraction: number, message: string) => onProgress?.({ stage, fraction, message });
@@ -191,7 +193,9 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     throwIfAborted(signal);
     report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
     const started = Date.now();
+    startStage('load'); // bench stage breakdown
     const value = await loadRepresentation(rep);
+    stopStage(); // bench stage breakdown
     loadMilliseconds += Date.now() - started;
     loaded.set(id, value);
     return value;
@@ -244,7 +248,9 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     if (labels) context.labels = labels;
     context.progress(0);
     const pairStarted = Date.now();
+    startStage('metric'); // bench stage breakdown
     const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
+    stopStage(); // bench stage breakdown
     const milliseconds = Date.now() - pairStarted;
     scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
     if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
@@ -263,6 +269,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     const needed = [...new Set(records.flatMap((r) => [`model:${r.layer}`, `brain:${r.region}`]))];
     const all: LoadedRepresentation[] = [];
     for (const id of needed) all.push(await load(id, 0.95));
+    startStage('metric'); // bench stage breakdown
     const extra = await runner.finish(comparison, records, all, {
       spec,
       signal: signal ?? new AbortController().signal,
@@ -270,6 +277,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
       shared,
       warn: (message) => warnings.push(`${comparison.name}: ${message}`),
     });
+    stopStage(); // bench stage breakdown
     if (extra) derived[comparison.name] = extra;
     if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
   }
@@ -288,7 +296,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     scores,
     derived,
     warnings,
-    timings: { totalMilliseconds: Date.now() - started, loadMilliseconds },
+    timings: { totalMilliseconds: Date.now() - started, loadMilliseconds, ...(stageTimesEnabled() ? { stageMilliseconds: stageTotals() } : {}) }, // stageMilliseconds: bench breakdown
   };
   if (spec.title) results.title = spec.title;
   if (spec.modelName) results.model = spec.modelName;

@@ -16,6 +16,7 @@
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
  */
 import { CancelledError, SimspecError } from '../core/errors';
+import { startStage, stopStage } from '../core/stageTimer';
 import type { Matrix } from '../core/matrix';
 import { canonicalCompareMethod, compareRdms, conditionsFromPairs, subsampleCondensed, type CompareMethod } from '../metrics/rsa';
 import { noiseCeiling } from '../metrics/rsa/noise-ceiling';
@@ -157,6 +158,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     ncUpper[b] = nc.upper;
   };
 
+  startStage('resampling'); // bench breakdown (engine/core/stageTimer.ts); a throw leaves it to the next run's reset
   for (let b = 0; b < B; b++) {
     if (input.signal?.aborted) throw new CancelledError();
     const rdmIdx = over === 'stimuli' ? allSubjects : rng.integers(nRdm, nRdm);
@@ -175,6 +177,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     }
     if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
   }
+  stopStage(); // bench breakdown
 
   const correctionN = over === 'stimuli' ? nCond : over === 'subjects' ? nRdm : Math.min(nRdm, nCond);
   const ciLevel = input.ciLevel ?? 95;
