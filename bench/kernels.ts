@@ -1,5 +1,5 @@
 /**
- * The kernel table of performance-notes.md: ours vs numpy/OpenBLAS at the same thread count.
+ * The kernel table of docs/performance.md: ours vs numpy/OpenBLAS at the same thread count.
  * Gram X Xᵀ (1000×4096, 1000×20000), XᵀY (1000×4096), eigh (n = 500, 1000). Ours: the WASM SIMD
  * kernels (FMA module, mul+add module) and the plain-TS kernels; 2 threads through the worker pool
  * when it is available. Times are medians of 3 after a warm-up. Ratio = t_numpy / t_ours.

@@ -122,7 +122,7 @@ export function workloads(scale: number): Workload[] {
       peers: [{ script: 'shape.py', comparisons: [0, 0.5, 1].map((a) => ({ name: `shape_a${a}`, alpha: a, folds: 5 })) }],
       tolerance: 1e-6,
       note:
-        'values differ by design: with units ≥ training rows simspec first reduces each network to n_train − 1 PCA components per fold (metrics-reference §4.4); netrep whitens the rank-deficient p×p scatter',
+        'values differ by design: with units ≥ training rows simspec first reduces each network to n_train − 1 PCA components per fold (docs/metrics.md §4.4); netrep whitens the rank-deficient p×p scatter',
     },
     {
       id: 'W3',

@@ -1,6 +1,6 @@
 /**
  * Bootstrap of RSA model evaluations over stimuli, subjects, or both (rsatoolbox `eval_bootstrap*`
- * conventions, metrics-reference.md §2.5) [parity]:
+ * conventions, docs/metrics.md §2.5) [parity]:
  *  - draws: `randint(0, n_rdm, n_rdm)` for subjects, then `randint(0, n_cond, n_cond)` for stimuli
  *    (this order for 'both'), from NumpyRandomState(seed) — so a seed means the same samples as numpy;
  *  - model RDMs use the SAME stimulus indices as the data;
@@ -209,7 +209,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
 }
 
 /**
- * Schütt et al. 2023 (metrics-reference.md §2.5), n_r subjects, n_p stimuli:
+ * Schütt et al. 2023 (docs/metrics.md §2.5), n_r subjects, n_p stimuli:
  *   σ² = n_r/(n_r−1)·σ²_r + n_p/(n_p−1)·σ²_p − n_r n_p/((n_r−1)(n_p−1))·(σ²_b − σ²_r − σ²_p)
  * clipped below at max(n_r/(n_r−1)σ²_r, n_p/(n_p−1)σ²_p) and above at σ²_b. Samples dropped in any
  * of the three resamplings are left out of all three.
