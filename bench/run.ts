@@ -68,7 +68,7 @@ if (only.has('kernels')) {
 const selected = workloads(scale).filter((w) => only.has(w.id));
 if (selected.length > 0) {
   console.log(`Workloads (scale ${scale}; times include process start and loading the .npy files)`);
-  console.log(`${pad('id', 4)}${pad('simspec s', 11)}${pad('peer s', 9)}${pad('peer÷simspec', 14)}${pad('RSS MiB (ours/peer)', 21)}values`);
+  console.log(`${pad('id', 4)}${pad('simspec s', 11)}${pad('peer s', 9)}${pad('peer÷simspec', 14)}${pad('CPU s (ours/peer)', 19)}${pad('CPU ratio', 11)}${pad('RSS MiB (ours/peer)', 21)}values`);
   for (const w of selected) {
     const { spec, dir } = prepare(w, scale);
     const loadBefore = loadAverage();
@@ -96,8 +96,9 @@ if (selected.length > 0) {
       agreement = `${worst <= w.tolerance && missing.length === 0 ? 'agree' : 'DIFFER'} (${compared} values, max rel diff ${worst.toExponential(1)}${missing.length ? `, missing ${missing.join(' ')}` : ''})`;
     }
     const ratio = peer?.ok && ours.ok ? peer.seconds / ours.seconds : undefined;
+    const cpuRatio = peer?.ok && ours.ok ? peer.cpuSeconds / ours.cpuSeconds : undefined;
     console.log(
-      `${pad(w.id, 4)}${pad(fmt(ours.seconds, 2), 11)}${pad(fmt(peer?.seconds, 2), 9)}${pad(fmt(ratio, 2), 14)}${pad(`${fmt(ours.peakMiB, 0)}/${fmt(peer?.peakMiB, 0)}`, 21)}${agreement}`,
+      `${pad(w.id, 4)}${pad(fmt(ours.seconds, 2), 11)}${pad(fmt(peer?.seconds, 2), 9)}${pad(fmt(ratio, 2), 14)}${pad(`${fmt(ours.cpuSeconds, 1)}/${fmt(peer?.cpuSeconds, 1)}`, 19)}${pad(fmt(cpuRatio, 2), 11)}${pad(`${fmt(ours.peakMiB, 0)}/${fmt(peer?.peakMiB, 0)}`, 21)}${agreement}`,
     );
     console.log(`    ${w.title} (load average before/after: ${loadBefore} / ${loadAverage()})`);
     const stageLine = (who: string, t: { stages: Record<string, number> } | undefined) =>

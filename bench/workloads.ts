@@ -204,6 +204,8 @@ export function prepare(w: Workload, scale: number): { spec: string; dir: string
 
 export interface Timed {
   seconds: number;
+  /** User + system CPU seconds of the process (on a shared machine, steadier than wall time). */
+  cpuSeconds: number;
   peakMiB: number;
   ok: boolean;
   error?: string;
@@ -215,17 +217,18 @@ export interface Timed {
 /** Stage names in the order the breakdown prints them. */
 export const STAGES = ['load', 'products', 'decompositions', 'resampling', 'metric', 'write', 'other'] as const;
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; peakMiB: number; status: number | null; stdout: string; stderr: string } {
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; cpuSeconds: number; peakMiB: number; status: number | null; stdout: string; stderr: string } {
   const useTime = existsSync('/usr/bin/time');
   const t = performance.now();
   const run = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', command, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t) / 1000;
-  const match = /@@time ([\d.]+) (\d+)/.exec(run.stderr ?? '');
+  const match = /@@time ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(run.stderr ?? '');
   return {
     seconds: match ? Number(match[1]) : wall,
     peakMiB: match ? Number(match[2]) / 1024 : NaN,
+    cpuSeconds: match ? Number(match[3]) + Number(match[4]) : NaN,
     status: run.status,
     stdout: run.stdout ?? '',
     stderr: (run.stderr ?? '').replace(/@@time.*\n?/, ''),
@@ -236,7 +239,7 @@ export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.P
   const out = join(dir, 'results.json');
   const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet'], { ...env, SIMSPEC_STAGE_TIMES: '1' });
   const values = new Map<string, number>();
-  if (run.status !== 0) return { seconds: run.seconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values, stages: {} };
+  if (run.status !== 0) return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values, stages: {} };
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     scores: Array<{ comparison: string; layer: string; region: string; value: number; ci?: { lower: number; upper: number; standardError?: number } }>;
     timings: { totalMilliseconds: number; stageMilliseconds?: Record<string, number> };
@@ -259,11 +262,12 @@ export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.P
     inRun += ms / 1000;
   }
   stages.other = Math.max(0, run.seconds - inRun);
-  return { seconds: run.seconds, peakMiB: run.peakMiB, ok: true, values, stages };
+  return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: true, values, stages };
 }
 
 export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; numpyOnly?: PythonInfo }, threads: number): Timed | undefined {
   let seconds = 0;
+  let cpuSeconds = 0;
   let peakMiB = 0;
   const values = new Map<string, number>();
   const stages: Record<string, number> = {};
@@ -275,8 +279,9 @@ export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; n
     const regions = Object.fromEntries(w.regions.map((r) => [r.name, join(dir, `${r.name}.npy`)]));
     const cfg = { comparisons: peer.comparisons.map((c) => ({ ...c, layers, regions })) };
     const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], env);
-    if (run.status !== 0) return { seconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values, stages };
+    if (run.status !== 0) return { seconds, cpuSeconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values, stages };
     seconds += run.seconds;
+    cpuSeconds += run.cpuSeconds;
     peakMiB = Math.max(peakMiB, run.peakMiB);
     const output = JSON.parse(run.stdout) as { values: Record<string, number>; stages?: Record<string, number> };
     for (const [k, v] of Object.entries(output.values)) values.set(k, v);
@@ -288,5 +293,5 @@ export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; n
     }
     stages.other = (stages.other ?? 0) + Math.max(0, run.seconds - inScript);
   }
-  return { seconds, peakMiB, ok: true, values, stages };
+  return { seconds, cpuSeconds, peakMiB, ok: true, values, stages };
 }
