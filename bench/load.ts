@@ -10,8 +10,9 @@
  * Times are the best of `repeats` runs of the load inside the child (process start excluded).
  * Where the time goes: reading from the page cache runs at several GB/s for both; what remains is
  * first-touch page faults on the freshly allocated result (numpy avoids most of them with huge
- * pages, which a Node process cannot request), so the "before" path, which filled two fresh
- * 320 MB buffers, paid them twice.
+ * pages, which V8 does not request), so the "before" path, which filled two fresh 320 MB buffers,
+ * paid them twice. On Linux with glibc ≥ 2.35, GLIBC_TUNABLES=glibc.malloc.hugetlb=1 in the
+ * environment of the node process makes malloc request huge pages too; the last rows show it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -101,6 +102,13 @@ export function loadBench(rows: number, cols: number, repeats: number, dir: stri
   row('simspec before: readFile + decodeNpy copy + separate scan', timedChild(process.execPath, [...self, path, 'before', String(repeats)], process.env));
   row('simspec after: readNpy in place + separate scan', timedChild(process.execPath, [...self, path, 'after', String(repeats)], process.env));
   row("simspec after: readNpy in place, check 'finite' fused", timedChild(process.execPath, [...self, path, 'fused', String(repeats)], process.env));
+  if (process.platform === 'linux') {
+    // glibc ≥ 2.35 can madvise its large mmap'd chunks for huge pages (what numpy does itself); V8
+    // allocates array buffers through malloc, so this environment variable gives node the same.
+    const hugepages = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
+    row('simspec after + GLIBC_TUNABLES=glibc.malloc.hugetlb=1', timedChild(process.execPath, [...self, path, 'after', String(repeats)], hugepages));
+    row('simspec before + GLIBC_TUNABLES=glibc.malloc.hugetlb=1', timedChild(process.execPath, [...self, path, 'before', String(repeats)], hugepages));
+  }
   return lines.join('\n');
 }
 
