@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — simspec against the Python peers on this machine (never part of `npm test`).
- *   npx tsx bench/run.ts [--quick] [--only=kernels,W1,W2,W3,W4,W5,W6,load,stream] [--scale=0.25] [--threads=1]
+ *   npx tsx bench/run.ts [--quick] [--only=kernels,W1,W2,W3,W4,W5,W6,load,stream] [--scale=0.25] [--threads=1] [--hugepages]
  * Prints the kernel table (ours vs numpy at the same thread count) and workloads W1–W5 of issue 7
  * and W6 of issue 11, each run by the simspec CLI and by the equivalent peer computation on the same
  * .npy files, with wall times, the ratio peer ÷ simspec, peak RSS, whether the values agree, and a
@@ -44,7 +44,7 @@ if (core) {
       (pinned.length ? `; removed from the peers' environment: ${pinned.join(' ')}` : ''),
   );
 }
-console.log(`threads: ${threads} (simspec and OPENBLAS_NUM_THREADS)\n`);
+console.log(`threads: ${threads} (simspec and OPENBLAS_NUM_THREADS)${args.has('hugepages') ? '; simspec with GLIBC_TUNABLES=glibc.malloc.hugetlb=1' : ''}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const loadAverage = () => loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -72,7 +72,8 @@ if (selected.length > 0) {
   for (const w of selected) {
     const { spec, dir } = prepare(w, scale);
     const loadBefore = loadAverage();
-    const env = { ...process.env, SIMSPEC_THREADS: String(threads) };
+    // --hugepages: glibc's malloc asks for transparent huge pages (as numpy does for its arrays), see bench/load.ts.
+    const env = { ...process.env, SIMSPEC_THREADS: String(threads), ...(args.has('hugepages') ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {}) };
     const ours = runSimspec(w, spec, dir, env);
     const peer = runPeers(w, dir, python, threads);
     let agreement = 'no peer';
