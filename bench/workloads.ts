@@ -2,7 +2,8 @@
  * Workloads W1–W5 of issue 7: deterministic data (written once to /tmp/simspec-bench as .npy), a
  * simspec spec per workload run by the real CLI (dist/cli.js), and the equivalent peer computation
  * (bench/peers/*.py) on the same files. Both run under /usr/bin/time for wall time and peak RSS,
- * including process start and loading the data.
+ * including process start and loading the data. simspec runs with --no-cache: a re-run must
+ * compute, not read the scores of the previous one from the on-disk cache.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -237,7 +238,7 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { secon
 
 export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.ProcessEnv): Timed {
   const out = join(dir, 'results.json');
-  const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet'], { ...env, SIMSPEC_STAGE_TIMES: '1' });
+  const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet', '--no-cache'], { ...env, SIMSPEC_STAGE_TIMES: '1' });
   const values = new Map<string, number>();
   if (run.status !== 0) return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values, stages: {} };
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
