@@ -1,5 +1,5 @@
 /**
- * Workloads W1–W5 of issue 7: deterministic data (written once to /tmp/simspec-bench as .npy), a
+ * Workloads W1–W5 of issue 7 and W6 of issue 11: deterministic data (written once to /tmp/simspec-bench as .npy), a
  * simspec spec per workload run by the real CLI (dist/cli.js), and the equivalent peer computation
  * (bench/peers/*.py) on the same files. Both run under /usr/bin/time for wall time and peak RSS,
  * including process start and loading the data. simspec runs with --no-cache: a re-run must
