@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Matrix } from '../engine/core/matrix';
 import { crossProduct, gram, kernelVariant, setKernelMode, setThreads, symmetricEigen, symmetricEigenvalues, type KernelMode } from '../engine/linalg/wasm';
-import type { PythonInfo } from './python';
+import { peerEnvironment, type PythonInfo } from './python';
 
 function random(rows: number, cols: number, seed: number): Matrix {
   let s = seed >>> 0 || 1;
@@ -45,11 +45,7 @@ export interface KernelRow {
 export function numpyKernelTimes(python: PythonInfo | undefined, threads: number, quick: boolean): Record<string, number> {
   if (!python) return {};
   const cfg = quick ? { gram: [[1000, 4096]], xty: [[1000, 4096]], eigh: [500] } : {};
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  Object.assign(env, python.env);
-  const run = spawnSync(python.path, [join(__dirname, 'peers', 'kernels.py'), JSON.stringify(cfg)], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const run = spawnSync(python.path, [join(__dirname, 'peers', 'kernels.py'), JSON.stringify(cfg)], { env: peerEnvironment(threads), encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     console.error(`numpy kernel timing failed: ${run.stderr}`);
     return {};

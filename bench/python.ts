@@ -1,23 +1,36 @@
 /** Which python3 runs the peers: one with numpy + scipy (+ scikit-learn for the ridge peer). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 
 export interface PythonInfo {
   path: string;
   numpy: string;
   scipy: string;
   sklearn?: string;
-  /** OpenBLAS kernel set numpy picked (openblas_get_corename), when it could be read. */
+  /** OpenBLAS kernel set numpy picked (openblas_get_corename) in the peers' environment, when it could be read. */
   blasCore?: string;
-  /** Environment the peers run with (OPENBLAS_CORETYPE when OpenBLAS misdetected the CPU). */
-  env: Record<string, string>;
 }
 
 /**
- * The OpenBLAS core numpy uses, read from the loaded library. OpenBLAS 0.3.21 (Debian 12) does not
- * recognise some virtual CPUs and falls back to its generic SSE3 'Prescott' kernels, several times
- * slower than the AVX2/AVX-512 ones the CPU supports; a benchmark against that would flatter us.
+ * OpenBLAS variables that pin its kernels. Some machines set them to older cores (this VM's
+ * environment carries OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE=512 on an AVX-512 CPU), which
+ * would make the peers slower than they are for a user: the peers always run without them, so
+ * OpenBLAS picks its kernels by itself, and the bench prints which core it picked.
  */
+export const PINNING_VARIABLES = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
+
+/** The variables of PINNING_VARIABLES set in this process's environment (reported, then removed for the peers). */
+export function pinnedInEnvironment(): string[] {
+  return PINNING_VARIABLES.filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
+}
+
+/** The environment every peer runs in: ours minus the pinning variables, with `threads` BLAS threads. */
+export function peerEnvironment(threads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  for (const v of PINNING_VARIABLES) delete env[v];
+  return env;
+}
+
+/** The OpenBLAS core numpy uses, read from the loaded library. */
 const CORE_PROBE = [
   'import ctypes, re',
   'core = None',
@@ -38,20 +51,10 @@ function probe(path: string): PythonInfo | undefined {
     'numpy.ones((64, 64)) @ numpy.ones((64, 64))\n' +
     CORE_PROBE +
     '\nprint(json.dumps(out))';
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  const run = spawnSync(path, ['-c', code], { encoding: 'utf8', env });
+  const run = spawnSync(path, ['-c', code], { encoding: 'utf8', env: peerEnvironment(1) });
   if (run.status !== 0) return undefined;
-  const info = JSON.parse(run.stdout) as Omit<PythonInfo, 'path' | 'env'>;
-  const peerEnv: Record<string, string> = {};
-  const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  if (info.blasCore && /^(Prescott|Core2|Nehalem|Katmai|Coppermine|Northwood|Banias|Atom)$/i.test(info.blasCore)) {
-    if (/ avx512f /.test(flags) && / avx512vl /.test(flags)) peerEnv.OPENBLAS_CORETYPE = 'SkylakeX';
-    else if (/ avx2 /.test(flags)) peerEnv.OPENBLAS_CORETYPE = 'Haswell';
-  }
-  return { path, ...info, env: peerEnv };
+  return { path, ...(JSON.parse(run.stdout) as Omit<PythonInfo, 'path'>) };
 }
-
 /** SIMSPEC_BENCH_PYTHON, else Debian's /usr/bin/python3 (has sklearn when python3-sklearn is installed), else python3. */
 export function findPython(): { all?: PythonInfo; numpyOnly?: PythonInfo } {
   const candidates = [process.env.SIMSPEC_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);

@@ -1,14 +1,15 @@
 /**
- * Workloads W1–W5 of issue 7: deterministic data (written once to /tmp/simspec-bench as .npy), a
+ * Workloads W1–W5 of issue 7 and W6 of issue 11: deterministic data (written once to /tmp/simspec-bench as .npy), a
  * simspec spec per workload run by the real CLI (dist/cli.js), and the equivalent peer computation
  * (bench/peers/*.py) on the same files. Both run under /usr/bin/time for wall time and peak RSS,
- * including process start and loading the data.
+ * including process start and loading the data. simspec runs with --no-cache: a re-run must
+ * compute, not read the scores of the previous one from the on-disk cache.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../engine/io/npyWriter';
-import type { PythonInfo } from './python';
+import { peerEnvironment, type PythonInfo } from './python';
 
 export const BENCH_DIR = process.env.SIMSPEC_BENCH_DIR ?? '/tmp/simspec-bench';
 const ROOT = join(__dirname, '..');
@@ -47,10 +48,35 @@ function responses(path: string, z: Float64Array, n: number, k: number, cols: nu
   writeNpy(path, [n, cols], data);
 }
 
+/**
+ * n×maxRepeats×cols responses with between minRepeats and maxRepeats repeats per stimulus (the rest
+ * NaN, as a recording with missing trials is stored): each repeat is latent·loadings plus its own noise.
+ */
+function repeatedResponses(path: string, z: Float64Array, n: number, k: number, cols: number, seed: number, noise: number, minRepeats: number, maxRepeats: number): void {
+  if (existsSync(path)) return;
+  const next = xorshift(seed);
+  const loadings = Float64Array.from({ length: k * cols }, next);
+  const data = new Float64Array(n * maxRepeats * cols).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const count = minRepeats + Math.floor((next() + 0.5) * (maxRepeats - minRepeats + 1));
+    for (let r = 0; r < Math.min(count, maxRepeats); r++) {
+      const row = (i * maxRepeats + r) * cols;
+      for (let j = 0; j < cols; j++) {
+        let v = noise * next();
+        for (let c = 0; c < k; c++) v += z[i * k + c]! * loadings[c * cols + j]!;
+        data[row + j] = v;
+      }
+    }
+  }
+  writeNpy(path, [n, maxRepeats, cols], data);
+}
+
 interface Source {
   name: string;
   cols: number;
   seed: number;
+  /** Stored as stimuli × repeats × units with this many repeats per stimulus (NaN-padded): `kind: repeats`. */
+  repeats?: { min: number; max: number };
 }
 
 export interface Workload {
@@ -141,6 +167,19 @@ export function workloads(scale: number): Workload[] {
       ],
       tolerance: 1e-6,
     },
+    {
+      id: 'W6',
+      title: `RSA bootstrap: 2 layers (${s(640)}×${s(784)}, ${s(640)}×${s(1040)}) vs ${s(640)} stimuli × 6–10 repeats (NaN-padded) × ${s(50)} units, correlation RDM, Spearman, ${boots} bootstraps over stimuli`,
+      n: s(640),
+      layers: [
+        { name: 'layer_a', cols: s(784), seed: 71 },
+        { name: 'layer_b', cols: s(1040), seed: 72 },
+      ],
+      regions: [{ name: 'neurons', cols: s(50), seed: 73, repeats: { min: 6, max: 10 } }],
+      comparisons: `  - name: rsa\n    metric: rsa\n    rdm: correlation\n    compare: spearman\n    statistics:\n      bootstrap: { over: stimuli, samples: ${boots}, seed: 0 }\n`,
+      peers: [{ script: 'rsa_bootstrap.py', comparisons: [{ name: 'rsa', bootstrap: boots, seed: 0 }] }],
+      tolerance: 1e-9,
+    },
   ];
 }
 
@@ -150,11 +189,14 @@ export function prepare(w: Workload, scale: number): { spec: string; dir: string
   mkdirSync(dir, { recursive: true });
   const k = 20;
   const z = latent(w.n, k, 7);
-  for (const src of [...w.layers, ...w.regions]) responses(join(dir, `${src.name}.npy`), z, w.n, k, src.cols, src.seed, 1.0);
+  for (const src of [...w.layers, ...w.regions]) {
+    if (src.repeats) repeatedResponses(join(dir, `${src.name}.npy`), z, w.n, k, src.cols, src.seed, 2.0, src.repeats.min, src.repeats.max);
+    else responses(join(dir, `${src.name}.npy`), z, w.n, k, src.cols, src.seed, 1.0);
+  }
   const spec =
     `simspec: 1\ntitle: bench ${w.id}\nstimuli: { count: ${w.n} }\n` +
     `model:\n  name: bench\n  layers:\n${w.layers.map((l) => `    ${l.name}: { file: ${l.name}.npy }\n`).join('')}` +
-    `brain:\n${w.regions.map((r) => `  ${r.name}: { file: ${r.name}.npy }\n`).join('')}` +
+    `brain:\n${w.regions.map((r) => `  ${r.name}: { file: ${r.name}.npy${r.repeats ? ', kind: repeats' : ''} }\n`).join('')}` +
     `comparisons:\n${w.comparisons}output: results.json\n`;
   const specPath = join(dir, `${w.id}.simspec.yaml`);
   writeFileSync(specPath, spec);
@@ -163,23 +205,31 @@ export function prepare(w: Workload, scale: number): { spec: string; dir: string
 
 export interface Timed {
   seconds: number;
+  /** User + system CPU seconds of the process (on a shared machine, steadier than wall time). */
+  cpuSeconds: number;
   peakMiB: number;
   ok: boolean;
   error?: string;
   values: Map<string, number>;
+  /** Seconds per stage (load, products, decompositions, resampling, metric, write, other). */
+  stages: Record<string, number>;
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; peakMiB: number; status: number | null; stdout: string; stderr: string } {
+/** Stage names in the order the breakdown prints them. */
+export const STAGES = ['load', 'products', 'decompositions', 'resampling', 'metric', 'write', 'other'] as const;
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; cpuSeconds: number; peakMiB: number; status: number | null; stdout: string; stderr: string } {
   const useTime = existsSync('/usr/bin/time');
   const t = performance.now();
   const run = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', command, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t) / 1000;
-  const match = /@@time ([\d.]+) (\d+)/.exec(run.stderr ?? '');
+  const match = /@@time ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(run.stderr ?? '');
   return {
     seconds: match ? Number(match[1]) : wall,
     peakMiB: match ? Number(match[2]) / 1024 : NaN,
+    cpuSeconds: match ? Number(match[3]) + Number(match[4]) : NaN,
     status: run.status,
     stdout: run.stdout ?? '',
     stderr: (run.stderr ?? '').replace(/@@time.*\n?/, ''),
@@ -188,32 +238,61 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { secon
 
 export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.ProcessEnv): Timed {
   const out = join(dir, 'results.json');
-  const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet'], env);
+  const run = timed(process.execPath, [join(ROOT, 'bin', 'simspec.js'), 'run', spec, '--out', out, '--quiet', '--no-cache'], { ...env, SIMSPEC_STAGE_TIMES: '1' });
   const values = new Map<string, number>();
-  if (run.status !== 0) return { seconds: run.seconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values };
-  const results = JSON.parse(readFileSync(out, 'utf8')) as { scores: Array<{ comparison: string; layer: string; region: string; value: number }> };
-  for (const s of results.scores) values.set(`${s.comparison}/${s.layer}/${s.region}`, s.value);
-  return { seconds: run.seconds, peakMiB: run.peakMiB, ok: true, values };
+  if (run.status !== 0) return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values, stages: {} };
+  const results = JSON.parse(readFileSync(out, 'utf8')) as {
+    scores: Array<{ comparison: string; layer: string; region: string; value: number; ci?: { lower: number; upper: number; standardError?: number } }>;
+    timings: { totalMilliseconds: number; stageMilliseconds?: Record<string, number> };
+  };
+  for (const s of results.scores) {
+    const key = `${s.comparison}/${s.layer}/${s.region}`;
+    values.set(key, s.value);
+    if (s.ci) {
+      values.set(`${key}#ci_lower`, s.ci.lower);
+      values.set(`${key}#ci_upper`, s.ci.upper);
+      if (s.ci.standardError !== undefined) values.set(`${key}#standard_error`, s.ci.standardError);
+    }
+  }
+  // The engine's stage timer (engine/core/stageTimer.ts) covers the run; what the process spent
+  // outside it (start, spec check, writing the results) is 'other'.
+  const stages: Record<string, number> = {};
+  let inRun = 0;
+  for (const [name, ms] of Object.entries(results.timings.stageMilliseconds ?? {})) {
+    stages[name] = ms / 1000;
+    inRun += ms / 1000;
+  }
+  stages.other = Math.max(0, run.seconds - inRun);
+  return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: true, values, stages };
 }
 
 export function runPeers(w: Workload, dir: string, python: { all?: PythonInfo; numpyOnly?: PythonInfo }, threads: number): Timed | undefined {
   let seconds = 0;
+  let cpuSeconds = 0;
   let peakMiB = 0;
   const values = new Map<string, number>();
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const stages: Record<string, number> = {};
+  const env = peerEnvironment(threads);
   for (const peer of w.peers) {
     const py = peer.needsSklearn ? python.all : python.all ?? python.numpyOnly;
     if (!py) return undefined;
     const layers = Object.fromEntries(w.layers.map((l) => [l.name, join(dir, `${l.name}.npy`)]));
     const regions = Object.fromEntries(w.regions.map((r) => [r.name, join(dir, `${r.name}.npy`)]));
     const cfg = { comparisons: peer.comparisons.map((c) => ({ ...c, layers, regions })) };
-    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], { ...env, ...py.env });
-    if (run.status !== 0) return { seconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values };
+    const run = timed(py.path, [join(__dirname, 'peers', peer.script), JSON.stringify(cfg)], env);
+    if (run.status !== 0) return { seconds, cpuSeconds, peakMiB, ok: false, error: `${peer.script}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`, values, stages };
     seconds += run.seconds;
+    cpuSeconds += run.cpuSeconds;
     peakMiB = Math.max(peakMiB, run.peakMiB);
-    for (const [k, v] of Object.entries((JSON.parse(run.stdout) as { values: Record<string, number> }).values)) values.set(k, v);
+    const output = JSON.parse(run.stdout) as { values: Record<string, number>; stages?: Record<string, number> };
+    for (const [k, v] of Object.entries(output.values)) values.set(k, v);
+    // Peer scripts time their own stages; the rest of the process (interpreter start, imports) is 'other'.
+    let inScript = 0;
+    for (const [name, s] of Object.entries(output.stages ?? {})) {
+      stages[name] = (stages[name] ?? 0) + s;
+      inScript += s;
+    }
+    stages.other = (stages.other ?? 0) + Math.max(0, run.seconds - inScript);
   }
-  return { seconds, peakMiB, ok: true, values };
+  return { seconds, cpuSeconds, peakMiB, ok: true, values, stages };
 }

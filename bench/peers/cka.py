@@ -4,6 +4,7 @@ HSIC_u = [tr(K̃L̃) + (1ᵀK̃1)(1ᵀL̃1)/((n−1)(n−2)) − 2/(n−2)·1ᵀ
 Usage: python3 cka.py CONFIG_JSON -> JSON {values: {...}}"""
 import json, sys
 import numpy as np
+from stages import stage, stages
 
 cfg = json.loads(sys.argv[1])
 
@@ -19,10 +20,17 @@ grams = {}
 for comp in cfg["comparisons"]:
     for layer, lpath in comp["layers"].items():
         if lpath not in grams:
-            x = np.load(lpath); grams[lpath] = x @ x.T
+            with stage("load"):
+                x = np.load(lpath)
+            with stage("products"):
+                grams[lpath] = x @ x.T
         for region, rpath in comp["regions"].items():
             if rpath not in grams:
-                y = np.load(rpath); grams[rpath] = y @ y.T
+                with stage("load"):
+                    y = np.load(rpath)
+                with stage("products"):
+                    grams[rpath] = y @ y.T
             k, l = grams[lpath], grams[rpath]
-            values[f"{comp['name']}/{layer}/{region}"] = float(hsic_u(k, l) / np.sqrt(hsic_u(k, k) * hsic_u(l, l)))
-print(json.dumps({"values": values}))
+            with stage("metric"):
+              values[f"{comp['name']}/{layer}/{region}"] = float(hsic_u(k, l) / np.sqrt(hsic_u(k, k) * hsic_u(l, l)))
+print(json.dumps({"values": values, "stages": stages}))

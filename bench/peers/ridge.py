@@ -7,6 +7,7 @@ import json, sys
 import numpy as np
 from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import KFold
+from stages import stage, stages
 
 cfg = json.loads(sys.argv[1])
 
@@ -17,13 +18,18 @@ def pearson_columns(a, b):
 values = {}
 for comp in cfg["comparisons"]:
     for layer, lpath in comp["layers"].items():
-        x = np.load(lpath)
+        with stage("load"):
+            x = np.load(lpath)
         for region, rpath in comp["regions"].items():
-            y = np.load(rpath)
+            with stage("load"):
+                y = np.load(rpath)
             per_fold = []
             for train, test in KFold(n_splits=comp.get("folds", 5)).split(x):
-                model = RidgeCV(alphas=comp["alphas"], alpha_per_target=comp.get("per_target", False)).fit(x[train], y[train])
-                r = pearson_columns(y[test], model.predict(x[test]))
+                # RidgeCV's fit: the Gram/SVD of the training rows and the leave-one-out search (its products inside).
+                with stage("decompositions"):
+                    model = RidgeCV(alphas=comp["alphas"], alpha_per_target=comp.get("per_target", False)).fit(x[train], y[train])
+                with stage("metric"):
+                    r = pearson_columns(y[test], model.predict(x[test]))
                 per_fold.append(np.nanmedian(r))
             values[f"{comp['name']}/{layer}/{region}"] = float(np.mean(per_fold))
-print(json.dumps({"values": values}))
+print(json.dumps({"values": values, "stages": stages}))

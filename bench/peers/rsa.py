@@ -6,11 +6,14 @@ Usage: python3 rsa.py CONFIG_JSON -> JSON {values: {...}}"""
 import json, sys
 import numpy as np
 from scipy.stats import spearmanr
+from stages import stage, stages
 
 cfg = json.loads(sys.argv[1])
 def rdm(path):
-    x = np.load(path)
-    return 1.0 - np.corrcoef(x)
+    with stage("load"):
+        x = np.load(path)
+    with stage("products"):
+        return 1.0 - np.corrcoef(x)
 
 values = {}
 rdms = {}
@@ -21,9 +24,11 @@ for comp in cfg["comparisons"]:
             if rpath not in rdms: rdms[rpath] = rdm(rpath)
             a, b = rdms[lpath], rdms[rpath]
             iu = np.triu_indices(a.shape[0], 1)
-            values[f"{comp['name']}/{layer}/{region}"] = float(spearmanr(a[iu], b[iu])[0])
+            with stage("metric"):
+                values[f"{comp['name']}/{layer}/{region}"] = float(spearmanr(a[iu], b[iu])[0])
             boots = comp.get("bootstrap", 0)
             if boots:
+              with stage("resampling"):
                 rng = np.random.default_rng(comp.get("seed", 0))
                 n = a.shape[0]
                 stats = []
@@ -33,4 +38,4 @@ for comp in cfg["comparisons"]:
                     keep = idx[iu[0]] != idx[iu[1]]
                     stats.append(spearmanr(sa[keep], sb[keep])[0])
                 values[f"{comp['name']}/{layer}/{region}#bootstrap_sd"] = float(np.std(stats))
-print(json.dumps({"values": values}))
+print(json.dumps({"values": values, "stages": stages}))

@@ -6,6 +6,7 @@ NETREP_SRC names its source folder; otherwise this numpy transcription of netrep
 Usage: python3 shape.py CONFIG_JSON -> JSON {values: {...}}"""
 import json, os, sys
 import numpy as np
+from stages import stage, stages
 
 cfg = json.loads(sys.argv[1])
 if os.environ.get("NETREP_SRC"):
@@ -54,16 +55,21 @@ def folds(n, k):
 values = {}
 for comp in cfg["comparisons"]:
     for layer, lpath in comp["layers"].items():
-        x = np.load(lpath)
+        with stage("load"):
+            x = np.load(lpath)
         for region, rpath in comp["regions"].items():
-            y = np.load(rpath)
+            with stage("load"):
+                y = np.load(rpath)
             scores = []
             for train, test in folds(x.shape[0], comp.get("folds", 5)):
                 if LinearMetric is not None:
                     m = LinearMetric(alpha=comp["alpha"], center_columns=True, zero_pad=True, score_method="angular")
                 else:
                     m = NumpyLinearMetric(comp["alpha"])
-                m.fit(x[train], y[train])
-                scores.append(m.score(x[test], y[test]))
+                # The fit: p×p scatters, their eigh whitening and the SVD (products inside).
+                with stage("decompositions"):
+                    m.fit(x[train], y[train])
+                with stage("metric"):
+                    scores.append(m.score(x[test], y[test]))
             values[f"{comp['name']}/{layer}/{region}"] = float(np.mean(scores))
-print(json.dumps({"values": values}))
+print(json.dumps({"values": values, "stages": stages}))

@@ -19,9 +19,9 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve as resolvePath } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
-import { decodeUtf8Strict, MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, readFileBounded } from './limits';
+import { decodeUtf8Strict, MAX_TEXT_BYTES, MAX_WHOLE_FILE_BYTES, readFileBounded, requireRegularDataFile } from './limits';
 import { availableText } from './names';
-import { decodeNpy, readNpyHeader } from './npy';
+import { readNpy, readNpyHeader } from './npy';
 import { listNpz, readNpz } from './npz';
 import { isMat73, parseMat5 } from './mat5';
 import { listHdf5, mat73Roots, readHdf5Dataset, withHdf5 } from './hdf5';
@@ -31,7 +31,7 @@ import type { VariableInfo } from './types';
 
 export type { VariableInfo, VariableKind } from './types';
 export type { Table } from './text';
-export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader } from './npy';
+export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNpyHeader, type NpyHeader, type NpyArray, type NpyReadOptions, type NonFiniteCheck } from './npy';
 export { readNpz, listNpz } from './npz';
 export { preloadHdf5 } from './hdf5';
 
@@ -116,7 +116,9 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       if (variable !== undefined && variable !== 'arr_0') {
         throw new SimspecError('a .npy file holds a single array and has no variables', { file, variable, expected: 'no variable (or key) for a .npy file', code: 'io.variable' });
       }
-      return decodeNpy(await readFileBounded(file, MAX_WHOLE_FILE_BYTES, '.npy file'), file);
+      // A regular file outside /proc, /sys, /dev, then read straight into the final Float64Array (engine/io/npy.ts).
+      await requireRegularDataFile(file, '.npy file');
+      return readNpy(file);
     }
     case 'npz': return readNpz(file, variable);
     case 'mat': {

@@ -5,7 +5,7 @@
  * README's "Reliability" paragraph lists these limits; keep the two in step.
  */
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { SimspecError } from '../core/errors';
@@ -111,6 +111,29 @@ export function requireJsonDepth(text: string, file: string): void {
 /** Largest file read whole into memory (a Node Buffer's limit is 2 GiB − 1 on some platforms). */
 export const MAX_WHOLE_FILE_BYTES = 2 ** 31 - 1;
 const SYSTEM_ROOTS = ['/proc/', '/sys/', '/dev/'];
+
+/**
+ * A data file that a reader may open itself (e.g. `.npy` read straight into its final array): its real
+ * path is not under /proc, /sys or /dev, and it is a regular file. Returns the real path.
+ */
+export async function requireRegularDataFile(file: string, what = 'data file'): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    throw new SimspecError('file not found', { file, expected: `an existing ${what} (paths are relative to the spec)`, code: 'io.missing' });
+  }
+  const fail = (problem: string) => new SimspecError(problem, { file, expected: `a regular ${what}`, code: 'io.read' });
+  if (SYSTEM_ROOTS.some((root) => real.startsWith(root))) throw fail(`refusing to read ${real} (a system pseudo-file, not data)`);
+  let isFile = false;
+  try {
+    isFile = (await stat(real)).isFile();
+  } catch (error) {
+    throw fail(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!isFile) throw fail('not a regular file');
+  return real;
+}
 
 /**
  * The bytes of a regular file, at most `maxBytes`: the real path must not be under /proc, /sys or

@@ -17,6 +17,7 @@
  * Non-finite input gives all-NaN output rather than an error.
  */
 import type { Matrix } from '../core/matrix';
+import { timeStage } from '../core/stageTimer';
 import { gemmStrided } from './gemm';
 import { formQ, householderInPlace } from './qr';
 import { powerOfTwoExponent, scaleByPowerOfTwo } from './scaling';
@@ -44,17 +45,17 @@ export type SvdMethod = 'golub-kahan' | 'jacobi';
  * slower but with high relative accuracy for tiny singular values of graded matrices.
  */
 export function thinSvd(a: Matrix): ThinSvd {
-  return decompose(a, 'golub-kahan', true);
+  return timeStage('decompositions', () => decompose(a, 'golub-kahan', true)); // bench breakdown
 }
 
 /** Thin SVD by one-sided Jacobi (see the header): same contract as `thinSvd`. */
 export function thinSvdJacobi(a: Matrix): ThinSvd {
-  return decompose(a, 'jacobi', true);
+  return timeStage('decompositions', () => decompose(a, 'jacobi', true)); // bench breakdown
 }
 
 /** Singular values only (descending, length min(rows, cols)); cheaper than `thinSvd`. */
 export function singularValues(a: Matrix, method: SvdMethod = 'golub-kahan'): Float64Array {
-  return decompose(a, method, false).s;
+  return timeStage('decompositions', () => decompose(a, method, false)).s; // bench breakdown
 }
 
 /**

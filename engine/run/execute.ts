@@ -19,6 +19,7 @@ export { withoutHeader };
 import { loadRepresentation } from './load';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
 import { runnerFor } from '../families';
+import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
 export interface ProgressEvent {
@@ -170,6 +171,7 @@ interface RunState {
 
 async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
   const started = Date.now();
+  resetStageTimes(); // stage breakdown (engine/core/stageTimer.ts; SIMSPEC_STAGE_TIMES=1)
   const report: Report = (stage, fraction, message) => options.onProgress?.({ stage, fraction, message });
   const { spec, path, text, warnings } = await checkStage(specFile, report);
   const comparisons = selectComparisons(spec, specFile, options.comparisons);
@@ -269,7 +271,9 @@ async function loadStage(state: RunState, id: string, fraction: number): Promise
   throwIfAborted(state.options.signal);
   state.report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
   const started = Date.now();
+  startStage('load');
   const value = await loadRepresentation(rep);
+  stopStage();
   state.loadMilliseconds += Date.now() - started;
   state.loaded.set(id, value);
   return value;
@@ -313,7 +317,9 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   if (state.labels) context.labels = state.labels;
   context.progress(0);
   const pairStarted = Date.now();
+  startStage('metric');
   const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
+  stopStage();
   const milliseconds = Date.now() - pairStarted;
   scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
   if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
@@ -335,6 +341,7 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
   const needed = [...new Set(records.flatMap((r) => [`model:${r.layer}`, `brain:${r.region}`]))];
   const all: LoadedRepresentation[] = [];
   for (const id of needed) all.push(await loadStage(state, id, 0.95));
+  startStage('metric');
   const extra = await runner.finish(comparison, records, all, {
     spec: state.spec,
     signal: options.signal ?? new AbortController().signal,
@@ -342,6 +349,7 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
     shared: state.shared,
     warn: (message) => state.warnings.push(`${comparison.name}: ${message}`),
   });
+  stopStage();
   if (extra) state.derived[comparison.name] = extra;
   if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
 }
@@ -362,7 +370,7 @@ function assembleResults(state: RunState): Results {
     scores: state.scores,
     derived: state.derived,
     warnings: state.warnings,
-    timings: { totalMilliseconds: Date.now() - state.started, loadMilliseconds: state.loadMilliseconds },
+    timings: { totalMilliseconds: Date.now() - state.started, loadMilliseconds: state.loadMilliseconds, ...(stageTimesEnabled() ? { stageMilliseconds: stageTotals() } : {}) },
   };
   if (spec.title) results.title = spec.title;
   if (spec.modelName) results.model = spec.modelName;

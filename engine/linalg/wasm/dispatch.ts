@@ -8,6 +8,7 @@
  * choose the pool size. This module imports nothing that imports products.ts, so products.ts can
  * dispatch through it without an import cycle.
  */
+import { startStage, stopStage } from '../../core/stageTimer';
 import { gemmStrided, type GemmOptions, type StridedOperand } from '../gemm';
 import { getPool } from '../pool';
 import { wasmGemmParallel, wasmGemmStrided } from './gemm';
@@ -69,6 +70,15 @@ export function gemmDispatch(
   upperOnly = false,
   options: GemmOptions = {},
 ): void {
+  startStage('products'); // stage breakdown for the bench (engine/core/stageTimer.ts)
+  try {
+    dispatchProduct(m, n, k, a, b, c, upperOnly, options);
+  } finally {
+    stopStage();
+  }
+}
+
+function dispatchProduct(m: number, n: number, k: number, a: StridedOperand, b: StridedOperand, c: Float64Array, upperOnly: boolean, options: GemmOptions): void {
   const variant = kernelVariant();
   const work = m * n * k;
   if (variant === undefined || (work < WASM_MIN_WORK && !isForcedWasm())) {

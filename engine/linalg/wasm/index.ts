@@ -8,6 +8,7 @@
  * bench). `kernelVariant()` says which WASM module would run, undefined for the plain-TS path.
  */
 import type { Matrix } from '../../core/matrix';
+import { timeStage } from '../../core/stageTimer';
 import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
 import { isForcedWasm, kernelVariant } from './dispatch';
@@ -42,11 +43,11 @@ function eigenVariant(n: number) {
 /** Symmetric eigendecomposition (values ascending, column j of vectors ↔ values[j]). */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   const variant = eigenVariant(a.rows);
-  return variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a);
+  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a))); // bench breakdown
 }
 
 /** Eigenvalues only, ascending. */
 export function symmetricEigenvalues(a: Matrix): Float64Array {
   const variant = eigenVariant(a.rows);
-  return variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a);
+  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a))); // bench breakdown
 }

@@ -19,6 +19,7 @@
  */
 import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
+import { startStage, stopStage } from '../../core/stageTimer';
 import { bootstrapSummary, forEachBootstrapDraw, type BootstrapSummary } from '../../inference/bootstrap';
 import { canonicalCompareMethod, compareRdms, type CompareMethod } from './compare';
 import { conditionsFromPairs, subsampleCondensed } from './condensed';
@@ -151,6 +152,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   };
 
   const plan = { samples: B, seed, stimuli: nCond, subjects: nRdm, resampleStimuli: over !== 'subjects', resampleSubjects: over !== 'stimuli', order: 'subjects-first' as const };
+  startStage('resampling'); // stage breakdown (engine/core/stageTimer.ts)
   forEachBootstrapDraw({ ...plan, ...(input.signal ? { signal: input.signal } : {}) }, ({ index: b, subjects: drawnSubjects, stimuli: stimIdx }) => {
     const rdmIdx = drawnSubjects ?? allSubjects;
     if (stimIdx && new Set(stimIdx).size < 3) {
@@ -167,6 +169,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     }
     if ((b + 1) % progressStep === 0 || b + 1 === B) input.onProgress?.(b + 1, B);
   });
+  stopStage();
 
   const correctionN = over === 'stimuli' ? nCond : over === 'subjects' ? nRdm : Math.min(nRdm, nCond);
   const ciLevel = input.ciLevel ?? 95;
