@@ -40,7 +40,7 @@ export interface ServerRuntime {
    * validation worker and the features worker, and again whenever one is replaced. Without it the
    * service runs on the main thread (tests of the service itself; nothing then bounds its time).
    */
-  startServiceWorker?: () => Worker;
+  startServiceWorker?: (purpose: 'validation' | 'features') => Worker;
   /** A validation running longer than this is abandoned and its worker replaced (default 5000 ms). */
   validationTimeoutMs?: number;
   /** A feature request not answered within this gets an empty answer (default 1000 ms). */
@@ -89,8 +89,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
   };
 
   const start = runtime.startServiceWorker;
-  const validator = start ? new WorkerHost({ name: 'validation', start, hardLimitMs: validationTimeoutMs, log: note }) : undefined;
-  const features = start ? new WorkerHost({ name: 'language features', start, hardLimitMs: runtime.requestHardLimitMs ?? 5000, log: note }) : undefined;
+  const validator = start ? new WorkerHost({ name: 'validation', start: () => start('validation'), hardLimitMs: validationTimeoutMs, log: note }) : undefined;
+  const features = start ? new WorkerHost({ name: 'language features', start: () => start('features'), hardLimitMs: runtime.requestHardLimitMs ?? 5000, log: note }) : undefined;
 
   async function publish(params: PublishDiagnosticsParams): Promise<void> {
     try {
@@ -142,12 +142,26 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
 
   function requestValidation(uri: string): void {
     waiting.add(uri);
-    // A newer version supersedes the one being checked: a slow check of stale text is stopped, not awaited.
-    const running = validator?.running();
-    if (running && running.uri === uri && running.forMs >= cancelSupersededAfterMs && documents.get(uri)?.version !== running.version) {
-      validator!.stop('cancelled', 'a newer version of the spec arrived');
-    }
+    cancelIfSuperseded();
     void pump();
+  }
+
+  /**
+   * A newer version supersedes the one being checked: a slow check of stale text is stopped, not
+   * awaited. Checked again while it lasts, since the check may not have started yet (worker loading).
+   */
+  let supersededTimer: ReturnType<typeof setTimeout> | undefined;
+  function cancelIfSuperseded(): void {
+    clearTimeout(supersededTimer);
+    supersededTimer = undefined;
+    if (!validator || !validating || !waiting.has(validating.uri) || documents.get(validating.uri)?.version === validating.version) return;
+    const running = validator.running();
+    if (running && running.uri === validating.uri && running.version === validating.version && running.forMs >= cancelSupersededAfterMs) {
+      validator.stop('cancelled', 'a newer version of the spec arrived');
+      return;
+    }
+    supersededTimer = setTimeout(cancelIfSuperseded, Math.max(20, cancelSupersededAfterMs / 2));
+    supersededTimer.unref?.();
   }
 
   async function pump(): Promise<void> {

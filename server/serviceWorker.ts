@@ -76,11 +76,10 @@ export function describeFailure(e: unknown): ServiceFailure {
   return { name: 'Error', message: String(e), simspec: false };
 }
 
-/** Worker side: serve requests from the host until the thread is terminated. */
-export function serveLanguageService(): void {
+/** Worker side: serve requests from the host until the thread is terminated (`context` replaces the engine's introspector, for tests). */
+export function serveLanguageService(context: ServiceContext = { io: createFileIntrospector() }): void {
   const port = parentPort;
   if (!port) throw new Error('serveLanguageService must run in a worker thread');
-  const context: ServiceContext = { io: createFileIntrospector() };
   const documents = new Map<string, TextDocument>();
   const queue: ToWorker[] = [];
   let serving = false;
@@ -115,22 +114,43 @@ export function serveLanguageService(): void {
     port!.postMessage(reply);
   }
 
-  port.postMessage({ ready: true } satisfies FromWorker);
+  async function drain(): Promise<void> {
+    serving = true;
+    while (queue.length > 0) {
+      const message = queue.shift()!;
+      try {
+        await serve(message);
+      } catch (e) {
+        // Posting the reply failed (a value that cannot be cloned): still answer, so the host is not left waiting.
+        if (message.kind === 'request') port!.postMessage({ id: message.id, failure: describeFailure(e) } satisfies FromWorker);
+      }
+    }
+    serving = false;
+  }
+
   port.on('message', (message: ToWorker) => {
     queue.push(message);
-    if (serving) return;
-    serving = true;
-    void (async () => {
-      while (queue.length > 0) {
-        const message = queue.shift()!;
-        try {
-          await serve(message);
-        } catch (e) {
-          // Posting the reply failed (a value that cannot be cloned): still answer, so the host is not left waiting.
-          if (message.kind === 'request') port.postMessage({ id: message.id, failure: describeFailure(e) } satisfies FromWorker);
-        }
-      }
-      serving = false;
-    })();
+    if (!serving) void drain();
   });
+  // Check a small spec before saying ready, so that loading the parser, schema and checks (seconds
+  // on a busy machine) is not counted against the first real validation's time limit.
+  serving = true;
+  void warmUp(context).finally(() => {
+    port.postMessage({ ready: true } satisfies FromWorker);
+    void drain();
+  });
+}
+
+const WARM_UP_SPEC = 'simspec: 1\ntitle: warm-up\nstimuli: { count: 2 }\nmodel: { layers: { a: { file: __simspec_warm_up__/a.npy } } }\nbrain: { b: { file: __simspec_warm_up__/b.npy } }\ncomparisons:\n  - { name: c, metric: rsa }\n';
+
+async function warmUp(context: ServiceContext): Promise<void> {
+  const document = TextDocument.create('untitled:warm-up', 'simspec', 0, WARM_UP_SPEC);
+  try {
+    await computeDiagnostics(document, context);
+    computeSymbols(document);
+    await computeCompletions(document, { line: 1, character: 0 }, context);
+  } catch {
+    // A failure here shows again, as a diagnostic, on the first real request.
+  }
+  forgetDocument(document.uri);
 }

@@ -71,6 +71,7 @@ export function describeSpecShape(text: string): string {
     }
   }
   const size = text.length < 1024 ? `${text.length} characters` : text.length < 1024 ** 2 ? `${(text.length / 1024).toFixed(1)} K characters` : `${(text.length / 1024 ** 2).toFixed(1)} M characters`;
+  if (text.endsWith('\n')) lines--; // a final newline ends the last line, it does not start one
   const parts = [size, `${lines} line${lines === 1 ? '' : 's'}`];
   if (deepest >= 16) parts.push(`brackets nested ${deepest} deep`);
   return parts.join(', ');
