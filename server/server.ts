@@ -41,8 +41,13 @@ export interface ServerRuntime {
    * service runs on the main thread (tests of the service itself; nothing then bounds its time).
    */
   startServiceWorker?: (purpose: 'validation' | 'features') => Worker;
-  /** A validation running longer than this is abandoned and its worker replaced (default 5000 ms). */
+  /**
+   * A validation running longer than this is abandoned and its worker replaced (default 5000 ms),
+   * plus `validationMsPerMiB` for each MiB of spec text (default 2000 ms): a large spec may take
+   * long honestly; the limit is there for small specs that blow up.
+   */
   validationTimeoutMs?: number;
+  validationMsPerMiB?: number;
   /** A feature request not answered within this gets an empty answer (default 1000 ms). */
   requestTimeoutMs?: number;
   /** A feature request running longer than this stops the features worker (default 5000 ms). */
@@ -67,6 +72,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
   const context: ServiceContext = { io: runtime.io ?? createFileIntrospector() };
   const debounceMs = runtime.debounceMs ?? 200;
   const validationTimeoutMs = runtime.validationTimeoutMs ?? 5000;
+  const validationMsPerMiB = runtime.validationMsPerMiB ?? 2000;
   const requestTimeoutMs = runtime.requestTimeoutMs ?? 1000;
   const cancelSupersededAfterMs = runtime.cancelSupersededAfterMs ?? 300;
   const documents = new TextDocuments(TextDocument);
@@ -184,7 +190,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = {})
           outcome = await diagnoseInProcess(document);
           break;
         }
-        outcome = await validator.request('diagnostics', document, {});
+        outcome = await validator.request('diagnostics', document, {}, undefined, validationTimeoutMs + Math.round(validationMsPerMiB * (text.length / 1024 ** 2)));
         // A worker that died before it came online says nothing about this spec: try a new one (the host gives up after a few).
         if (!(outcome.kind === 'stopped' && outcome.cause === 'startup')) break;
       }

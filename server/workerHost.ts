@@ -62,6 +62,8 @@ interface Pending {
   settled: boolean;
   resolve: (outcome: Outcome) => void;
   answerWithinMs?: number;
+  /** This request's own hard limit (default: the host's). */
+  hardLimitMs?: number;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -107,7 +109,7 @@ export class WorkerHost {
     return head ? { uri: head.uri, version: head.version, feature: head.feature, forMs: Date.now() - this.headSince } : undefined;
   }
 
-  request(feature: Feature, document: VersionedText, params: FeatureParams, answerWithinMs?: number): Promise<Outcome> {
+  request(feature: Feature, document: VersionedText, params: FeatureParams, answerWithinMs?: number, hardLimitMs?: number): Promise<Outcome> {
     const slot = this.ensureActive();
     if (!slot) return Promise.resolve({ kind: 'stopped', cause: 'startup', detail: `the worker cannot start (${this.unavailableReason})`, culprit: false, elapsedMs: 0 });
     const id = ++this.nextId;
@@ -117,7 +119,7 @@ export class WorkerHost {
     const timed = answerWithinMs !== undefined && this.everReady;
     const deadline = timed ? Date.now() + answerWithinMs : undefined;
     return new Promise<Outcome>((resolve) => {
-      const entry: Pending = { feature, uri, version, sentAt: Date.now(), settled: false, resolve, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) };
+      const entry: Pending = { feature, uri, version, sentAt: Date.now(), settled: false, resolve, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}), ...(hardLimitMs !== undefined ? { hardLimitMs } : {}) };
       if (timed) entry.timer = setTimeout(() => this.settle(entry, { kind: 'late' }), answerWithinMs);
       else if (answerWithinMs !== undefined) entry.timer = setTimeout(() => this.settle(entry, { kind: 'late' }), this.options.startupGraceMs ?? 15_000);
       this.pending.set(id, entry);
@@ -296,8 +298,9 @@ export class WorkerHost {
     this.headId = headId;
     this.headSince = Date.now();
     if (headId === undefined || !this.active?.ready) return;
-    const seconds = (this.options.hardLimitMs / 1000).toFixed(1);
-    this.headTimer = setTimeout(() => this.stop('timeout', `it took longer than ${seconds} s`), this.options.hardLimitMs);
+    const limitMs = this.pending.get(headId)?.hardLimitMs ?? this.options.hardLimitMs;
+    const seconds = (limitMs / 1000).toFixed(1);
+    this.headTimer = setTimeout(() => this.stop('timeout', `it took longer than ${seconds} s`), limitMs);
     this.headTimer.unref?.();
   }
 }
