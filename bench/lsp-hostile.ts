@@ -7,7 +7,7 @@
  * change to the diagnostics of that version (with their codes).
  *
  * Cases: the 1 KB spec whose title is a 200-level nested complex key, the toy spec with 500 `[`
- * inserted, and specs with 10k / 100k / 300k layers.
+ * inserted (before a value, and before a key: nested complex keys), and specs with 10k / 100k / 300k layers.
  * Run: npx tsx bench/lsp-hostile.ts [bundle=dist/server.js] [capSeconds=90] [case-substring ...]
  * (build first: node scripts/build.mjs). Give an older build's dist/server.js to compare.
  */
@@ -40,7 +40,8 @@ function layersSpec(count: number): string {
 
 const CASES: { name: string; text: () => string }[] = [
   { name: 'nested complex key, 200 levels (1 KB)', text: () => `simspec: 1\ntitle: ${nestedComplexKey(200)}\ncomparisons:\n  - name: rsa\n    metric: rsa\n` },
-  { name: '500 [ inserted into the toy spec', text: () => sample.replace('    metric: rsa', `    metric: ${'['.repeat(500)}rsa`) },
+  { name: '500 [ inserted before metric value', text: () => sample.replace('    metric: rsa', `    metric: ${'['.repeat(500)}rsa`) },
+  { name: '500 [ inserted before a layer key', text: () => sample.replace('    conv1: {', `    ${'['.repeat(500)}conv1: {`) },
   { name: '10k layers', text: () => layersSpec(10_000) },
   { name: '100k layers', text: () => layersSpec(100_000) },
   { name: '300k layers', text: () => layersSpec(300_000) },
