@@ -8,19 +8,27 @@
  *
  * Cases: the 1 KB spec whose title is a 200-level nested complex key, the toy spec with 500 `[`
  * inserted (before a value, and before a key: nested complex keys), and specs with 10k / 100k / 300k layers.
- * Run: npx tsx bench/lsp-hostile.ts [bundle=dist/server.js] [capSeconds=90] [case-substring ...]
+ * With --in-process the server runs in the bench's own process (its workers from the sources), and
+ * the longest event-loop delay from the change to the diagnostics is printed too — how long the
+ * server's main loop was held up (the goal is 50 ms; it includes the client's own work and
+ * receiving the whole text as one JSON message).
+ * Run: npx tsx bench/lsp-hostile.ts [--in-process] [bundle=dist/server.js] [capSeconds=90] [case-substring ...]
  * (build first: node scripts/build.mjs). Give an older build's dist/server.js to compare.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { childProcess } from '../test/server/lspClient';
+import { childProcess, inProcess, serviceWorkers } from '../test/server/lspClient';
 
 const ROOT = join(__dirname, '..');
-const bundle = resolve(process.argv[2] ?? join(ROOT, 'dist', 'server.js'));
-const capMs = 1000 * Number(process.argv[3] ?? 90);
-const only = process.argv.slice(4);
+const args = process.argv.slice(2).filter((a) => a !== '--in-process');
+/** The server in this process (workers from the sources), to measure how long its main loop is held up. */
+const IN_PROCESS = process.argv.includes('--in-process');
+const bundle = resolve(args[0] ?? join(ROOT, 'dist', 'server.js'));
+const capMs = 1000 * Number(args[1] ?? 90);
+const only = args.slice(2);
 const FIXTURES = join(ROOT, 'test', 'server', 'fixtures');
 const uri = pathToFileURL(join(FIXTURES, 'hostile.simspec.yaml')).href;
 const sample = readFileSync(join(FIXTURES, 'sample.simspec.yaml'), 'utf8');
@@ -60,8 +68,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'cap'> {
 }
 
 async function measure(name: string, text: string): Promise<void> {
-  const { client, child } = childProcess(bundle);
-  child.stderr!.resume();
+  const { client, child } = IN_PROCESS ? { client: inProcess({ startServiceWorker: serviceWorkers() }), child: undefined } : childProcess(bundle);
+  child?.stderr!.resume();
+  const lag = monitorEventLoopDelay({ resolution: 5 });
   try {
     await client.initialize({});
     await client.open(uri, sample, 1);
@@ -70,6 +79,7 @@ async function measure(name: string, text: string): Promise<void> {
     const diagnostics = client.nextDiagnostics(uri, 2);
     const changed = performance.now();
     const diagnosticsAt = diagnostics.then((p: PublishDiagnosticsParams) => ({ p, ms: performance.now() - changed }));
+    lag.enable();
     await client.change(uri, 2, text);
     // Past the server's 200 ms debounce: validation has started.
     await new Promise((r) => setTimeout(r, 300));
@@ -79,15 +89,17 @@ async function measure(name: string, text: string): Promise<void> {
     const hoverText = hover === 'cap' ? `no answer within ${capMs / 1000} s` : `${hoverMs.toFixed(0)} ms (${hover ? 'documentation' : 'empty'})`;
     const published = await within(diagnosticsAt, Math.max(0, capMs - (performance.now() - changed)));
     const diagText = published === 'cap' ? `none within ${capMs / 1000} s` : `${(published.ms / 1000).toFixed(2)} s: ${published.p.diagnostics.length} (${[...new Set(published.p.diagnostics.map((d) => d.code))].join(', ') || 'clean'})`;
-    console.log(`${name.padEnd(40)} ${(text.length / 1024).toFixed(0).padStart(6)} KiB | hover ${hoverText.padEnd(28)} | diagnostics ${diagText}`);
+    lag.disable();
+    const lagText = IN_PROCESS ? ` | main loop held up at most ${(lag.max / 1e6).toFixed(0)} ms` : '';
+    console.log(`${name.padEnd(40)} ${(text.length / 1024).toFixed(0).padStart(6)} KiB | hover ${hoverText.padEnd(28)} | diagnostics ${diagText}${lagText}`);
   } finally {
     client.dispose();
-    child.kill('SIGKILL');
+    child?.kill('SIGKILL');
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`bundle ${bundle}; node ${process.version}; cap ${capMs / 1000} s`);
+  console.log(`${IN_PROCESS ? 'in process' : `bundle ${bundle}`}; node ${process.version}; cap ${capMs / 1000} s`);
   for (const c of CASES) if (only.length === 0 || only.some((o) => c.name.includes(o))) await measure(c.name, c.text());
 }
 
