@@ -3,7 +3,9 @@
  * vscode-languageserver-protocol, over in-process streams (to `startServer`) or a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import {
   createProtocolConnection,
   PublishDiagnosticsNotification,
@@ -15,6 +17,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startServer, type ServerRuntime } from '../../server/server';
+import type { Fault } from './faultyWorker';
 
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
@@ -82,15 +85,26 @@ export class TestClient {
   }
 }
 
+/**
+ * `startServiceWorker` for an in-process server: real language-service workers, run from the
+ * TypeScript sources through tsx (test/server/faultyWorker.ts), with `faults` injected into the
+ * workers of the given purpose (e.g. `{ validation: 'hang' }`).
+ */
+export function serviceWorkers(faults: Partial<Record<'validation' | 'features', Fault>> = {}): NonNullable<ServerRuntime['startServiceWorker']> {
+  const entry = join(__dirname, 'faultyWorker.ts');
+  return (purpose) => new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { fault: faults[purpose] } });
+}
+
 /** A server started in this process on two streams, and a client on their other ends. */
 export function inProcess(runtime: ServerRuntime = {}): TestClient {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   // A reader/writer pair, not raw streams: on raw streams the library exits the process when they close.
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, runtime);
+  const server = startServer(serverConnection, runtime);
   const client = createProtocolConnection(toClient, toServer);
   return new TestClient(client, () => {
+    server.dispose();
     serverConnection.dispose();
     toServer.destroy();
     toClient.destroy();

@@ -1,40 +1,18 @@
 /**
- * Level 3 of the language-server tests (docs/testing.md §2): the bundled server (dist/server.js, `npm run build`) as a child
- * process over --stdio — catches bundling mistakes (missing assets, dynamic requires, JSON imports).
- * Builds the bundles first when dist/server.js is missing or older than the sources.
+ * Level 3 of the language-server tests (docs/testing.md §2): the bundled server (dist/server.js, `npm run build`) as a child process over --stdio — the
+ * last level of the language-server tests after the service functions (service.test.ts) and the
+ * in-process connection (connection.test.ts): it catches bundling mistakes (missing assets,
+ * dynamic requires, JSON imports, worker entry points).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CompletionItem, Hover } from 'vscode-languageserver-protocol';
+import { ensureBundle } from './bundle';
 import { SAMPLE_URI, sampleWith } from './helpers';
 import { childProcess } from './lspClient';
 
-const ROOT = join(__dirname, '..', '..');
-const BUNDLE = join(ROOT, 'dist', 'server.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBundle(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'server')), newestSource(join(ROOT, 'engine')), newestSource(join(ROOT, 'schemas')));
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
-  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(result.status, 0, `npm run build failed:\n${result.stderr}`);
-}
-
 test('the bundled server answers over stdio and exits cleanly on shutdown/exit', async () => {
-  ensureBundle();
-  const { client, child } = childProcess(BUNDLE);
+  const { client, child } = childProcess(ensureBundle());
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
