@@ -31,18 +31,23 @@
  * Peer: minyoungg/platonic-rep `metrics.py` (AlignmentMetrics.mutual_knn, .cknna). Conventions
  * followed [parity], see docs/metrics.md §5.3:
  *  - mutual k-NN ranks each row of XXᵀ with the diagonal set to −1e8 (so self is excluded) by a
- *    stable descending sort and keeps the first k: equal similarities go to the lower index.
- *  - CKNNA ranks each row with the diagonal set to −∞ (unbiased) or untouched (biased) by
- *    torch.topk; equal similarities also go to the lower index (checked on torch 1.13 / 2.x CPU with
- *    the tie fixtures in test/fixtures/reference/knn_*_ties).
+ *    descending argsort and keeps the first k.
+ *  - CKNNA ranks each row with torch.topk, the diagonal set to −∞ (unbiased: self excluded) or
+ *    left as it is (biased: self is usually its own first neighbour).
  *  - the 1e-6 added to the CKNNA denominator; `epsilon: none` drops it (then identical inputs give
  *    exactly 1; with it the value is s/(s + 1e-6), visibly below 1 when s is small, i.e. for k ≪ n).
  * Deviations [choose], each for a reason:
+ *  - ties: equal similarities go to the lower stimulus index. torch's CPU argsort and topk order
+ *    equal values by their sort algorithm, not by index (on knn_mutual_ties_boundary torch 1.13
+ *    gives 0.2833 where lower-index-first gives 0.3083; GPU kernels and other versions may differ
+ *    again), so the peer's value with ties at the k-th neighbour is implementation-defined; ours is
+ *    deterministic. Reference
+ *    cases with such ties state the rule (test/fixtures/reference/README.md, knn section).
  *  - the peer's `topk=None` default crashes (it compares None < 2 before replacing it), so k is
  *    required in effect; here k defaults to 10, the paper's value and `measure_alignment.py`'s.
  *  - k outside 1..n−1 (mutual k-NN), 2..n−1 (CKNNA) or 2..n (biased CKNNA) is refused: the peer
  *    silently scores 1 when k ≥ n (mutual k-NN) or fails inside torch.topk.
- *  - a non-positive s(K, K)·s(L, L) is refused as degenerate (the peer returns NaN).
+ *  - a non-positive s(K, K)·s(L, L) is refused as degenerate (the peer returns NaN when negative).
  *  - the peer's `distance_agnostic=True` returns a matrix and then fails in `.item()`; not offered
  *    (mutual k-NN is the distance-agnostic score).
  *  - `measure_alignment.py` clips features at their 95th |value| percentile and keeps the best layer
