@@ -12,9 +12,10 @@ import { readArray } from '../io';
 import { caseHandlers as regressionHandlers } from './regression';
 import { caseHandlers as rsaHandlers } from './rsa';
 import { caseHandlers as shapeHandlers } from './shape';
+import { knnCaseHandlers } from '../families/knn';
 import type { CaseHandlers, ReferenceCase } from './types';
 
-export const allCaseHandlers: CaseHandlers = { ...rsaHandlers, ...regressionHandlers, ...shapeHandlers };
+export const allCaseHandlers: CaseHandlers = { ...rsaHandlers, ...regressionHandlers, ...shapeHandlers, ...knnCaseHandlers };
 
 export async function loadCase(dir: string): Promise<ReferenceCase> {
   const caseFile = existsSync(join(dir, 'case.json')) ? join(dir, 'case.json') : join(dir, 'expected.json');
