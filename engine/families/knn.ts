@@ -26,7 +26,10 @@
  * side's features, to isotropic scaling of either side, and (with `normalize`) to scaling any single
  * stimulus by a positive factor. Not invariant to feature shifts (cosines depend on the origin) or
  * to general linear maps. A stimulus permutation applied to both sides leaves both unchanged except
- * where ties are broken by index. Both are symmetric in X ↔ Y; similarities, not metrics.
+ * where ties are broken by index. Similarities, not metrics. Mutual k-NN is symmetric in X ↔ Y;
+ * CKNNA is not quite: the unbiased HSIC formula assumes symmetric matrices but the mask M is not,
+ * and 1ᵀK̃L̃1 ≠ 1ᵀL̃K̃1 (the peer gives 0.78177 and 0.78210 on knn_cknna_n100_k10 and its swap). We
+ * follow the peer: X (feats_A) is the model, Y (feats_B) the brain.
  *
  * Peer: minyoungg/platonic-rep `metrics.py` (AlignmentMetrics.mutual_knn, .cknna). Conventions
  * followed [parity], see docs/metrics.md §5.3:
