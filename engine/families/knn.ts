@@ -112,11 +112,11 @@ export function similarityKernel(x: Matrix, normalize: boolean): Matrix {
 
 /**
  * For every row i of the n × n kernel, the k column indices with the largest values, where the
- * diagonal entry counts as `selfValue` (−1e8, −∞, or NaN to take K_ii as it is). Equal values go
+ * diagonal entry counts as `selfValue` (−1e8, −∞; `undefined` takes K_ii as it is). Equal values go
  * to the lower index (a stable descending sort, as the peer's argsort/topk on CPU). Result: n × k
  * row-major, each row in no particular order.
  */
-export function nearestNeighbours(kernel: Matrix, k: number, selfValue: number): Int32Array {
+export function nearestNeighbours(kernel: Matrix, k: number, selfValue: number | undefined): Int32Array {
   const n = kernel.rows;
   const out = new Int32Array(n * k);
   const heapValues = new Float64Array(k);
@@ -146,12 +146,11 @@ export function nearestNeighbours(kernel: Matrix, k: number, selfValue: number):
       i = child;
     }
   };
-  const takeDiagonalAsIs = Number.isNaN(selfValue);
   for (let i = 0; i < n; i++) {
     const row = i * n;
     let size = 0;
     for (let j = 0; j < n; j++) {
-      const value = j === i && !takeDiagonalAsIs ? selfValue : kernel.data[row + j]!;
+      const value = j === i && selfValue !== undefined ? selfValue : kernel.data[row + j]!;
       if (size < k) {
         heapValues[size] = value;
         heapIndices[size] = j;
@@ -251,7 +250,7 @@ export function cknna(x: Matrix, y: Matrix, options: CknnaOptions): number {
   const k = options.k;
   const kernelX = similarityKernel(x, normalize);
   const kernelY = similarityKernel(y, normalize);
-  const selfValue = unbiased ? Number.NEGATIVE_INFINITY : Number.NaN;
+  const selfValue = unbiased ? Number.NEGATIVE_INFINITY : undefined;
   const neighboursX = nearestNeighbours(kernelX, k, selfValue);
   const neighboursY = nearestNeighbours(kernelY, k, selfValue);
   const flags = new Uint8Array(n * n);
@@ -289,7 +288,7 @@ function checkKnnInputs(x: Matrix, y: Matrix, method: KnnMethod, k: number, unbi
     });
   }
   const n = x.rows;
-  const minimumRows = method === 'cknna' && unbiased ? 4 : method === 'cknna' ? 2 : 2;
+  const minimumRows = method === 'cknna' && unbiased ? 4 : 2;
   if (n < minimumRows) {
     throw new SimspecError(`only ${n} stimuli`, { variable: 'X', expected: `at least ${minimumRows} stimuli for ${method}`, code: 'data.rows' });
   }
