@@ -19,12 +19,13 @@
  *   s(K, K) uses M = M_K (the K-neighbour mask), likewise s(L, L).
  *   CKNNA = s(K, L) / (√(s(K, K)·s(L, L)) + ε),   ε = 1e-6 (`epsilon: platonic`) or 0 (`none`)
  *   With `unbiased: false`: neighbours may include self and s = tr(K'HL'H), H = I − 11ᵀ/n.
- *   With k = n − 1 every off-diagonal pair is a neighbour and CKNNA is unbiased linear CKA.
+ *   With k = n − 1 every off-diagonal pair is a neighbour and CKNNA is unbiased linear CKA of the
+ *   (normalised) rows, up to ε.
  *
  * Invariances: both scores depend on the data only through the ranking of each row of K and L
  * (mutual k-NN) or through K and L (CKNNA), so they are invariant to rotations/reflections of either
- * side's features, to isotropic scaling of either side, and (with `normalize`) to scaling any single
- * stimulus by a positive factor. Not invariant to feature shifts (cosines depend on the origin) or
+ * side's features, to isotropic scaling of either side (CKNNA with `normalize: false`: up to ε), and
+ * (with `normalize`) to scaling any single stimulus by a positive factor. Not invariant to feature shifts (cosines depend on the origin) or
  * to general linear maps. A stimulus permutation applied to both sides leaves both unchanged except
  * where ties are broken by index. Similarities, not metrics. Mutual k-NN is symmetric in X ↔ Y;
  * CKNNA is not quite: the unbiased HSIC formula assumes symmetric matrices but the mask M is not,
