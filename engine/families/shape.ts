@@ -326,11 +326,16 @@ export const shape: FamilyDefinition<'shape', ShapeParams> = {
     if (p.reduce && context.stimuli !== undefined && p.reduce.components >= context.stimuli) {
       report(`Reducing to ${p.reduce.components} components needs more than ${p.reduce.components} stimuli; there are ${context.stimuli}.`, ['reduce', 'components'], 'spec.reduce-components');
     }
-    // metrics/shape checkShapeInputs: without padding or a reduction, widths must match.
-    if (!p.zeroPad && !p.reduce) {
-      const unequal = context.pairs.find(({ model, brain }) => model.units !== undefined && brain.units !== undefined && model.units !== brain.units);
+    // metrics/shape checkShapeInputs / commonWidth: without padding, the widths after any reduction
+    // (PCA and random projection keep min(components, units)) must match.
+    if (!p.zeroPad) {
+      const width = (units: number) => (p.reduce ? Math.min(p.reduce.components, units) : units);
+      const unequal = context.pairs.find(({ model, brain }) => model.units !== undefined && brain.units !== undefined && width(model.units) !== width(brain.units));
       const what = p.group === 'permutation' ? 'The permutation group matches units one to one' : 'Without padding the networks must have the same width';
-      if (unequal) report(`${what}, but this pair has ${unequal.model.units} and ${unequal.brain.units} units and \`zero_pad: false\`: allow padding or set \`reduce\`.`, ['zero_pad'], 'spec.permutation-widths');
+      if (unequal) {
+        const after = p.reduce ? ` (${width(unequal.model.units!)} and ${width(unequal.brain.units!)} after reducing to at most ${p.reduce.components} components)` : '';
+        report(`${what}, but this pair has ${unequal.model.units} and ${unequal.brain.units} units${after} and \`zero_pad: false\`: allow padding or ${p.reduce ? 'reduce to at most the narrower width' : 'set `reduce`'}.`, ['zero_pad'], 'spec.permutation-widths');
+      }
     }
   },
   run: shapeRun,
