@@ -12,7 +12,6 @@ import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
 import { isForcedWasm, kernelVariant } from './dispatch';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
-import { loadKernels } from './loader';
 
 export { gemmDispatch, kernelVariant, setKernelMode, type KernelMode } from './dispatch';
 export { bestVariant, relaxedSimdAvailable, releaseKernels, sharedMemoryAvailable, simdAvailable, type KernelVariant } from './loader';
@@ -42,11 +41,11 @@ function eigenVariant(n: number) {
 /** Symmetric eigendecomposition (values ascending, column j of vectors ↔ values[j]). */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   const variant = eigenVariant(a.rows);
-  return variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a);
+  return variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(variant, a);
 }
 
 /** Eigenvalues only, ascending. */
 export function symmetricEigenvalues(a: Matrix): Float64Array {
   const variant = eigenVariant(a.rows);
-  return variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a);
+  return variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(variant, a);
 }
