@@ -26,16 +26,26 @@ interface EigenExports {
  * Blocking of the tridiagonalisation and of the back-transformation: panels of `panel` columns;
  * matrices of order below `minOrder` take the unblocked tred2 (the GEMM updates do not pay there).
  */
-const blocking = { panel: 32, minOrder: 96 };
+export interface EigenBlocking {
+  panel: number;
+  minOrder: number;
+}
 
-/** Tests and bench only: change the blocking (undefined fields keep their value). */
-export function setEigenBlocking(options: { panel?: number; minOrder?: number }): void {
+const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, minOrder: 96 };
+const blocking: EigenBlocking = { ...DEFAULT_BLOCKING };
+
+/** Tests and bench only: change the blocking (undefined fields keep their value; no argument: defaults). */
+export function setEigenBlocking(options?: Partial<EigenBlocking>): void {
+  if (options === undefined) {
+    Object.assign(blocking, DEFAULT_BLOCKING);
+    return;
+  }
   if (options.panel !== undefined) blocking.panel = Math.max(1, Math.floor(options.panel));
   if (options.minOrder !== undefined) blocking.minOrder = Math.max(0, Math.floor(options.minOrder));
 }
 
 /** Current blocking (bench and tests print it). */
-export function eigenBlocking(): { panel: number; minOrder: number } {
+export function eigenBlocking(): EigenBlocking {
   return { ...blocking };
 }
 
