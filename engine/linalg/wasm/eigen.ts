@@ -23,15 +23,18 @@ interface EigenExports {
 }
 
 /**
- * Blocking of the tridiagonalisation and of the back-transformation: panels of `panel` columns;
+ * Blocking of the tridiagonalisation and of the back-transformation: panels of `panel` columns
+ * (the trailing update is a GEMM of inner dimension 2·panel), Q formed from blocks of
+ * `reflectorBlock` reflectors (two GEMMs of inner dimension reflectorBlock each);
  * matrices of order below `minOrder` take the unblocked tred2 (the GEMM updates do not pay there).
  */
 export interface EigenBlocking {
   panel: number;
+  reflectorBlock: number;
   minOrder: number;
 }
 
-const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, minOrder: 96 };
+const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 96 };
 const blocking: EigenBlocking = { ...DEFAULT_BLOCKING };
 
 /** Tests and bench only: change the blocking (undefined fields keep their value; no argument: defaults). */
@@ -41,6 +44,7 @@ export function setEigenBlocking(options?: Partial<EigenBlocking>): void {
     return;
   }
   if (options.panel !== undefined) blocking.panel = Math.max(1, Math.floor(options.panel));
+  if (options.reflectorBlock !== undefined) blocking.reflectorBlock = Math.max(1, Math.floor(options.reflectorBlock));
   if (options.minOrder !== undefined) blocking.minOrder = Math.max(0, Math.floor(options.minOrder));
 }
 
@@ -132,7 +136,8 @@ function blockedTridiagonalise(kernels: WasmKernels, ex: EigenExports, L: Layout
  * rows are overwritten; what the later blocks have not touched is identity.
  */
 function formQTransposed(kernels: WasmKernels, L: Layout): void {
-  const { n, nb } = L;
+  const n = L.n;
+  const nb = blocking.reflectorBlock;
   const reflectors = n - 1;
   let mem = kernels.f64();
   for (let j0 = Math.floor((reflectors - 1) / nb) * nb; j0 >= 0; j0 -= nb) {
