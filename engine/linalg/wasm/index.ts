@@ -4,7 +4,7 @@
  * symmetricEigen / symmetricEigenvalues (engine/linalg/eigen.ts contract).
  *
  * Which kernels serve: `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default: the
- * best WASM variant this runtime validates, else plain TS), or `setKernelMode` at run time (tests,
+ * WASM variant calibrate.ts measured faster in this process, else plain TS), or `setKernelMode` at run time (tests,
  * bench). `kernelVariant()` says which WASM module would run, undefined for the plain-TS path.
  */
 import type { Matrix } from '../../core/matrix';
@@ -14,6 +14,7 @@ import { isForcedWasm, kernelVariant } from './dispatch';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
 
 export { gemmDispatch, kernelVariant, setKernelMode, type KernelMode } from './dispatch';
+export { calibrate, PLAIN_SIMD_MARGIN, type Calibration } from './calibrate';
 export { bestVariant, relaxedSimdAvailable, releaseKernels, sharedMemoryAvailable, simdAvailable, type KernelVariant } from './loader';
 export { closePool, configuredThreads, setThreads } from '../pool';
 
