@@ -1,6 +1,6 @@
 // Symmetric eigendecomposition kernels (AssemblyScript, WASM SIMD): EISPACK tred2 (Householder
 // tridiagonalisation with accumulation) and tql2 (implicit QL with Wilkinson-type shifts), as in
-// JAMA and engine/linalg/eigen.ts, with f64x2 inner loops (performance-notes.md §3 "AS" rows).
+// JAMA and engine/linalg/eigen.ts, with f64x2 inner loops (docs/performance.md §3 "AS" rows).
 //
 // Storage: W = Vᵀ, row-major n×n at `w` (row j of W is column j of JAMA's V), so every O(n³) inner
 // loop — the Householder updates, the accumulation dot/axpy and the Givens rotations — runs along a

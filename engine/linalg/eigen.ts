@@ -3,7 +3,7 @@
  * implicit QL algorithm with Wilkinson-type shifts (EISPACK tred2/tql2 as in JAMA).
  *
  * Storage: during tred2 the transformation matrix is kept transposed (W = Vᵀ), so the Householder
- * updates and the accumulation scan contiguous rows of a flat Float64Array (performance-notes.md
+ * updates and the accumulation scan contiguous rows of a flat Float64Array (docs/performance.md
  * §3) and process 2–4 rows per pass. tql2 then works on the natural row-major V: each QL sweep's
  * chain of Givens rotations mixes adjacent columns, so it is applied row by row in one pass, four
  * rows at a time (numerics.ts applyGivensChain) — each entry read and written once per sweep.

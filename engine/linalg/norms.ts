@@ -1,7 +1,7 @@
 /**
  * Matrix norms. The Frobenius norm scales as it sums (LAPACK dlassq style) so huge or tiny
  * entries neither overflow nor underflow; the nuclear and spectral norms come from the singular
- * values of the Jacobi SVD (never from eigenvalues of AᵀA, metrics-reference.md §4.5).
+ * values of the Jacobi SVD (never from eigenvalues of AᵀA, docs/metrics.md §4.5).
  */
 import type { Matrix } from '../core/matrix';
 import { scaledNorm2 } from './numerics';

@@ -1,8 +1,19 @@
 /**
- * Symmetric eigendecomposition on the WASM SIMD kernels (assembly/eigen.ts: tred2 + tql2 with
- * f64x2 inner loops), same contract as engine/linalg/eigen.ts: the input is symmetrised
- * ((A + Aᵀ)/2), eigenvalues ascending, column j of `vectors` the unit eigenvector of values[j],
- * signs as the algorithm produces them, all-NaN output for a non-finite input.
+ * Symmetric eigendecomposition on the WASM SIMD kernels, same contract as engine/linalg/eigen.ts:
+ * the input is symmetrised ((A + Aᵀ)/2), eigenvalues ascending, column j of `vectors` the unit
+ * eigenvector of values[j], signs as the algorithm produces them, all-NaN output for a non-finite
+ * input.
+ *
+ * Order n ≥ 96 (blocking.minOrder): LAPACK's blocked scheme. The tridiagonalisation reduces panels
+ * of 32 columns in wasm (assembly/eigen.ts tridiagonalPanel, dlatrd) and applies each panel's
+ * rank-64 trailing update A22 ← A22 − V·Wᵀ − W·Vᵀ as one GEMM on the products' kernels (dsytrd);
+ * Q = H_0·…·H_{n−2} is then formed in place from blocks of 64 reflectors in compact WY form, two
+ * GEMMs per block (dorgtr); tql2 rotates Q into the eigenvectors. Half the reduction's flops and
+ * all of Q's run on the GEMM kernel instead of rank-1/rank-2 updates. The eigensolver keeps its
+ * matrix in its own wasm instance, so the GEMM's packing buffers never overlap it.
+ * Smaller orders: EISPACK tred2 + tql2 in wasm, as before (assembly/eigen.ts).
+ * The blocked path differs from tred2 in the last bits (a different, equally stable sequence of
+ * reflections); both are backward stable (test/engine/kernels/wasm-eigen-blocked.test.ts).
  */
 import type { Matrix } from '../../core/matrix';
 import { requireSquare } from '../basics';

@@ -6,7 +6,7 @@
  * `simd` uses f64x2 mul + add. A module containing a relaxed-simd opcode fails validation as a
  * whole where relaxed-simd is off (Node 20 without --experimental-wasm-relaxed-simd), so we validate
  * first; on Node we try to switch the flag on with v8.setFlagsFromString before compiling (it works
- * in workers too, performance-notes.md §5.1) and fall back to the mul+add module. FMA results differ
+ * in workers too, docs/performance.md §5.1) and fall back to the mul+add module. FMA results differ
  * from mul+add in the last bits: results are not bit-reproducible across hosts.
  *
  * Memory: the kernels import one memory; `ensureBytes` grows it (growing detaches old views, so
