@@ -20,6 +20,7 @@ import { requireSquare } from '../basics';
 import type { SymmetricEigen } from '../eigen';
 import { powerOfTwoExponent, scaleByPowerOfTwo } from '../scaling';
 import { gemmDispatch } from './dispatch';
+import { packPanels } from './gemm';
 import { loadKernels, type KernelVariant, type WasmKernels } from './loader';
 
 const MAX_QL_ITERATIONS = 300;
@@ -77,8 +78,18 @@ interface Layout {
   cs: number;
   sn: number;
   strips: number; // n × 8⌈n/8⌉ when vectors are wanted
+  packA: number; // ⌈n/4⌉·4 × max(2nb, reflectorBlock): −[V W] (or −X·Tᵀ) in the GEMM kernel's 4-row panels
+  packB: number; // the same size: [W V]ᵀ (or Yᵀ) in 4-column panels
   end: number;
 }
+
+const roundUp4 = (x: number): number => (x + 3) & ~3;
+
+/** Row and column blocks of the in-place trailing update (the products' MC, and a B block that stays in L2). */
+const UPDATE_ROWS = 192;
+const UPDATE_COLS = 256;
+/** macro's `diag` argument when every tile is wanted. */
+const NO_DIAGONAL = -(2 ** 30);
 
 function layout(n: number, vectors: boolean): Layout {
   const nb = Math.max(1, Math.min(blocking.panel, n - 1));
@@ -91,8 +102,11 @@ function layout(n: number, vectors: boolean): Layout {
   const cs = panel + n * 3 * nb;
   const sn = cs + n;
   const strips = sn + n;
-  const end = strips + (vectors ? n * 8 * Math.ceil(n / 8) : 0);
-  return { n, nb, w, d, e, tau, scratch, panel, cs, sn, strips, end };
+  const packA = strips + (vectors ? n * 8 * Math.ceil(n / 8) : 0);
+  const packWidth = Math.max(2 * nb, blocking.reflectorBlock);
+  const packB = packA + roundUp4(n) * packWidth;
+  const end = packB + roundUp4(n) * packWidth;
+  return { n, nb, w, d, e, tau, scratch, panel, cs, sn, strips, packA, packB, end };
 }
 
 /**
@@ -121,12 +135,7 @@ function blockedTridiagonalise(kernels: WasmKernels, ex: EigenExports, L: Layout
       for (let j = 0; j < width; j++) mem[o + 2 * nb + j] = mem[o + j]!;
     }
     if (width === nb) {
-      gemmDispatch(
-        m, m, 2 * nb,
-        { data: mem, rowStride: ldp, colStride: 1, offset: rowBase },
-        { data: mem, rowStride: 1, colStride: ldp, offset: rowBase + nb },
-        mem, true, { alpha: -1, cOffset: L.w + start * n + start, ldc: n },
-      );
+      trailingUpdateInPlace(kernels, L, start, m, rowBase);
     } else {
       // Last, narrower panel: V and W are not adjacent, two products.
       gemmDispatch(m, m, width, { data: mem, rowStride: ldp, colStride: 1, offset: rowBase },
@@ -140,6 +149,32 @@ function blockedTridiagonalise(kernels: WasmKernels, ex: EigenExports, L: Layout
 }
 
 /**
+ * A22 ← A22 − [V W]·[W V]ᵀ (upper triangle) with the GEMM macro-kernel of the eigensolver's own wasm
+ * instance writing straight into A: a panel's update has inner dimension 2nb only, so the products'
+ * route (a zeroed C buffer in the other memory, then added back) would move C through memory three
+ * more times than the flops need. The padded rows and columns of the last 4×4 tiles add exact zeros
+ * past the trailing block: into the lower triangle of the next row or into d/e/tau behind A, which
+ * leaves every value unchanged.
+ */
+function trailingUpdateInPlace(kernels: WasmKernels, L: Layout, start: number, m: number, rowBase: number): void {
+  const { n, nb } = L;
+  const ldp = 3 * nb;
+  const kc = 2 * nb;
+  const mem = kernels.f64();
+  packPanels(mem, ldp, 1, 0, m, 0, kc, mem, L.packA, rowBase);
+  packPanels(mem, ldp, 1, 0, m, 0, kc, mem, L.packB, rowBase + nb);
+  for (let i = L.packA, end = L.packA + roundUp4(m) * kc; i < end; i++) mem[i] = -mem[i]!;
+  const { macro } = kernels.exports;
+  for (let jc = 0; jc < m; jc += UPDATE_COLS) {
+    const nc = Math.min(UPDATE_COLS, m - jc);
+    for (let ic = 0; ic < jc + nc; ic += UPDATE_ROWS) {
+      const mc = Math.min(UPDATE_ROWS, m - ic);
+      macro(8 * (L.packA + ic * kc), 8 * (L.packB + jc * kc), 8 * (L.w + (start + ic) * n + start + jc), roundUp4(mc), roundUp4(nc), kc, n, ic - jc);
+    }
+  }
+}
+
+/**
  * Overwrites the reflector storage with Qᵀ (row i = column i of Q = H_0·H_1·…·H_{n−2}), by blocks
  * of nb reflectors from the last to the first (LAPACK dorgtr/dorgqr): with the block as
  * I − Y·T·Yᵀ (dlarft, forward), the rows and columns it touches take
@@ -148,6 +183,7 @@ function blockedTridiagonalise(kernels: WasmKernels, ex: EigenExports, L: Layout
  */
 function formQTransposed(kernels: WasmKernels, L: Layout): void {
   const n = L.n;
+  const { macro } = kernels.exports;
   const nb = blocking.reflectorBlock;
   const reflectors = n - 1;
   let mem = kernels.f64();
@@ -195,9 +231,17 @@ function formQTransposed(kernels: WasmKernels, L: Layout): void {
     const xt = new Float64Array(m * bs);
     gemmDispatch(m, bs, bs, { data: x, rowStride: bs, colStride: 1 }, { data: t, rowStride: 1, colStride: bs }, xt);
     mem = kernels.f64();
-    gemmDispatch(m, m, bs, { data: xt, rowStride: bs, colStride: 1 }, { data: y, rowStride: 1, colStride: bs }, mem, false,
-      { alpha: -1, cOffset: sub, ldc: n });
-    mem = kernels.f64();
+    // Qᵀ_sub −= (X·Tᵀ)·Yᵀ straight into wasm memory (see trailingUpdateInPlace).
+    packPanels(xt, bs, 1, 0, m, 0, bs, mem, L.packA);
+    packPanels(y, bs, 1, 0, m, 0, bs, mem, L.packB);
+    for (let i = L.packA, end = L.packA + roundUp4(m) * bs; i < end; i++) mem[i] = -mem[i]!;
+    for (let jc = 0; jc < m; jc += UPDATE_COLS) {
+      const nc = Math.min(UPDATE_COLS, m - jc);
+      for (let ic = 0; ic < m; ic += UPDATE_ROWS) {
+        const mc = Math.min(UPDATE_ROWS, m - ic);
+        macro(8 * (L.packA + ic * bs), 8 * (L.packB + jc * bs), 8 * (sub + ic * n + jc), roundUp4(mc), roundUp4(nc), bs, n, NO_DIAGONAL);
+      }
+    }
   }
   mem.fill(0, L.w, L.w + n);
   mem[L.w] = 1;
