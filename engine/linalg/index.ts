@@ -11,7 +11,7 @@
  *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
  *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
  *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues, symmetricMatrixFunction;
- *                wasm/eigen.ts the WASM path (blocked dsytrd-style reduction on the GEMM kernel for n ≥ 96)
+ *                wasm/eigen.ts the WASM path (blocked dsytrd-style reduction on the GEMM kernel for n ≥ 1000)
  *   svd.ts       thinSvd (Golub–Kahan, descending), thinSvdJacobi, singularValues
  *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
  *   qr.ts        thinQr (Householder, LAPACK sign convention)
