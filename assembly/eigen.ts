@@ -480,3 +480,172 @@ function rotateStrips(strips: usize, n: i32, bottom: i32, top: i32, cs: usize, s
     v128.store(p, k3, 48);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Blocked Householder tridiagonalisation (LAPACK dsytrd/dlatrd, UPLO = 'L', written for the upper
+// triangle of a row-major matrix — the same numbers, since row r of the upper triangle is column r
+// of the lower one). engine/linalg/wasm/eigen.ts drives it: this kernel reduces one panel of nb
+// columns and returns the panel's reflectors V and the matching W (A22·v corrections), and the
+// caller applies the rank-2nb trailing update A22 ← A22 − V·Wᵀ − W·Vᵀ on the GEMM kernel.
+//
+// Panel buffer P (row-major, 3·nb doubles a row, one row per matrix index): P[r][j] = V_j[r],
+// P[r][nb + j] = W_j[r]; the caller copies V again into P[r][2nb + j] so that [V W] and [W V]ᵀ are
+// both plain strided operands of one GEMM.
+
+/** √(Σ x[k]²), k < len, scaled by max|x| so that no square overflows or underflows (dnrm2's aim). */
+function scaledNorm2(x: usize, len: i32): f64 {
+  let big: f64 = 0;
+  for (let k = 0; k < len; k++) big = Math.max(big, Math.abs(ld(el(x, k))));
+  if (big == 0 || !isFinite(big)) return big;
+  let sum: f64 = 0;
+  for (let k = 0; k < len; k++) {
+    const q = ld(el(x, k)) / big;
+    sum += q * q;
+  }
+  return big * Math.sqrt(sum);
+}
+
+/**
+ * y[q] = Σ_q' S[q][q']·v[q'] for the symmetric S = A[r0.., r0..] (len×len) of which only the upper
+ * triangle (row-major rows of A) is read: each element is loaded once and serves both the row dot
+ * product and the column axpy. Two rows at a time share the loads of v and y.
+ */
+function symvUpper(a: usize, rowBytes: usize, r0: i32, len: i32, v: usize, y: usize): void {
+  for (let q = 0; q < len; q++) st(el(y, q), 0);
+  let q = 0;
+  for (; q + 1 < len; q += 2) {
+    const d0 = a + (<usize>(r0 + q)) * rowBytes + ((<usize>(r0 + q)) << 3); // &S[q][q]
+    const d1 = d0 + rowBytes + 8; // &S[q+1][q+1]
+    const v0 = ld(el(v, q));
+    const v1 = ld(el(v, q + 1));
+    const s01 = ld(d0 + 8);
+    let g0 = ld(d0) * v0 + s01 * v1;
+    let g1 = s01 * v0 + ld(d1) * v1;
+    const start = q + 2;
+    const rest = len - start;
+    const r0p = d0 + 16;
+    const r1p = d1 + 8;
+    const vp = el(v, start);
+    const yp = el(y, start);
+    const vf0 = f64x2.splat(v0);
+    const vf1 = f64x2.splat(v1);
+    let acc0 = f64x2.splat(0.0);
+    let acc1 = f64x2.splat(0.0);
+    let k = 0;
+    for (; k + 2 <= rest; k += 2) {
+      const o = (<usize>k) << 3;
+      const x0 = v128.load(r0p + o);
+      const x1 = v128.load(r1p + o);
+      const vv = v128.load(vp + o);
+      acc0 = madd(x0, vv, acc0);
+      acc1 = madd(x1, vv, acc1);
+      v128.store(yp + o, madd(x1, vf1, madd(x0, vf0, v128.load(yp + o))));
+    }
+    g0 += hsum(acc0);
+    g1 += hsum(acc1);
+    for (; k < rest; k++) {
+      const o = (<usize>k) << 3;
+      const x0 = ld(r0p + o);
+      const x1 = ld(r1p + o);
+      const vk = ld(vp + o);
+      g0 += x0 * vk;
+      g1 += x1 * vk;
+      st(yp + o, ld(yp + o) + x0 * v0 + x1 * v1);
+    }
+    st(el(y, q), ld(el(y, q)) + g0);
+    st(el(y, q + 1), ld(el(y, q + 1)) + g1);
+  }
+  if (q < len) {
+    const dq = a + (<usize>(r0 + q)) * rowBytes + ((<usize>(r0 + q)) << 3);
+    st(el(y, q), ld(el(y, q)) + ld(dq) * ld(el(v, q)));
+  }
+}
+
+/**
+ * Reduces columns k … k+width−1 (1 ≤ width ≤ nb, k + width ≤ n − 1) of the symmetric A (upper triangle of
+ * row-major n×n at `a`, already updated for every earlier panel). For each column gi: brings row gi
+ * up to date with this panel's earlier reflectors, stores d[gi] = A[gi][gi], forms the Householder
+ * reflector H = I − τ·v·vᵀ (dlarfg: v[gi+1] = 1, β = −sign(α)·‖(α, x)‖) that zeroes A[gi][gi+2..],
+ * keeps v in row gi of A (1 at gi+1), e[gi+1] = β, tau[gi] = τ, and P's columns as described above.
+ * s: n + 2·nb doubles of scratch.
+ */
+export function tridiagonalPanel(a: usize, n: i32, k: i32, width: i32, nb: i32, p: usize, s: usize, d: usize, e: usize, tau: usize): void {
+  const rowBytes = (<usize>n) << 3;
+  const pRowBytes = (<usize>(3 * nb)) << 3;
+  const vOff: usize = 0;
+  const wOff = (<usize>nb) << 3;
+  const t1 = s + rowBytes; // Wᵀv (nb)
+  const t2 = t1 + ((<usize>nb) << 3); // Vᵀv (nb)
+  for (let i = 0; i < width; i++) {
+    const gi = k + i;
+    const row = at(a, rowBytes, gi, 0);
+    const pgi = p + (<usize>gi) * pRowBytes;
+    if (i > 0) {
+      // A[gi][c] −= Σ_j V_j[c]·W_j[gi] + W_j[c]·V_j[gi]  (c ≥ gi)
+      for (let c = gi; c < n; c++) {
+        const pc = p + (<usize>c) * pRowBytes;
+        let sum: f64 = 0;
+        for (let j = 0; j < i; j++) {
+          sum += ld(el(pc + vOff, j)) * ld(el(pgi + wOff, j)) + ld(el(pc + wOff, j)) * ld(el(pgi + vOff, j));
+        }
+        st(el(row, c), ld(el(row, c)) - sum);
+      }
+    }
+    st(el(d, gi), ld(el(row, gi)));
+    const x = el(row, gi + 1);
+    const len = n - gi - 1;
+    const alpha = ld(x);
+    const xnorm = scaledNorm2(x + 8, len - 1);
+    let t: f64 = 0;
+    let beta = alpha;
+    if (xnorm != 0) {
+      beta = -hypot2(alpha, xnorm);
+      if (alpha < 0) beta = -beta;
+      t = (beta - alpha) / beta;
+      const divisor = alpha - beta;
+      for (let c = 1; c < len; c++) st(el(x, c), ld(el(x, c)) / divisor);
+    }
+    st(el(e, gi + 1), beta);
+    st(el(tau, gi), t);
+    st(x, 1);
+    for (let c = k; c <= gi; c++) {
+      const pc = p + (<usize>c) * pRowBytes;
+      st(el(pc + vOff, i), 0);
+      st(el(pc + wOff, i), 0);
+    }
+    for (let c = 0; c < len; c++) st(el(p + (<usize>(gi + 1 + c)) * pRowBytes + vOff, i), ld(el(x, c)));
+    if (t == 0) {
+      for (let c = 0; c < len; c++) st(el(p + (<usize>(gi + 1 + c)) * pRowBytes + wOff, i), 0);
+      continue;
+    }
+    // s = A22·v, A22 = A[gi+1.., gi+1..] as it was at the start of the panel
+    symvUpper(a, rowBytes, gi + 1, len, x, s);
+    if (i > 0) {
+      for (let j = 0; j < i; j++) {
+        st(el(t1, j), 0);
+        st(el(t2, j), 0);
+      }
+      for (let c = 0; c < len; c++) {
+        const pc = p + (<usize>(gi + 1 + c)) * pRowBytes;
+        const vc = ld(el(x, c));
+        for (let j = 0; j < i; j++) {
+          st(el(t1, j), ld(el(t1, j)) + ld(el(pc + wOff, j)) * vc);
+          st(el(t2, j), ld(el(t2, j)) + ld(el(pc + vOff, j)) * vc);
+        }
+      }
+      for (let c = 0; c < len; c++) {
+        const pc = p + (<usize>(gi + 1 + c)) * pRowBytes;
+        let sum: f64 = 0;
+        for (let j = 0; j < i; j++) sum += ld(el(pc + vOff, j)) * ld(el(t1, j)) + ld(el(pc + wOff, j)) * ld(el(t2, j));
+        st(el(s, c), ld(el(s, c)) - sum);
+      }
+    }
+    // w = τ·s − ½τ²(sᵀv)·v
+    let sv: f64 = 0;
+    for (let c = 0; c < len; c++) sv += ld(el(s, c)) * ld(el(x, c));
+    const half = -0.5 * t * t * sv;
+    for (let c = 0; c < len; c++) {
+      st(el(p + (<usize>(gi + 1 + c)) * pRowBytes + wOff, i), t * ld(el(s, c)) + half * ld(el(x, c)));
+    }
+  }
+}

@@ -6,7 +6,7 @@
  * updates and the accumulation scan contiguous rows of a flat Float64Array (docs/performance.md
  * §3) and process 2–4 rows per pass. tql2 then works on the natural row-major V: each QL sweep's
  * chain of Givens rotations mixes adjacent columns, so it is applied row by row in one pass, four
- * rows at a time (applyDescendingChain) — each entry read and written once per sweep.
+ * rows at a time (numerics.ts applyGivensChain) — each entry read and written once per sweep.
  *
  * The input is symmetrised first ((A + Aᵀ)/2), so rounding asymmetry of a computed Gram or kernel
  * matrix does not matter. Eigenvalues are returned ascending, as numpy.linalg.eigh / eigvalsh.
@@ -17,6 +17,7 @@
  */
 import type { Matrix } from '../core/matrix';
 import { requireSquare, symmetrize } from './basics';
+import { applyGivensChain, hypot2, transposeSquare } from './numerics';
 import { powerOfTwoExponent, scaleByPowerOfTwo } from './scaling';
 import { multiplyTransposed } from './products';
 
@@ -43,7 +44,7 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
   const e = new Float64Array(n);
   tridiagonalize(w, n, d, e, true);
   // The QL rotations act on columns (i, i+1) of V: in natural row-major V each sweep's chain of
-  // rotations is applied row by row in one pass (applyDescendingChain).
+  // rotations is applied row by row in one pass (numerics.ts applyGivensChain).
   const v = transposeSquare(w, n);
   qlImplicit(d, e, n, v);
   const order = ascendingOrder(d);
@@ -337,7 +338,7 @@ function qlImplicit(d: Float64Array, e: Float64Array, n: number, v: Float64Array
           cosines[i] = c;
           sines[i] = s;
         }
-        if (v !== null) applyDescendingChain(v, n, l, m, cosines, sines);
+        if (v !== null) applyGivensChain(v, n, m, l, cosines, sines);
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
@@ -346,64 +347,4 @@ function qlImplicit(d: Float64Array, e: Float64Array, n: number, v: Float64Array
     d[l] = d[l]! + f;
     e[l] = 0;
   }
-}
-
-/**
- * The rotations of one QL sweep, i = top−1 down to bottom, each mixing columns (i, i+1) of the
- * row-major n×n v as JAMA's tql2 does: v_{i+1} ← s·v_i + c·v_{i+1}, v_i ← c·v_i − s·v_{i+1}.
- * Column i+1 is final after rotation i and the new column i feeds rotation i−1, so one value per
- * row is carried; four rows run together so their independent chains overlap.
- */
-function applyDescendingChain(v: Float64Array, n: number, bottom: number, top: number, cos: Float64Array, sin: Float64Array): void {
-  let row = 0;
-  for (; row + 3 * n < n * n; row += 4 * n) {
-    const r0 = row;
-    const r1 = row + n;
-    const r2 = row + 2 * n;
-    const r3 = row + 3 * n;
-    let c0 = v[r0 + top]!, c1 = v[r1 + top]!, c2 = v[r2 + top]!, c3 = v[r3 + top]!;
-    for (let i = top - 1; i >= bottom; i--) {
-      const c = cos[i]!;
-      const s = sin[i]!;
-      const x0 = v[r0 + i]!, x1 = v[r1 + i]!, x2 = v[r2 + i]!, x3 = v[r3 + i]!;
-      v[r0 + i + 1] = s * x0 + c * c0;
-      v[r1 + i + 1] = s * x1 + c * c1;
-      v[r2 + i + 1] = s * x2 + c * c2;
-      v[r3 + i + 1] = s * x3 + c * c3;
-      c0 = c * x0 - s * c0;
-      c1 = c * x1 - s * c1;
-      c2 = c * x2 - s * c2;
-      c3 = c * x3 - s * c3;
-    }
-    v[r0 + bottom] = c0;
-    v[r1 + bottom] = c1;
-    v[r2 + bottom] = c2;
-    v[r3 + bottom] = c3;
-  }
-  for (; row < n * n; row += n) {
-    let carried = v[row + top]!;
-    for (let i = top - 1; i >= bottom; i--) {
-      const x = v[row + i]!;
-      v[row + i + 1] = sin[i]! * x + cos[i]! * carried;
-      carried = cos[i]! * x - sin[i]! * carried;
-    }
-    v[row + bottom] = carried;
-  }
-}
-
-function transposeSquare(x: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = x[i * n + j]!;
-  return out;
-}
-
-/** √(x² + y²) without overflow or underflow (Math.hypot is slow in V8). */
-function hypot2(x: number, y: number): number {
-  const ax = Math.abs(x);
-  const ay = Math.abs(y);
-  const big = ax > ay ? ax : ay;
-  if (big === 0) return 0;
-  const small = ax > ay ? ay : ax;
-  const q = small / big;
-  return big * Math.sqrt(1 + q * q);
 }

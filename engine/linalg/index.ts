@@ -10,12 +10,14 @@
  *
  *   products.ts  gram (X Xᵀ), crossGram (XᵀX), crossProduct (AᵀB), multiply (AB),
  *                multiplyTransposed (ABᵀ), multiplyVector — cache-blocked, gemm.ts
- *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues, symmetricMatrixFunction
+ *   eigen.ts     symmetricEigen (tred2 + tql2, ascending), symmetricEigenvalues, symmetricMatrixFunction;
+ *                wasm/eigen.ts the WASM path (blocked dsytrd-style reduction on the GEMM kernel for n ≥ 1000)
  *   svd.ts       thinSvd (Golub–Kahan, descending), thinSvdJacobi, singularValues
  *   solve.ts     cholesky, choleskySolve, luDecompose, solve, determinant, pseudoInverse
  *   qr.ts        thinQr (Householder, LAPACK sign convention)
  *   triangular.ts solveTriangular (blocked, many right-hand sides)
  *   norms.ts     frobeniusNorm, nuclearNorm, spectralNorm, vectorNorm
+ *   numerics.ts  shared by QR, eigen and SVD: scaledNorm2, hypot2, transposeSquare, applyGivensChain
  *   basics.ts    transpose, identity, zeros, scale, add, subtract, trace, symmetrize,
  *                columnMeans, centerColumns, frobeniusInner, diagonal, copyMatrix
  */

@@ -4,6 +4,7 @@
  * values of the Jacobi SVD (never from eigenvalues of AᵀA, docs/metrics.md §4.5).
  */
 import type { Matrix } from '../core/matrix';
+import { scaledNorm2 } from './numerics';
 import { singularValues } from './svd';
 
 /** ‖A‖_F = √(Σ A_ij²). NaN if any entry is NaN. */
@@ -11,25 +12,9 @@ export function frobeniusNorm(a: Matrix): number {
   return vectorNorm(a.data);
 }
 
-/** Euclidean norm of a vector, overflow-safe. */
+/** Euclidean norm of a vector, overflow-safe (numerics.ts scaledNorm2). */
 export function vectorNorm(x: Float64Array): number {
-  let scale = 0;
-  let sumSquares = 1;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v !== v) return NaN;
-    if (v === 0) continue;
-    const av = Math.abs(v);
-    if (scale < av) {
-      const r = scale / av;
-      sumSquares = 1 + sumSquares * r * r;
-      scale = av;
-    } else {
-      const r = av / scale;
-      sumSquares += r * r;
-    }
-  }
-  return scale === Infinity ? Infinity : scale * Math.sqrt(sumSquares);
+  return scaledNorm2(x, 0, x.length);
 }
 
 /** ‖A‖_* = Σ σ_i. */

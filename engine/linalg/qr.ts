@@ -12,6 +12,7 @@
  */
 import type { Matrix } from '../core/matrix';
 import { gemmStrided } from './gemm';
+import { hypot2, scaledNorm2 } from './numerics';
 import { reflectColumns } from './reflect';
 
 export interface ThinQr {
@@ -58,12 +59,12 @@ export function householderInPlace(cols: Float64Array, m: number, n: number): Fl
     for (let p = j0; p < j1; p++) {
       const colP = p * m;
       const alpha = cols[colP + p]!;
-      const xnorm = safeNorm(cols, colP + p + 1, m - p - 1);
+      const xnorm = scaledNorm2(cols, colP + p + 1, m - p - 1);
       if (xnorm === 0) {
         tau[p] = 0;
         continue;
       }
-      const norm = safeNorm2(alpha, xnorm);
+      const norm = hypot2(alpha, xnorm);
       const beta = alpha >= 0 ? -norm : norm;
       tau[p] = (beta - alpha) / beta;
       const scale = 1 / (alpha - beta);
@@ -181,32 +182,4 @@ function applyBlockReflector(
     cOffset: offset,
     ldc: m,
   });
-}
-
-function safeNorm(x: Float64Array, offset: number, len: number): number {
-  let scale = 0;
-  let sumSquares = 1;
-  for (let i = offset; i < offset + len; i++) {
-    const v = x[i]!;
-    if (v === 0) continue;
-    const av = Math.abs(v);
-    if (scale < av) {
-      const r = scale / av;
-      sumSquares = 1 + sumSquares * r * r;
-      scale = av;
-    } else {
-      const r = av / scale;
-      sumSquares += r * r;
-    }
-  }
-  return scale * Math.sqrt(sumSquares);
-}
-
-function safeNorm2(x: number, y: number): number {
-  const ax = Math.abs(x);
-  const ay = Math.abs(y);
-  const big = ax > ay ? ax : ay;
-  if (big === 0) return 0;
-  const q = (ax > ay ? ay : ax) / big;
-  return big * Math.sqrt(1 + q * q);
 }

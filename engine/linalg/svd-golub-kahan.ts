@@ -13,6 +13,7 @@
  */
 
 import { gemmStrided } from './gemm';
+import { applyGivensChain, hypot2, scaledNorm2, transposeSquare } from './numerics';
 import { reflectColumns } from './reflect';
 
 const EPSILON = 2 ** -52;
@@ -49,7 +50,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
   for (let k = 0; k < mrc; k++) {
     const rowK = k * m;
     if (k < nct) {
-      let norm = columnNorm(at, rowK + k, m - k);
+      let norm = scaledNorm2(at, rowK + k, m - k);
       if (norm !== 0) {
         if (at[rowK + k]! < 0) norm = -norm;
         const inv = 1 / norm;
@@ -64,7 +65,7 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
       for (let i = k; i < m; i++) u[k * m + i] = at[rowK + i]!;
     }
     if (k < nrt) {
-      let norm = columnNorm(e, k + 1, n - k - 1);
+      let norm = scaledNorm2(e, k + 1, n - k - 1);
       if (norm !== 0) {
         if (e[k + 1]! < 0) norm = -norm;
         const inv = 1 / norm;
@@ -239,8 +240,8 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
         }
         e[p - 2] = f;
         if (wantVectors) {
-          applyAdjacentChain(vr, n, k, p - 1, cosV, sinV);
-          applyAdjacentChain(ub, n, k, p - 1, cosU, sinU);
+          applyGivensChain(vr, n, k, p - 1, cosV, sinV);
+          applyGivensChain(ub, n, k, p - 1, cosU, sinU);
         }
         iterations++;
         break;
@@ -274,52 +275,6 @@ export function golubKahanSvd(columns: Float64Array, m: number, n: number, wantV
 }
 
 /**
- * Rotations (j, j+1) for j = first … last−1, in that order, applied to the columns of the
- * row-major n×n matrix x: column j ← c·x_j + s·x_{j+1}, column j+1 ← −s·x_j + c·x_{j+1}.
- */
-function applyAdjacentChain(x: Float64Array, n: number, first: number, last: number, cos: Float64Array, sin: Float64Array): void {
-  // Four rows at a time: four independent carried chains hide the multiply-add latency that a
-  // single chain is bound by, and each (c, s) pair is loaded once per four rows.
-  const stride = n;
-  let row = 0;
-  for (; row + 3 * stride < n * n; row += 4 * stride) {
-    const r0 = row;
-    const r1 = row + stride;
-    const r2 = row + 2 * stride;
-    const r3 = row + 3 * stride;
-    let c0 = x[r0 + first]!, c1 = x[r1 + first]!, c2 = x[r2 + first]!, c3 = x[r3 + first]!;
-    for (let j = first; j < last; j++) {
-      const c = cos[j]!;
-      const s = sin[j]!;
-      const n0 = x[r0 + j + 1]!, n1 = x[r1 + j + 1]!, n2 = x[r2 + j + 1]!, n3 = x[r3 + j + 1]!;
-      x[r0 + j] = c * c0 + s * n0;
-      x[r1 + j] = c * c1 + s * n1;
-      x[r2 + j] = c * c2 + s * n2;
-      x[r3 + j] = c * c3 + s * n3;
-      c0 = c * n0 - s * c0;
-      c1 = c * n1 - s * c1;
-      c2 = c * n2 - s * c2;
-      c3 = c * n3 - s * c3;
-    }
-    x[r0 + last] = c0;
-    x[r1 + last] = c1;
-    x[r2 + last] = c2;
-    x[r3 + last] = c3;
-  }
-  for (; row < n * n; row += stride) {
-    let carried = x[row + first]!;
-    for (let j = first; j < last; j++) {
-      const next = x[row + j + 1]!;
-      const c = cos[j]!;
-      const s = sin[j]!;
-      x[row + j] = c * carried + s * next;
-      carried = c * next - s * carried;
-    }
-    x[row + last] = carried;
-  }
-}
-
-/**
  * Rotations (j, pivot) for j = from, from+step, … , to (inclusive), applied to the columns of the
  * row-major n×n matrix x: column j ← c·x_j + s·x_pivot, column pivot ← −s·x_j + c·x_pivot.
  */
@@ -347,12 +302,6 @@ function swapColumns(x: Float64Array, n: number, k: number): void {
     x[row + k] = x[row + k + 1]!;
     x[row + k + 1] = t;
   }
-}
-
-function transposeSquare(x: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = x[i * n + j]!;
-  return out;
 }
 
 /**
@@ -390,34 +339,4 @@ function rightReflect(at: Float64Array, m: number, k: number, n: number, e: Floa
     const t0 = -e[j]! / pivot;
     for (let i = k + 1; i < m; i++) at[c0 + i] += t0 * work[i]!;
   }
-}
-
-/** Euclidean norm of x[offset .. offset+len) without overflow or underflow. */
-function columnNorm(x: Float64Array, offset: number, len: number): number {
-  let scale = 0;
-  let sumSquares = 1;
-  for (let i = offset; i < offset + len; i++) {
-    const v = x[i]!;
-    if (v === 0) continue;
-    const av = Math.abs(v);
-    if (scale < av) {
-      const r = scale / av;
-      sumSquares = 1 + sumSquares * r * r;
-      scale = av;
-    } else {
-      const r = av / scale;
-      sumSquares += r * r;
-    }
-  }
-  return scale * Math.sqrt(sumSquares);
-}
-
-function hypot2(x: number, y: number): number {
-  const ax = Math.abs(x);
-  const ay = Math.abs(y);
-  const big = ax > ay ? ax : ay;
-  if (big === 0) return 0;
-  const small = ax > ay ? ay : ax;
-  const q = small / big;
-  return big * Math.sqrt(1 + q * q);
 }

@@ -2,8 +2,9 @@
  * Kernel selection for the dense products: plain TypeScript (engine/linalg/gemm.ts), the WASM SIMD
  * kernels on this thread, or the WASM kernels split over the worker pool.
  *
- * `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default `wasm`: the best WASM
- * variant this runtime validates — relaxed-simd FMA, else mul+add — else plain TS), or
+ * `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default `wasm`: the WASM variant
+ * a short calibration found faster here, calibrate.ts — FMA unless mul+add is clearly faster; only
+ * mul+add where relaxed-simd does not validate — else plain TS), or
  * `setKernelMode` at run time (tests, bench). `SIMSPEC_THREADS` / `setThreads` (engine/linalg/pool)
  * choose the pool size. This module imports nothing that imports products.ts, so products.ts can
  * dispatch through it without an import cycle.
@@ -12,7 +13,8 @@ import { startStage, stopStage } from '../../core/stageTimer';
 import { gemmStrided, type GemmOptions, type StridedOperand } from '../gemm';
 import { getPool } from '../pool';
 import { wasmGemmParallel, wasmGemmStrided } from './gemm';
-import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
+import { calibratedVariant } from './calibrate';
+import { loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
 
 export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
 
@@ -52,7 +54,7 @@ export function kernelVariant(): KernelVariant | undefined {
   if (m === 'js') return undefined;
   if (m === 'wasm-fma') return relaxedSimdAvailable() ? 'fma' : undefined;
   if (m === 'wasm-simd') return simdAvailable() ? 'simd' : undefined;
-  return bestVariant();
+  return calibratedVariant();
 }
 
 /**

@@ -4,7 +4,7 @@
  * symmetricEigen / symmetricEigenvalues (engine/linalg/eigen.ts contract).
  *
  * Which kernels serve: `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default: the
- * best WASM variant this runtime validates, else plain TS), or `setKernelMode` at run time (tests,
+ * WASM variant calibrate.ts measured faster in this process, else plain TS), or `setKernelMode` at run time (tests,
  * bench). `kernelVariant()` says which WASM module would run, undefined for the plain-TS path.
  */
 import type { Matrix } from '../../core/matrix';
@@ -13,9 +13,9 @@ import type { SymmetricEigen } from '../eigen';
 import { symmetricEigen as jsSymmetricEigen, symmetricEigenvalues as jsSymmetricEigenvalues } from '../eigen';
 import { isForcedWasm, kernelVariant } from './dispatch';
 import { wasmSymmetricEigen, wasmSymmetricEigenvalues } from './eigen';
-import { loadKernels } from './loader';
 
 export { gemmDispatch, kernelVariant, setKernelMode, type KernelMode } from './dispatch';
+export { calibrate, PLAIN_SIMD_MARGIN, type Calibration } from './calibrate';
 export { bestVariant, relaxedSimdAvailable, releaseKernels, sharedMemoryAvailable, simdAvailable, type KernelVariant } from './loader';
 export { closePool, configuredThreads, setThreads } from '../pool';
 
@@ -43,11 +43,11 @@ function eigenVariant(n: number) {
 /** Symmetric eigendecomposition (values ascending, column j of vectors ↔ values[j]). */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   const variant = eigenVariant(a.rows);
-  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(loadKernels(variant), a))); // bench breakdown
+  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigen(a) : wasmSymmetricEigen(variant, a)));
 }
 
 /** Eigenvalues only, ascending. */
 export function symmetricEigenvalues(a: Matrix): Float64Array {
   const variant = eigenVariant(a.rows);
-  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(loadKernels(variant), a))); // bench breakdown
+  return timeStage('decompositions', () => (variant === undefined ? jsSymmetricEigenvalues(a) : wasmSymmetricEigenvalues(variant, a)));
 }

@@ -123,21 +123,25 @@ export function bestVariant(): KernelVariant | undefined {
 /**
  * The (cached) kernels of one variant; throws if the runtime cannot compile it. `shared`: the
  * build importing a shared memory (SharedArrayBuffer-backed), which worker threads instantiate too.
+ * `purpose`: 'eigen' gives a second instance with its own memory, so the eigensolver can keep its
+ * matrix in wasm memory while its trailing updates run on the products' GEMM (whose packing
+ * buffers start at byte 0 of the products' memory).
  */
-export function loadKernels(variant: KernelVariant, shared = false): WasmKernels {
-  const key = `${variant}${shared ? ':shared' : ''}`;
+export function loadKernels(variant: KernelVariant, shared = false, purpose: 'products' | 'eigen' = 'products'): WasmKernels {
+  const key = `${variant}${shared ? ':shared' : ''}${purpose === 'eigen' ? ':eigen' : ''}`;
   const cached = instances.get(key);
   if (cached) return cached;
   if (variant === 'fma' && !relaxedSimdAvailable()) {
     throw new Error('relaxed-simd WebAssembly is not available in this runtime');
   }
-  let module = modules.get(key);
+  const moduleKey = `${variant}${shared ? ':shared' : ''}`;
+  let module = modules.get(moduleKey);
   if (!module) {
     const base64 = shared
       ? variant === 'fma' ? KERNELS_FMA_SHARED_BASE64 : KERNELS_SIMD_SHARED_BASE64
       : variant === 'fma' ? KERNELS_FMA_BASE64 : KERNELS_SIMD_BASE64;
     module = compileEagerly(decode(base64));
-    modules.set(key, module);
+    modules.set(moduleKey, module);
   }
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
