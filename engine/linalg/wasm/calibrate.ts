@@ -9,7 +9,10 @@
  * module stays the default unless the mul+add module is faster by a clear margin (its best time
  * below PLAIN_SIMD_MARGIN × the FMA module's best time, best of several interleaved rounds), so a
  * noisy machine near the break-even point keeps one answer. `SIMSPEC_KERNELS=wasm-fma|wasm-simd`
- * forces a module and skips the calibration; `SIMSPEC_KERNELS=wasm` (or unset) calibrates.
+ * forces a module and skips the calibration. Calibration runs only with `SIMSPEC_KERNELS=auto`: the
+ * default picks by feature (engine/linalg/wasm/dispatch.ts), because even with the margin a loaded
+ * machine flipped the choice between two processes (seen while 8 jobs shared 2 cores), and results
+ * must not depend on the load — shards of one run on different processes must agree bit for bit.
  */
 import { bestVariant, loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
 import { wasmGemmStrided } from './gemm';

@@ -2,9 +2,11 @@
  * Kernel selection for the dense products: plain TypeScript (engine/linalg/gemm.ts), the WASM SIMD
  * kernels on this thread, or the WASM kernels split over the worker pool.
  *
- * `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` (default `wasm`: the WASM variant
- * a short calibration found faster here, calibrate.ts — FMA unless mul+add is clearly faster; only
- * mul+add where relaxed-simd does not validate — else plain TS), or
+ * `SIMSPEC_KERNELS` = `js` | `wasm` | `wasm-fma` | `wasm-simd` | `auto` (default `wasm`: the FMA
+ * module where relaxed SIMD validates, else mul+add, else plain TS — chosen by feature, so the same
+ * machine always gives the same bits; `auto`: the module a short timing found faster here,
+ * calibrate.ts — opt-in, because FMA and mul+add differ in the last bits and a timing can flip with
+ * the machine's load, which would make two runs, or two shards of one run, disagree), or
  * `setKernelMode` at run time (tests, bench). `SIMSPEC_THREADS` / `setThreads` (engine/linalg/pool)
  * choose the pool size. This module imports nothing that imports products.ts, so products.ts can
  * dispatch through it without an import cycle.
@@ -16,7 +18,7 @@ import { wasmGemmParallel, wasmGemmStrided } from './gemm';
 import { calibratedVariant } from './calibrate';
 import { loadKernels, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './loader';
 
-export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd';
+export type KernelMode = 'js' | 'wasm' | 'wasm-fma' | 'wasm-simd' | 'auto';
 
 /** Below this many multiply-adds a product runs on the calling thread (posting to workers costs ~0.1 ms). */
 const PARALLEL_MIN_WORK = 1 << 22;
@@ -33,7 +35,7 @@ let mode: KernelMode | undefined;
 
 function envMode(): KernelMode {
   const value = typeof process !== 'undefined' ? process.env?.SIMSPEC_KERNELS : undefined;
-  if (value === 'js' || value === 'wasm-fma' || value === 'wasm-simd') return value;
+  if (value === 'js' || value === 'wasm-fma' || value === 'wasm-simd' || value === 'auto') return value;
   return 'wasm';
 }
 
@@ -54,7 +56,8 @@ export function kernelVariant(): KernelVariant | undefined {
   if (m === 'js') return undefined;
   if (m === 'wasm-fma') return relaxedSimdAvailable() ? 'fma' : undefined;
   if (m === 'wasm-simd') return simdAvailable() ? 'simd' : undefined;
-  return calibratedVariant();
+  if (m === 'auto') return calibratedVariant();
+  return relaxedSimdAvailable() ? 'fma' : simdAvailable() ? 'simd' : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
-// Kernel choice by calibration (engine/linalg/wasm/calibrate.ts): the default mode runs the module
-// a short timing found faster, keeps that choice for the process (FMA and mul+add differ in the last
-// bits, so one process must never mix them), prefers FMA unless mul+add wins by the stated margin,
-// and a forced SIMSPEC_KERNELS mode bypasses the calibration.
+// Kernel choice (engine/linalg/wasm/dispatch.ts, calibrate.ts): the default mode picks by feature
+// (FMA where relaxed SIMD validates), so numbers never depend on the machine's load; the opt-in
+// `auto` mode runs the module a short timing found faster, keeps that choice for the process (FMA
+// and mul+add differ in the last bits, so one process must never mix them), prefers FMA unless
+// mul+add wins by the stated margin; a forced SIMSPEC_KERNELS mode bypasses the calibration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calibrate, kernelVariant, PLAIN_SIMD_MARGIN, relaxedSimdAvailable, setKernelMode } from '../../../engine/linalg/wasm';
@@ -19,9 +20,18 @@ test('the calibration runs once per process and its choice follows the margin ru
   } else {
     assert.equal(first.variant, 'simd');
   }
-  setKernelMode('wasm');
+  setKernelMode('auto');
   try {
     assert.equal(kernelVariant(), first.variant);
+  } finally {
+    setKernelMode(undefined);
+  }
+});
+
+test('the default mode picks by feature, never by timing', () => {
+  setKernelMode('wasm');
+  try {
+    assert.equal(kernelVariant(), relaxedSimdAvailable() ? 'fma' : 'simd');
   } finally {
     setKernelMode(undefined);
   }
