@@ -6,7 +6,6 @@
  * here; anything expensive that other pairs, folds or metrics could reuse (centred Grams, RDMs, noise
  * ceilings, fold decompositions) goes through `context.shared`.
  */
-import type { MetricFamily } from '../families';
 import type { Score } from '../families/types';
 
 export type {
@@ -23,7 +22,9 @@ export type {
 
 export interface ScoreRecord extends Score {
   comparison: string;
-  metric: MetricFamily;
+  /** The family id (engine/families/index.ts MetricFamily); a plain string here so that the results
+   * format, which the DOM-only panel project imports, does not pull in the registry and its Node code. */
+  metric: string;
   layer: string;
   region: string;
   /** Wall time of this pair in milliseconds (when it was computed). */
