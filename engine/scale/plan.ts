@@ -13,9 +13,10 @@
  *
  *     seconds = c_family · (n²·(p + q) + n³) · (1 + bootstrap draws + permutation draws) · folds
  *
- * with one constant per family, calibrated on samples/synthetic-encoding (200 stimuli, layers of
- * 64 to 2048 units) with one thread on this project's CI machine: `simspec plan` next to the run's
- * per-cell times (`<output>.run.json`), c taken as the ratio of the sums. The constants only need to be
+ * with one constant per family (PLS regression apart from ridge), calibrated on
+ * samples/synthetic-encoding (200 stimuli, layers of 64 to 2048 units) with one thread:
+ * scripts/calibrate-cost-model.mjs sets `simspec plan --json` beside a run's per-cell times
+ * (`<output>.run.json`) and takes c as the ratio of the sums. The constants only need to be
  * right in ratio for the partition to be balanced; the absolute seconds set the SLURM time limit,
  * which gets generous headroom (engine/scale/slurm.ts).
  *
@@ -31,14 +32,22 @@ import { planRun, type PlannedCell, type RunOptions } from '../run/execute';
 import type { Representation } from '../spec';
 import { partitionContiguous } from './partition';
 
-/** Seconds per unit of work (n²·(p + q) + n³ floating-point steps), per family; see the header. */
+/**
+ * Seconds per unit of work, per cost class (see the header). Fitted with
+ * `node scripts/calibrate-cost-model.mjs` on samples/synthetic-encoding (one process, one thread, on
+ * this project's shared 2-core machine): regression (ridge) 4.0e-9, PLS 1.6e-8, shape 8.4e-9,
+ * CKA 6.6e-10. The sample has no RSA, CCA or k-NN comparison: those are set from the families' kernels
+ * relative to CKA (RSA ranks and correlates RDMs: a few times CKA's Gram products; CCA and k-NN
+ * decompose like shape) — uncalibrated guesses, to be refitted on a spec that has them.
+ */
 const SECONDS_PER_UNIT: Record<string, number> = {
+  regression: 4.0e-9,
+  'regression:pls': 1.6e-8,
+  shape: 8.4e-9,
+  cka: 6.6e-10,
   rsa: 2.0e-9,
-  regression: 1.5e-8,
-  shape: 4.0e-9,
-  cka: 1.0e-9,
-  cca: 4.0e-9,
-  knn: 2.0e-9,
+  cca: 8.4e-9,
+  knn: 8.4e-9,
 };
 const DEFAULT_SECONDS_PER_UNIT = 4.0e-9;
 /** A Node process with the engine loaded, before any data. */
@@ -55,6 +64,9 @@ export interface CostedPlanCell {
   /** Estimated peak resident bytes of a process scoring this cell alone. */
   peakBytes: number;
   shape: { n: number; p: number; q: number; draws: number; folds: number };
+  /** Which constant of the cost model applies, and the work it multiplies (for calibration). */
+  costClass: string;
+  units: number;
 }
 
 export interface ScalePlan {
@@ -91,6 +103,8 @@ async function featuresOf(rep: Representation, n: number, describe: ReturnType<t
     const { shape } = await describe(rep.source.path, rep.source.key);
     const size = shape.reduce((a, b) => a * b, 1);
     if (rep.source.kind === 'rdm') return 0; // an RDM has no features: its cost is in the n² terms
+    // Repeats (stimuli × repeats × units) are averaged before the metric: units are the features.
+    if (rep.source.kind === 'repeats' && shape.length === 3) return shape[2]!;
     return n > 0 ? Math.max(1, Math.round(size / n)) : size;
   } catch {
     return 0;
@@ -109,11 +123,11 @@ function drawsOf(statistics: unknown): number {
   return (s?.bootstrap?.samples ?? 0) + (s?.permutation?.samples ?? 0);
 }
 
-export function estimateCell(metric: string, n: number, p: number, q: number, draws: number, folds: number): { seconds: number; peakBytes: number } {
-  const work = n * n * (p + q) + n * n * n;
-  const seconds = (SECONDS_PER_UNIT[metric] ?? DEFAULT_SECONDS_PER_UNIT) * work * (1 + draws) * Math.max(1, folds);
+export function estimateCell(costClass: string, n: number, p: number, q: number, draws: number, folds: number): { seconds: number; peakBytes: number; units: number } {
+  const units = (n * n * (p + q) + n * n * n) * (1 + draws) * Math.max(1, folds);
+  const seconds = (SECONDS_PER_UNIT[costClass] ?? DEFAULT_SECONDS_PER_UNIT) * units;
   const peakBytes = BASE_BYTES + 8 * (n * p + n * q + 3 * n * n + p * Math.min(n, p) + q * Math.min(n, q));
-  return { seconds, peakBytes };
+  return { seconds, peakBytes, units };
 }
 
 /** Expand a spec into its costed cells and its plan hash. Checks the spec first (errors end here, as in a run). */
@@ -143,10 +157,17 @@ export async function planSpec(specFile: string, options: Pick<RunOptions, 'comp
   return { specFile: plan.specPath, planHash, cells };
 }
 
+/** The cost-model class of a cell: its family, and for regression whether it is PLS (iterative, far slower per fold). */
+export function costClassOf(metric: string, params: Record<string, unknown>): string {
+  if (metric !== 'regression') return metric;
+  return params.preset === 'brain-score' || params.method === 'pls' ? 'regression:pls' : 'regression';
+}
+
 function costed(cell: PlannedCell, n: number, p: number, q: number): CostedPlanCell {
   const draws = drawsOf(cell.statistics);
   const folds = cell.metric === 'regression' ? foldsOf(cell.params) : 1;
-  return { key: cell.key, comparison: cell.comparison, metric: cell.metric, layer: cell.layer, region: cell.region, ...estimateCell(cell.metric, n, p, q, draws, folds), shape: { n, p, q, draws, folds } };
+  const costClass = costClassOf(cell.metric, cell.params);
+  return { key: cell.key, comparison: cell.comparison, metric: cell.metric, layer: cell.layer, region: cell.region, ...estimateCell(costClass, n, p, q, draws, folds), shape: { n, p, q, draws, folds }, costClass };
 }
 
 /** The N shards of a plan: contiguous, balanced by estimated seconds (engine/scale/partition.ts). */
