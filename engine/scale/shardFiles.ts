@@ -34,7 +34,7 @@ export interface ShardFile<Cell = unknown> {
   /** One entry per assigned cell, in the same order. */
   cells: Cell[];
   /** Host facts and timings (never part of the merged scores). */
-  run: { host: string; startedAt: string; milliseconds: number; cellMilliseconds: number[] };
+  run: { host: string; startedAt: string; milliseconds: number; cellMilliseconds: number[]; kernels?: string };
 }
 
 export interface ShardMarker {

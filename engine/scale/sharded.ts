@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { SimspecError } from '../core/errors';
 import { runCells, runSpec, type CellRecord, type RunOptions } from '../run/execute';
 import type { Results } from '../run/results';
+import { kernelVariant } from '../linalg/wasm/dispatch';
 import { planSpec, shardsOf, type ScalePlan } from './plan';
 import { readShards, removeStaleTemporaries, shardBaseName, writeShard, type ShardFile, type ShardProblem } from './shardFiles';
 
@@ -45,10 +46,20 @@ export async function runShard(specFile: string, options: ShardRunOptions): Prom
     shard: { index: options.index, of: options.of },
     cellKeys: records.map((r) => r.key),
     cells: records,
-    run: { host: hostname(), startedAt, milliseconds: Date.now() - started, cellMilliseconds: records.map((r) => r.milliseconds) },
+    run: { host: hostname(), startedAt, milliseconds: Date.now() - started, cellMilliseconds: records.map((r) => r.milliseconds), kernels: kernelsInUse() },
   };
   const path = writeShard(options.folder, shard);
   return { path, plan, cells: records.length, milliseconds: Date.now() - started };
+}
+
+/**
+ * The dense kernels this process runs (engine/linalg/wasm/calibrate.ts): by default each process
+ * times the FMA and mul+add modules once and keeps the faster, and the two differ in the last bits.
+ * Shards that chose differently (another CPU, a loaded node) would merge into a file that is not
+ * byte-identical to one run, so the merge refuses a mix; SIMSPEC_KERNELS pins the choice everywhere.
+ */
+function kernelsInUse(): string {
+  return `${process.env.SIMSPEC_KERNELS || 'wasm'}:${kernelVariant() ?? 'js'}`;
 }
 
 /** What is wrong with a shard folder, said per shard, with the command that recomputes only those shards. */
@@ -87,6 +98,12 @@ export async function mergeShards(specFile: string, options: MergeOptions): Prom
   const scan = readShards<CellRecord>(options.folder, plan.planHash, options.of);
   if (scan.problems.length) {
     throw new SimspecError(`${scan.problems.length} of ${options.of} shard(s) cannot be merged:\n${describeShardProblems(specFile, options.folder, options.of, scan.problems)}`, { file: options.folder, code: 'merge.shards' });
+  }
+  const kernels = kernelsInUse();
+  for (const shard of scan.shards) {
+    if (shard.run?.kernels !== undefined && shard.run.kernels !== kernels) {
+      throw new SimspecError(`the shard ran the ${shard.run.kernels} kernels, this merge ${kernels}: their last bits differ, so the file would not be byte-identical to one run`, { file: resolve(options.folder, `${shardBaseName(shard.shard.index, options.of)}.json`), expected: 'the same SIMSPEC_KERNELS (wasm-fma, wasm-simd or js) for every shard and the merge; rerun with it set', code: 'merge.kernels' });
+    }
   }
   const expected = shardsOf(plan, options.of);
   const cells = new Map<string, CellRecord>();

@@ -14,58 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readShards, shardBaseName } from '../../engine/scale/shardFiles';
 
-const BIN = resolve('bin/simspec.js');
-const SAMPLE = resolve('samples/synthetic-encoding');
+import { setup, simspec, SPEC } from './fixture';
 
-function simspec(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The sample's data with a spec of a subset of its comparisons plus RSA with resampling. */
-function setup(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'simspec-scale-'));
-  for (const part of ['model', 'brain', 'labels.csv']) cpSync(join(SAMPLE, part), join(dir, part), { recursive: true });
-  writeFileSync(join(dir, 'sweep.simspec.yaml'), `simspec: 1
-title: scale-out test
-stimuli:
-  count: 200
-  labels: labels.csv
-model:
-  layers:
-    layer1: { file: model/layer1.npy }
-    layer2: { file: model/layer2.npy }
-    layer3: { file: model/layer3.npy }
-    layer4: { file: model/layer4.npy }
-brain:
-  V1: { file: brain/V1.npy, kind: repeats }
-  IT: { file: brain/IT.npy, kind: repeats }
-comparisons:
-  - name: rsa_resampled
-    metric: rsa
-    compare: spearman
-    statistics:
-      bootstrap: { over: stimuli, samples: 40, seed: 7 }
-      permutation: { samples: 40, seed: 11 }
-  - name: ridge
-    metric: regression
-    method: ridge
-    alphas: [1, 100, 10000]
-    layers: [layer1, layer2]
-    cv: { scheme: kfold, folds: 3, shuffle: true, seed: 3 }
-  - name: shape_orthogonal
-    metric: shape
-    group: orthogonal
-    reduce: { method: pca, components: 20 }
-    mds: true
-  - name: cka
-    metric: cka
-output: results/sweep.results.json
-`);
-  return dir;
-}
-
-const SPEC = 'sweep.simspec.yaml';
 let dir = '';
 let reference: Buffer;
 
