@@ -39,6 +39,10 @@ test('one process, 3 shards merged and --processes 2 write byte-identical result
     const shard = simspec(dir, 'run', SPEC, '--no-cache', '--shard', String(index), '--of', '3', '--shards-dir', 'shards3');
     assert.equal(shard.status, 0, shard.stderr);
   }
+  // The resampled comparison's layers are spread over several shards, so identical files show that
+  // the draws depend on the spec's seeds and not on which process drew them.
+  const holding = [0, 1, 2].filter((index) => JSON.parse(readFileSync(join(dir, 'shards3', `${shardBaseName(index, 3)}.json`), 'utf8')).cellKeys.some((k: string) => k.startsWith('rsa_resampled\u0000')));
+  assert.ok(holding.length >= 2, `rsa_resampled cells only in shard(s) ${holding}`);
   const merged = simspec(dir, 'merge', SPEC, '--shards', 'shards3', '--out', 'merged3.json', '--quiet');
   assert.equal(merged.status, 0, merged.stderr);
   assert.ok(readFileSync(join(dir, 'merged3.json')).equals(reference), 'merge of 3 shards differs from one process');
