@@ -20,6 +20,7 @@ import { familyUsage, runnerFor } from './families';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, toJson } from './run/results';
 import { formatScoreTable } from './run/table';
 import { cacheFolderProblem, loadCacheKey } from './run/cache';
+import { runScaleCommand, SCALE_USAGE, SCALE_VALUE_OPTIONS, shardRunRequested } from './scale/commands';
 
 const USAGE = `simspec ${ENGINE_VERSION} — compare neural network and brain representations
 
@@ -36,6 +37,7 @@ Usage:
 ${familyUsage().lines.map((line) => `        ${line}`).join('\n')}
   simspec score --case DIR
       Run a reference case folder (DIR/case.json or DIR/expected.json); prints {"value": ...}.
+${SCALE_USAGE}
   simspec --version | --help
 `;
 
@@ -45,7 +47,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache', '--threads']);
+const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache', '--threads', ...SCALE_VALUE_OPTIONS]);
 
 function parseArgs(argv: string[]): Parsed {
   const parsed: Parsed = { positional: [], options: new Map(), flags: new Set() };
@@ -145,9 +147,23 @@ async function runInWorker(workerPath: string, specFile: string, settings: RunSe
   }
 }
 
+/** The cache folder a run uses (`--cache DIR`, the default folder, or none with `--no-cache`). */
+function cacheFolderOption(parsed: Parsed): string | undefined {
+  if (parsed.flags.has('--no-cache')) return undefined;
+  // An unusable cache folder or key: an error when the user named the folder, else a warning and
+  // a run without the cache (a user whose home is not writable can still run).
+  const named = parsed.options.get('--cache')?.at(-1);
+  const folder = resolve(named ?? defaultCacheFolder());
+  const problem = cacheFolderProblem(folder) ?? keyProblem(folder);
+  if (problem && named !== undefined) throw new SimspecError(`cannot use the cache: ${problem}`, { file: folder, expected: 'a writable folder for --cache, or --no-cache', code: 'cache.unusable' });
+  if (problem) console.error(`warning: running without the cache: ${problem} (choose a folder with --cache DIR, or pass --no-cache)`);
+  return problem ? undefined : folder;
+}
+
 async function commandRun(parsed: Parsed): Promise<number> {
   const [specFile, ...extra] = parsed.positional;
   if (!specFile || extra.length) throw new UsageError('run needs exactly one spec file');
+  if (shardRunRequested(parsed)) return runScaleCommand('run', specFile, parsed, cacheFolderOption(parsed));
   const quiet = parsed.flags.has('--quiet');
   let lastLine = '';
   // On a terminal the progress line is rewritten in place; in a log, each change is one line.
@@ -175,16 +191,8 @@ async function commandRun(parsed: Parsed): Promise<number> {
     if (!/^[1-9]\d*$/.test(threads)) throw new UsageError(`--threads needs a positive integer, got '${threads}'`);
     options.threads = Number(threads);
   }
-  if (!parsed.flags.has('--no-cache')) {
-    // An unusable cache folder or key: an error when the user named the folder, else a warning and
-    // a run without the cache (a user whose home is not writable can still run).
-    const named = parsed.options.get('--cache')?.at(-1);
-    const folder = resolve(named ?? defaultCacheFolder());
-    const problem = cacheFolderProblem(folder) ?? keyProblem(folder);
-    if (problem && named !== undefined) throw new SimspecError(`cannot use the cache: ${problem}`, { file: folder, expected: 'a writable folder for --cache, or --no-cache', code: 'cache.unusable' });
-    if (problem) console.error(`warning: running without the cache: ${problem} (choose a folder with --cache DIR, or pass --no-cache)`);
-    else options.cacheFolder = folder;
-  }
+  const cacheFolder = cacheFolderOption(parsed);
+  if (cacheFolder) options.cacheFolder = cacheFolder;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   try {
@@ -320,11 +328,19 @@ export async function main(argv: string[]): Promise<number> {
         return await commandCheck(parsed.positional);
       case 'score':
         return await commandScore(parsed);
+      case 'plan':
+      case 'merge':
+      case 'submit':
+      case 'status': {
+        const [specFile, ...extra] = parsed.positional;
+        if (!specFile || extra.length) throw new UsageError(`${command} needs exactly one spec file`);
+        return await runScaleCommand(command, specFile, parsed, command === 'merge' ? cacheFolderOption(parsed) : undefined);
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || (error instanceof Error && error.name === 'UsageError')) {
       console.error(`error: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -46,6 +46,89 @@ export interface RunOptions {
   cacheFolder?: string;
   /** Threads for the dense kernels (worker pool over SharedArrayBuffer); default SIMSPEC_THREADS or 1. */
   threads?: number;
+  /**
+   * Scale-out (engine/scale/): score only the cells with these keys (cellKey), in plan order, and
+   * return them instead of finishing and writing — what one shard of a sharded run does.
+   */
+  cells?: ReadonlySet<string>;
+  /**
+   * Scale-out merge: cells scored elsewhere (by shards), replayed in plan order in place of scoring,
+   * so that the finish stages, assembly and write are the one-machine run's own.
+   */
+  precomputed?: ReadonlyMap<string, CellRecord>;
+}
+
+/** One scored (comparison, layer, region), as a shard carries it to the merge. */
+export interface CellRecord {
+  key: string;
+  /** The score as the results file holds it (no timing, no cache flag). */
+  score: Score;
+  rdms: ['model' | 'brain', string, number[]][];
+  stimuli: number;
+  /** Warnings the cell's scoring raised, in order. */
+  warnings: string[];
+  milliseconds: number;
+  fromCache: boolean;
+}
+
+/** The stable key of a cell: its comparison, layer and region (none may contain a NUL). */
+export function cellKey(job: { comparison: string; layer: string; region: string }): string {
+  return `${job.comparison}\u0000${job.layer}\u0000${job.region}`;
+}
+
+/** A cell of the plan, before scoring: what the cost model and the partition see. */
+export interface PlannedCell {
+  key: string;
+  comparison: string;
+  metric: string;
+  params: Record<string, unknown>;
+  statistics: unknown;
+  layer: string;
+  region: string;
+  model: Representation;
+  brain: Representation;
+}
+
+/** The plan of a run: its checked spec, its cells in the order a one-machine run scores them, and what they read. */
+export interface RunPlan {
+  spec: Spec;
+  specPath: string;
+  specText: string;
+  cells: PlannedCell[];
+  /** Every input file with its content hash (data, labels, noise, folds). */
+  inputs: Record<string, string>;
+}
+
+export async function planRun(specFile: string, options: Pick<RunOptions, 'comparisons'> = {}): Promise<RunPlan> {
+  const { spec, path, text } = await checkStage(specFile, () => {});
+  const comparisons = selectComparisons(spec, specFile, options.comparisons);
+  const { jobs, representations } = await planJobs(spec, specFile, comparisons);
+  const inputs: Record<string, string> = {};
+  for (const rep of representations.values()) inputs[rep.source.path] ??= fileContentHash(rep.source.path);
+  for (const comparison of comparisons) for (const [name, hash] of Object.entries(auxiliaryFileHashes(spec, comparison))) inputs[`${comparison.name}:${name}`] = hash;
+  const cells = jobs.map((job) => ({
+    key: cellKey({ comparison: job.comparison.name, layer: job.layer, region: job.region }),
+    comparison: job.comparison.name,
+    metric: job.comparison.metric,
+    params: job.comparison.params,
+    statistics: job.comparison.statistics,
+    layer: job.layer,
+    region: job.region,
+    model: representations.get(`model:${job.layer}`)!,
+    brain: representations.get(`brain:${job.region}`)!,
+  }));
+  return { spec, specPath: path, specText: text, cells, inputs };
+}
+
+/** Score only some cells (one shard of a sharded run) and return them; nothing is written. */
+export async function runCells(specFile: string, options: RunOptions & { cells: ReadonlySet<string> }): Promise<CellRecord[]> {
+  if (options.threads !== undefined) setThreads(options.threads);
+  try {
+    const state = await runStages(specFile, options);
+    return state.cellRecords;
+  } finally {
+    if (options.threads !== undefined) await closePool();
+  }
 }
 
 /** What the score cache keeps for one (comparison, layer, region): the score and the RDMs it offered the panel. */
@@ -167,9 +250,16 @@ interface RunState {
   stimuli: number;
   outputPath: string;
   outputGuard: OutputGuard;
+  cellRecords: CellRecord[];
 }
 
 async function runSpecWith(specFile: string, options: RunOptions): Promise<Results> {
+  const state = await runStages(specFile, options);
+  return state.results!;
+}
+
+/** plan → (filter) → score → finish → assemble → write; with `cells`, stops after scoring. */
+async function runStages(specFile: string, options: RunOptions): Promise<RunState & { results?: Results }> {
   const started = Date.now();
   resetStageTimes(); // stage breakdown (engine/core/stageTimer.ts; SIMSPEC_STAGE_TIMES=1)
   const report: Report = (stage, fraction, message) => options.onProgress?.({ stage, fraction, message });
@@ -178,7 +268,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
   // Output safety (engine/run/results.ts): refuse a bad results path before any work, and again at the write.
   const outputPath = options.output ? resolve(options.output) : spec.output;
   const outputGuard: OutputGuard = { specFile: path, inputs: runInputFiles(spec), explicit: options.output !== undefined };
-  if (options.write !== false) checkResultsPath(outputPath, outputGuard);
+  if (options.write !== false && !options.cells) checkResultsPath(outputPath, outputGuard);
   const { jobs, representations } = await planJobs(spec, specFile, comparisons);
   const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
   const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
@@ -196,16 +286,36 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
     stimuli: spec.stimulusCount ?? 0,
     outputPath,
     outputGuard,
+    cellRecords: [],
   };
   if (spec.labels) state.labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
-  for (const [index, job] of jobs.entries()) await scoreJob(state, job, index);
+  if (options.precomputed) {
+    const missing = jobs.filter((job) => !options.precomputed!.has(cellKey({ comparison: job.comparison.name, layer: job.layer, region: job.region })));
+    if (missing.length) throw new SimspecError(`${missing.length} cell(s) of the plan are missing from the shards, first ${missing[0]!.comparison.name}: ${missing[0]!.layer} × ${missing[0]!.region}`, { file: specFile, code: 'merge.missing-cell' });
+  }
+  for (const [index, job] of jobs.entries()) {
+    const key = cellKey({ comparison: job.comparison.name, layer: job.layer, region: job.region });
+    const done = options.precomputed?.get(key);
+    if (done) replayCell(state, job, done);
+    else if (!options.cells || options.cells.has(key)) await scoreJob(state, job, index);
+  }
+  if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
   const results = assembleResults(state);
   if (options.write !== false) writeResults(state, results);
   report('done', 1, `${state.scores.length} scores in ${((Date.now() - started) / 1000).toFixed(2)} s`);
-  return results;
+  return { ...state, results };
+}
+
+/** A cell scored by a shard, entered as if this run had scored it (score, RDMs, warnings, stimuli). */
+function replayCell(state: RunState, job: Job, cell: CellRecord): void {
+  const { comparison, layer, region } = job;
+  state.scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...cell.score, milliseconds: cell.milliseconds, ...(cell.fromCache ? { fromCache: true } : {}) });
+  state.warnings.push(...cell.warnings);
+  state.stimuli ||= cell.stimuli;
+  for (const [role, name, values] of cell.rdms) if (cell.stimuli <= 400) (role === 'model' ? state.rdms.model : state.rdms.brain)[name] ??= values;
 }
 
 /** Read and check the spec (the same checks the editor shows); errors end the run. */
@@ -295,6 +405,8 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
     scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
     state.stimuli ||= n;
     for (const [role, name, values] of recorded) if (n <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+    const { milliseconds, ...bare } = score;
+    state.cellRecords.push({ key: cellKey({ comparison: comparison.name, layer, region }), score: bare, rdms: recorded, stimuli: n, warnings: [], milliseconds, fromCache: true });
     return;
   }
   const model = await loadStage(state, `model:${layer}`, base);
@@ -316,12 +428,14 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   };
   if (state.labels) context.labels = state.labels;
   context.progress(0);
+  const warningsBefore = state.warnings.length;
   const pairStarted = Date.now();
   startStage('metric');
   const score = await runnerFor(comparison.metric)!.run(comparison, model, brain, context);
   stopStage();
   const milliseconds = Date.now() - pairStarted;
   scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
+  if (options.cells) state.cellRecords.push({ key: cellKey({ comparison: comparison.name, layer, region }), score: JSON.parse(toJson(score)) as Score, rdms: recorded, stimuli: model.stimuli, warnings: state.warnings.slice(warningsBefore), milliseconds, fromCache: false });
   if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
 }
 

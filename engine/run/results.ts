@@ -228,8 +228,45 @@ function writeFailure(path: string, error: unknown): SimspecError {
  * which the check guarantees), remove our stale temporaries, then write a temporary file beside
  * the target, fsync it and rename it into place: a killed run leaves the earlier results intact.
  */
+/**
+ * A results document split in two: the file itself holds only what the spec and its data determine
+ * (so a one-machine run and a sharded run merged elsewhere write byte-identical files), and the
+ * sidecar `<output>.run.json` holds the facts of this particular run — when, on which Node, how long
+ * each score took, which came from the cache.
+ */
+export function splitRunFacts(results: Results): { document: Record<string, unknown>; runFacts: Record<string, unknown> } {
+  const { created, timings, outputPath: _outputPath, engine, scores, ...rest } = results;
+  const document: Record<string, unknown> = { ...rest, engine: { name: engine.name, version: engine.version } };
+  document.scores = scores.map(({ milliseconds: _m, fromCache: _c, ...score }) => score);
+  // Keep the file's key order as before (format, version, title?, spec, engine, stimuli, …).
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(results)) if (key in document) ordered[key] = document[key];
+  const runFacts = {
+    format: 'simspec-run-facts',
+    version: 1,
+    results: basename(results.outputPath ?? ''),
+    node: engine.node,
+    created,
+    timings,
+    scores: scores.map((s) => ({ comparison: s.comparison, layer: s.layer, region: s.region, milliseconds: s.milliseconds, ...(s.fromCache ? { fromCache: true } : {}) })),
+  };
+  return { document: ordered, runFacts };
+}
+
+/** The sidecar of a results file: `<output>.run.json`. */
+export function runFactsPath(resultsPath: string): string {
+  return `${resolve(resultsPath)}.run.json`;
+}
+
 export function writeResultsAtomically(path: string, results: Results, guard: OutputGuard): void {
   checkResultsPath(path, guard);
+  const { document, runFacts } = splitRunFacts({ ...results, outputPath: path });
+  writeJsonAtomically(path, document);
+  // The sidecar is written after the file: a reader of the results never needs it.
+  writeJsonAtomically(runFactsPath(path), runFacts);
+}
+
+function writeJsonAtomically(path: string, value: unknown): void {
   const absolute = resolve(path);
   const folder = dirname(absolute);
   const temporary = join(folder, `.${basename(absolute)}.${process.pid}.${Date.now()}.tmp`);
@@ -238,7 +275,7 @@ export function writeResultsAtomically(path: string, results: Results, guard: Ou
     mkdirSync(folder, { recursive: true });
     removeStaleTemporaries(absolute);
     fd = openSync(temporary, 'wx', 0o644);
-    writeFileSync(fd, toJson(results) + '\n');
+    writeFileSync(fd, toJson(value) + '\n');
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -14,6 +14,7 @@
  *   5 engine/families | engine/cases  a family's definition and its reference-case handler
  *   6 engine/spec                    parsing and checking a spec, using the families' definitions
  *   7 engine/run                     plan → execute → results, the worker and its protocol
+ *   7.5 engine/scale                 sharding a run: plan, shards, merge, SLURM (above run, below the programs)
  *   8 engine/cli.ts | server | client   the three programs; none imports another, except that
  *                                    client/ may import the panel's message types (client/webview)
  *
@@ -60,6 +61,7 @@ const ENGINE_LAYERS: Record<string, number> = {
   cases: 5,
   spec: 6,
   run: 7,
+  scale: 7.5,
 };
 const PROGRAM_RANK = 8;
 const LAYERED_ROOTS = ['engine', 'server', 'client'];

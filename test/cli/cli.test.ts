@@ -51,7 +51,8 @@ test('run: prints the table with mIT vs hIT Pearson r 0.4912 and writes the resu
   assert.equal(results.scores.length, 1);
   assert.ok(Math.abs(results.scores[0].value - 0.49121) < 5e-6);
   assert.match(results.spec.sha256, /^[0-9a-f]{64}$/);
-  assert.deepEqual(readdirSync(dir), ['results.json'], 'no temporary files left behind');
+  // The results file and its sidecar of run facts (engine/run/results.ts splitRunFacts), no temporary file.
+  assert.deepEqual(readdirSync(dir).sort(), ['results.json', 'results.json.run.json'], 'no temporary files left behind');
 });
 
 test('score --metric rsa compares two files directly', () => {
@@ -139,7 +140,7 @@ output: results.json
   console.log(`# Ctrl-C to exit: ${stopMilliseconds} ms`);
   assert.equal(readFileSync(join(dir, 'results.json'), 'utf8'), before);
   assert.equal(statSync(join(dir, 'results.json')).mtimeMs, mtime);
-  assert.deepEqual(readdirSync(dir).sort(), ['long.simspec.yaml', 'results.json']);
+  assert.deepEqual(readdirSync(dir).sort(), ['long.simspec.yaml', 'results.json', 'results.json.run.json']);
 });
 
 test('run --threads 2 gives the same numbers as one thread; a bad thread count is a usage error', () => {

@@ -118,7 +118,9 @@ test('forged cache entries are misses: a valid checksum over an edited score, an
   const run = async () => {
     const outcome = await simspec(['run', spec, '--cache', cache], { env });
     assertClean(outcome, 0);
-    return JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).scores[0];
+    // Whether a score came from the cache is a fact of the run: the sidecar holds it (engine/run/results.ts).
+    const facts = JSON.parse(readFileSync(join(dir, 'r.json.run.json'), 'utf8')).scores[0];
+    return { ...JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).scores[0], fromCache: facts.fromCache === true };
   };
   assert.ok(Math.abs((await run()).value - value) < 1e-12);
   assert.equal((await run()).fromCache, true, 'an untouched entry is served');
