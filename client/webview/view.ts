@@ -42,7 +42,7 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   const rows = sortedScores(results, state.sort);
   const selected = results.scores.find((s) => rowKey(s) === state.selected) ?? rows[0];
   const best = bestLayers(results);
-  let html = `<header><h1>${esc(results.title ?? 'simspec results')}</h1><p class="meta">${esc(results.spec.file)} · ${esc(results.created ?? '')} · ${esc(String(results.stimuli ?? '?'))} stimuli · ${esc(results.engine?.name ?? 'simspec')} ${esc(results.engine?.version ?? '')}</p>`;
+  let html = `<header><h1>${esc(results.title ?? 'simspec results')}</h1><p class="meta">${esc(results.spec.file)}${results.created ? ` · ${esc(results.created)}` : ''} · ${esc(String(results.stimuli ?? '?'))} stimuli · ${esc(results.engine?.name ?? 'simspec')} ${esc(results.engine?.version ?? '')}</p>`;
   html += `<button class="export" id="export-csv" title="Save the table as CSV">Export CSV</button></header>`;
   for (const w of results.warnings ?? []) html += `<p class="warning">${esc(w)}</p>`;
   html += `<section><h2>Scores</h2><div id="scores-wrap"><table id="scores"><thead><tr>`;
