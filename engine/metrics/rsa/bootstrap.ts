@@ -15,6 +15,10 @@
  *   the corrected variance combines the three (see twoFactorVariance).
  * The draws, the summary and the percentile interval are engine/inference's (one implementation for
  * every family); this module supplies the RSA evaluation of a draw.
+ * Rank once: for cosine, corr, spearman and rho-a on complete RDMs each RDM is sorted once per call
+ * (or once per run for the brain, `subjectTies`) and a draw's ranks come from an O(N) weighted pass,
+ * with results bit-identical to re-sorting each draw (see evaluateSample). Other methods and RDMs
+ * with missing pairs subsample and re-sort every draw.
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
  */
 import { SimspecError } from '../../core/errors';
@@ -118,7 +122,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const progressStep = Math.max(1, Math.floor(B / 100));
   let dropped = 0;
 
-  // Rank once (docs/performance.md): with a dot-product comparison and complete RDMs, the only pairs a
+  // Rank once: with a dot-product comparison and complete RDMs, the only pairs a
   // stimulus draw loses are those between copies of one stimulus, so a sample is the full condensed
   // vector with pair (i, j) repeated count_i·count_j times. Its average ranks come from each RDM's
   // sort, made once, by one weighted O(N) pass (weightedAverageRanks); the values are then laid out
