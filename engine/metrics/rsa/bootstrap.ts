@@ -29,7 +29,7 @@ import { canonicalCompareMethod, compareRdms, type CompareMethod } from './compa
 import { conditionsFromPairs, subsampleCondensed } from './condensed';
 import { noiseCeiling } from './noise-ceiling';
 import { presortTies, weightedAverageRanks, type PresortedTies } from '../../stats/ranks';
-import { comparePrepared, isDotMethod, prepareRanks, prepareVector } from './prepared';
+import { comparePrepared, isDotMethod, prepareVector } from './prepared';
 
 export type { BootstrapSummary };
 
@@ -171,13 +171,39 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   };
   const prepareSample = (v: Float64Array, ties: PresortedTies | undefined, pairs: number): Float64Array => {
     const out = new Float64Array(pairs);
-    if (rankMethod) {
-      const ranks = weightedAverageRanks(ties!, weights, rankBuffer);
-      for (let t = 0; t < pairs; t++) out[t] = ranks[samplePairs[t]!]!;
-      return prepareRanks(out, method);
-    }
+    if (rankMethod) return prepareSampleRanks(weightedAverageRanks(ties!, weights, rankBuffer), out);
     for (let t = 0; t < pairs; t++) out[t] = v[samplePairs[t]!]!;
     return prepareVector(out, method);
+  };
+
+  /**
+   * prepareRanks of the draw's ranks laid out in its pair order, in fewer passes: the layout, the
+   * constant check and the sum in one, the centring and the sum of squares in the next. Every sum
+   * runs in the same order over the same values as prepareRanks, so the result is bit-identical.
+   */
+  const prepareSampleRanks = (ranks: Float64Array, out: Float64Array): Float64Array => {
+    const pairs = out.length;
+    if (pairs === 0) return out;
+    const first = ranks[samplePairs[0]!]!;
+    let constant = true;
+    let sum = 0;
+    for (let t = 0; t < pairs; t++) {
+      const r = ranks[samplePairs[t]!]!;
+      out[t] = r;
+      sum += r;
+      if (r !== first) constant = false;
+    }
+    if (constant) return out.fill(Number.NaN);
+    const mean = sum / pairs;
+    let squares = 0;
+    for (let t = 0; t < pairs; t++) {
+      const c = out[t]! - mean;
+      out[t] = c;
+      squares += c * c;
+    }
+    const scale = method === 'rho-a' ? Math.sqrt(12 / (pairs * pairs * pairs - pairs)) : squares > 0 ? 1 / Math.sqrt(squares) : Number.NaN;
+    for (let t = 0; t < pairs; t++) out[t]! *= scale;
+    return out;
   };
 
   /** Mean over the drawn subjects of compare(model, subject), per model; stimIdx null = all stimuli. */

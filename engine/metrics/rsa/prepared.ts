@@ -20,25 +20,8 @@ export function isDotMethod(method: CompareMethod): boolean {
 
 export function prepareVector(v: Float64Array, method: CompareMethod): Float64Array {
   if (!isDotMethod(method)) return v;
+  const n = v.length;
   const base = method === 'spearman' || method === 'rho-a' ? averageRanks(v) : Float64Array.from(v);
-  return centreAndScale(base, v, method);
-}
-
-/**
- * prepareVector for spearman or rho-a given the average ranks of the vector instead of the vector
- * (ranked once elsewhere, e.g. by weightedAverageRanks for a bootstrap sample). Equal values have
- * equal ranks and vice versa, so the constant check on the ranks is the check on the values, and
- * the arithmetic after ranking is the same: the result is bit-identical to prepareVector(v).
- * Overwrites and returns `ranks`.
- */
-export function prepareRanks(ranks: Float64Array, method: 'spearman' | 'rho-a'): Float64Array {
-  return centreAndScale(ranks, ranks, method);
-}
-
-/** Centre (all but cosine) and scale `base` in place; NaN-filled when `values` is degenerate. */
-function centreAndScale(base: Float64Array, values: Float64Array, method: CompareMethod): Float64Array {
-  const n = base.length;
-  const v = values;
   if (method !== 'cosine') {
     let constant = true;
     for (let k = 1; k < n && constant; k++) if (v[k] !== v[0]) constant = false;
