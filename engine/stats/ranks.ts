@@ -149,6 +149,14 @@ export function weightedAverageRanks(ties: PresortedTies, weights: ArrayLike<num
   for (let g = 0; g + 1 < groupStarts.length; g++) {
     const start = groupStarts[g]!;
     const end = groupStarts[g + 1]!;
+    if (end === start + 1) {
+      // A value without ties (most of a continuous RDM): one read, the same arithmetic.
+      const k = order[start]!;
+      const w = weights[k]!;
+      out[k] = (below + (below + w) + 1) / 2;
+      below += w;
+      continue;
+    }
     let weight = 0;
     for (let k = start; k < end; k++) weight += weights[order[k]!]!;
     const rank = (below + (below + weight) + 1) / 2;
