@@ -54,6 +54,15 @@ export class ProgressCounter {
     return { fraction, message };
   }
 
+  /** Estimated seconds left after `done` items; undefined while the estimate is withheld (see count). */
+  etaSeconds(done: number): number | undefined {
+    const total = Math.max(0, this.total);
+    const clamped = Math.min(Math.max(0, done), total);
+    const elapsed = this.now() - this.started;
+    if (clamped >= total || clamped < MIN_ITEMS_FOR_ESTIMATE || elapsed < MIN_MS_FOR_ESTIMATE) return undefined;
+    return ((elapsed / clamped) * (total - clamped)) / 1000;
+  }
+
   /** True for the last item and otherwise at most once per `minIntervalMs`. */
   shouldReport(done: number): boolean {
     const t = this.now();

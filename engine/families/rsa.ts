@@ -20,7 +20,8 @@ import { bootstrapRsa, type BootstrapOver } from '../metrics/rsa/bootstrap';
 import { permutationTest } from '../metrics/rsa/permutation';
 import { oneSampleTTest, summarize } from '../stats/summary';
 import { caseHandlers } from '../cases/rsa';
-import { runnerOf } from './runner';
+import { presortTies } from '../stats/ranks';
+import { countedProgress, runnerOf } from './runner';
 import type { FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
 
 export interface RsaParams {
@@ -207,7 +208,10 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     const modelRdms = subjectRdms(model, rdmMethod, context);
     const modelRdm = modelRdms.length === 1 ? modelRdms[0]! : meanRdm(modelRdms);
     if (modelRdms.length > 1) warnings.push(`the model has ${modelRdms.length} subjects; their mean RDM is used`);
-    const brainRdms = subjectRdms(brain, rdmMethod, context, brain.kind === 'rdm' ? undefined : precision);
+    const brainPrecision = brain.kind === 'rdm' ? undefined : precision;
+    const brainRdms = subjectRdms(brain, rdmMethod, context, brainPrecision);
+    // The brain's RDMs sorted once per run for the rank-once bootstrap, shared by every layer.
+    const brainTies = () => context.shared.get(`rsa:ties:${brain.role}:${brain.name}:${rdmMethod}:${brainPrecision?.key ?? ''}`, () => brainRdms.map((rdm) => presortTies(rdm)));
     context.recordRdm?.('model', model.name, modelRdm);
     context.recordRdm?.('brain', brain.name, brainRdms.length === 1 ? brainRdms[0]! : context.shared.get(`rsa:mean:${brain.name}:${rdmMethod}`, () => meanRdm(brainRdms)));
 
@@ -258,7 +262,8 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
           noiseCeiling: false,
           ciLevel: bootstrap.ci * 100,
           signal: context.signal,
-          onProgress: (done, total) => context.progress((permutation ? 0.5 : 1) * (done / total), 'bootstrap'),
+          ...(over !== 'subjects' && (compareMethod === 'spearman' || compareMethod === 'rho-a') ? { subjectTies: brainTies() } : {}),
+          onProgress: countedProgress(context, 'bootstrap', bootstrap.samples, 0, permutation ? 0.5 : 1),
         });
         const summary = result.models[0]!;
         score.ci = { lower: summary.ciLow, upper: summary.ciHigh, level: bootstrap.ci, method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`, samples: bootstrap.samples, seed: bootstrap.seed, standardError: summary.sem };
@@ -274,7 +279,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
         iterations: permutation.samples,
         seed: permutation.seed,
         signal: context.signal,
-        onProgress: (done, total) => context.progress((bootstrap ? 0.5 : 0) + (bootstrap ? 0.5 : 1) * (done / total), 'permutation test'),
+        onProgress: countedProgress(context, 'permutation test', permutation.samples, bootstrap ? 0.5 : 0, bootstrap ? 0.5 : 1),
       });
       score.nullDistribution = Array.from(result.nullDistribution);
       const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), p = (1 + #{null ≥ observed})/(1 + B), against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, SimspecError } from '../core/errors';
+import { ProgressCounter } from '../core/progressCounter';
 import { selectRows, type Matrix } from '../core/matrix';
 import { forEachBootstrapDraw, percentileInterval } from '../inference/bootstrap';
 import { forEachPermutation, permutationPValue } from '../inference/permutation';
@@ -98,12 +99,15 @@ export function addResamplingStatistics(
   }
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   const allSubjects = Int32Array.from({ length: subjects }, (_, i) => i);
+  // Bootstrap then permutations, each counted on its own ("bootstrap 412/1000, ~30 s left"), the two
+  // sharing the job's progress bar in proportion to their samples.
   const total = (bootstrap?.samples ?? 0) + (permutation?.samples ?? 0);
-  let done = 0;
-  const tick = (label: string) => {
-    done++;
-    if (done % Math.max(1, Math.floor(total / 100)) === 0) context.progress(done / total, label);
+  const counters = {
+    bootstrap: countedProgress(context, 'bootstrap', bootstrap?.samples ?? 0, 0, (bootstrap?.samples ?? 0) / total),
+    'permutation test': countedProgress(context, 'permutation test', permutation?.samples ?? 0, (bootstrap?.samples ?? 0) / total, (permutation?.samples ?? 0) / total),
   };
+  const done = { bootstrap: 0, 'permutation test': 0 };
+  const tick = (label: keyof typeof counters) => counters[label](++done[label]);
   const attempt = (f: () => number): number | null => {
     try {
       const v = f();
@@ -312,4 +316,18 @@ export function runnerOf<Params>(family: FamilyDefinition<string, Params>): Comp
     run: (comparison, model, brain, context) => family.run(comparison, family.parse(comparison.params, comparison), model, brain, context),
     ...(finish ? { finish: (comparison, records, representations, context) => finish(comparison, family.parse(comparison.params, comparison), records, representations, context) } : {}),
   } as ComparisonRunner;
+}
+
+/**
+ * Progress of a counted resampling loop inside one pair's job: reports `label` with done/total and
+ * a time-left estimate (engine/core/progressCounter.ts), the loop spanning [start, start + width] of
+ * the job's fraction. Throttled (ProgressCounter.shouldReport), so calling it every sample is cheap.
+ */
+export function countedProgress(context: RunContext, label: string, total: number, start = 0, width = 1): (done: number) => void {
+  const counter = new ProgressCounter(label, total);
+  return (done) => {
+    if (!counter.shouldReport(done)) return;
+    const etaSeconds = counter.etaSeconds(done);
+    context.progress(start + width * (total === 0 ? 1 : done / total), label, { done, total, ...(etaSeconds !== undefined ? { etaSeconds } : {}) });
+  };
 }

@@ -100,8 +100,12 @@ export interface RunContext {
   /** The spec being run; families read only its folder (relative files in params). */
   spec: { baseDir: string };
   signal: AbortSignal;
-  /** Progress of the current (comparison, layer, region) job, as a fraction in [0, 1]. */
-  progress(fraction: number, message?: string): void;
+  /**
+   * Progress of the current (comparison, layer, region) job, as a fraction in [0, 1]; a counted step
+   * (bootstrap or permutation samples) adds its count and time-left estimate, which the CLI and the
+   * editor show as "bootstrap 412/1000, ~30 s left" (engine/run/protocol.ts describeProgress).
+   */
+  progress(fraction: number, message?: string, count?: { done: number; total: number; etaSeconds?: number }): void;
   /** Stimulus labels, when `stimuli.labels` is set. */
   labels?: StimulusTable;
   shared: SharedProducts;

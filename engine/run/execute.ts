@@ -27,6 +27,11 @@ export interface ProgressEvent {
   /** Overall fraction in [0, 1]. */
   fraction: number;
   message: string;
+  /** Items of a counted step (bootstrap or permutation samples) done so far, of `total`. */
+  done?: number;
+  total?: number;
+  /** Estimated seconds left in the counted step. */
+  etaSeconds?: number;
 }
 
 export interface RunOptions {
@@ -216,7 +221,7 @@ export async function runSpec(specFile: string, options: RunOptions = {}): Promi
   }
 }
 
-type Report = (stage: ProgressEvent['stage'], fraction: number, message: string) => void;
+type Report = (stage: ProgressEvent['stage'], fraction: number, message: string, count?: Pick<ProgressEvent, 'done' | 'total' | 'etaSeconds'>) => void;
 type ComparisonSpec = Spec['comparisons'][number];
 
 interface Job {
@@ -262,7 +267,7 @@ async function runSpecWith(specFile: string, options: RunOptions): Promise<Resul
 async function runStages(specFile: string, options: RunOptions): Promise<RunState & { results?: Results }> {
   const started = Date.now();
   resetStageTimes(); // stage breakdown (engine/core/stageTimer.ts; SIMSPEC_STAGE_TIMES=1)
-  const report: Report = (stage, fraction, message) => options.onProgress?.({ stage, fraction, message });
+  const report: Report = (stage, fraction, message, count) => options.onProgress?.({ stage, fraction, message, ...count });
   const { spec, path, text, warnings } = await checkStage(specFile, report);
   const comparisons = selectComparisons(spec, specFile, options.comparisons);
   // Output safety (engine/run/results.ts): refuse a bad results path before any work, and again at the write.
@@ -416,7 +421,7 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   const context: RunContext = {
     spec,
     signal: options.signal ?? new AbortController().signal,
-    progress: (fraction, message) => report('score', base + span * Math.min(1, Math.max(0, fraction)), `${comparison.name}: ${layer} × ${region}${message ? ` — ${message}` : ''}`),
+    progress: (fraction, message, count) => report('score', base + span * Math.min(1, Math.max(0, fraction)), `${comparison.name}: ${layer} × ${region}${message ? ` — ${message}` : ''}`, count),
     shared: state.shared,
     warn: (message) => state.warnings.push(`${comparison.name} (${layer} × ${region}): ${message}`),
     recordRdm: (role, name, condensed) => {

@@ -74,11 +74,8 @@ export type RunOutcome =
   | { status: 'cancelled'; via: 'signal' | 'terminate'; cancelMilliseconds: number }
   | { status: 'failed'; failure: RunFailure };
 
-/** Optional counts an engine progress event may carry (a stage that counts its work adds them). */
-type CountedProgressEvent = ProgressEvent & Partial<Pick<RunProgress, 'done' | 'total' | 'etaSeconds'>>;
-
 /** The message for one engine progress event: the structured fields, counts only when they are real numbers. */
-export function progressMessage(event: CountedProgressEvent): WorkerMessage & { type: 'progress' } {
+export function progressMessage(event: ProgressEvent): WorkerMessage & { type: 'progress' } {
   const message: WorkerMessage & { type: 'progress' } = { type: 'progress', stage: event.stage, fraction: event.fraction, message: event.message };
   if (isCount(event.done) && isCount(event.total)) {
     message.done = event.done;

@@ -113,3 +113,55 @@ export function tiedPairCount(values: ArrayLike<number>): number {
   }
   return count;
 }
+
+/**
+ * Rank once, rank many resamples: the sorted order of a NaN-free vector and its tie groups (members
+ * of group g are order[groupStarts[g]] … order[groupStarts[g + 1] − 1], ascending by value). A
+ * bootstrap sample of stimuli is the full vector with each entry repeated a whole number of times,
+ * so its average ranks follow from this order by one weighted pass (weightedAverageRanks), O(N),
+ * instead of a fresh O(N log N) sort per sample.
+ */
+export interface PresortedTies {
+  order: Uint32Array;
+  groupStarts: Uint32Array;
+}
+
+/** Sort `values` (NaN removed by the caller) once and record its tie groups. */
+export function presortTies(values: ArrayLike<number>): PresortedTies {
+  const { order, sorted } = sortWithOrder(values);
+  const n = sorted.length;
+  const starts: number[] = [];
+  for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) starts.push(k);
+  starts.push(n);
+  return { order, groupStarts: Uint32Array.from(starts) };
+}
+
+/**
+ * Average ranks in the vector where entry k appears weights[k] times (whole numbers ≥ 0): every copy
+ * of entry k gets ranks[k], exactly the value averageRanks gives each copy in the expanded vector —
+ * a group of total weight W above `below` smaller copies has rank (below + (below + W) + 1)/2, the
+ * same integer arithmetic as averageRanks, so the ranks are bit-identical. Entries of weight 0 get
+ * the rank their group would have (unused by callers). Writes into and returns `out`.
+ */
+export function weightedAverageRanks(ties: PresortedTies, weights: ArrayLike<number>, out: Float64Array = new Float64Array(ties.order.length)): Float64Array {
+  const { order, groupStarts } = ties;
+  let below = 0;
+  for (let g = 0; g + 1 < groupStarts.length; g++) {
+    const start = groupStarts[g]!;
+    const end = groupStarts[g + 1]!;
+    if (end === start + 1) {
+      // A value without ties (most of a continuous RDM): one read, the same arithmetic.
+      const k = order[start]!;
+      const w = weights[k]!;
+      out[k] = (below + (below + w) + 1) / 2;
+      below += w;
+      continue;
+    }
+    let weight = 0;
+    for (let k = start; k < end; k++) weight += weights[order[k]!]!;
+    const rank = (below + (below + weight) + 1) / 2;
+    for (let k = start; k < end; k++) out[order[k]!] = rank;
+    below += weight;
+  }
+  return out;
+}

@@ -15,6 +15,10 @@
  *   the corrected variance combines the three (see twoFactorVariance).
  * The draws, the summary and the percentile interval are engine/inference's (one implementation for
  * every family); this module supplies the RSA evaluation of a draw.
+ * Rank once: for cosine, corr, spearman and rho-a on complete RDMs each RDM is sorted once per call
+ * (or once per run for the brain, `subjectTies`) and a draw's ranks come from an O(N) weighted pass,
+ * with results bit-identical to re-sorting each draw (see evaluateSample). Other methods and RDMs
+ * with missing pairs subsample and re-sort every draw.
  * Cancellable: the AbortSignal is checked every iteration (CancelledError), progress is reported.
  */
 import { SimspecError } from '../../core/errors';
@@ -24,6 +28,7 @@ import { bootstrapSummary, forEachBootstrapDraw, type BootstrapSummary } from '.
 import { canonicalCompareMethod, compareRdms, type CompareMethod } from './compare';
 import { conditionsFromPairs, subsampleCondensed } from './condensed';
 import { noiseCeiling } from './noise-ceiling';
+import { presortTies, weightedAverageRanks, type PresortedTies } from '../../stats/ranks';
 import { comparePrepared, isDotMethod, prepareVector } from './prepared';
 
 export type { BootstrapSummary };
@@ -48,6 +53,11 @@ export interface RsaBootstrapInput {
   twoFactorCorrection?: boolean;
   /** Central CI level in percent (default 95). */
   ciLevel?: number;
+  /**
+   * The subject RDMs presorted (presortTies of each row), when the caller keeps them across calls:
+   * the rsa family sorts a brain region once per run for all the layers it is compared with.
+   */
+  subjectTies?: readonly PresortedTies[];
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -112,8 +122,113 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const progressStep = Math.max(1, Math.floor(B / 100));
   let dropped = 0;
 
+  // Rank once: with a dot-product comparison and complete RDMs, the only pairs a
+  // stimulus draw loses are those between copies of one stimulus, so a sample is the full condensed
+  // vector with pair (i, j) repeated count_i·count_j times. Its average ranks come from each RDM's
+  // sort, made once, by one weighted O(N) pass (weightedAverageRanks); the values are then laid out
+  // in the draw's pair order and prepared with the same arithmetic as before, so every evaluation is
+  // bit-identical to subsampling and re-sorting each draw (test/engine/stats/rsa-rank-once.test.ts).
+  const rankMethod = method === 'spearman' || method === 'rho-a';
+  const complete = isDotMethod(method) && !hasNaN(subjectRdms.data) && modelRdms.every((m) => !hasNaN(m));
+  const resamplesStimuli = over !== 'subjects';
+  const givenTies = input.subjectTies && input.subjectTies.length === nRdm && input.subjectTies.every((t) => t.order.length === subjectRdms.cols) ? input.subjectTies : undefined;
+  const subjectTies = complete && rankMethod && resamplesStimuli ? givenTies ?? subjects.map((v) => presortTies(v)) : [];
+  const modelTies = complete && rankMethod && resamplesStimuli ? modelRdms.map((m) => presortTies(m)) : [];
+  const N = subjectRdms.cols;
+  const weights = new Float64Array(complete && resamplesStimuli ? N : 0);
+  const rankBuffer = new Float64Array(complete && rankMethod && resamplesStimuli ? N : 0);
+  const samplePairs = new Uint32Array(complete && resamplesStimuli ? N : 0);
+  /** Per draw: the pairs of distinct stimuli in the draw's order, the pair weights, prepared vectors. */
+  let draw: { stimIdx: Int32Array; pairs: number; subjects: Map<number, Float64Array>; models: Map<number, Float64Array> } | null = null;
+  const fullPrepared = new Map<Float64Array, Float64Array>();
+  const preparedFull = (v: Float64Array) => {
+    let p = fullPrepared.get(v);
+    if (!p) fullPrepared.set(v, (p = prepareVector(v, method)));
+    return p;
+  };
+  const startDraw = (stimIdx: Int32Array) => {
+    if (draw?.stimIdx === stimIdx) return draw;
+    const counts = new Float64Array(nCond);
+    for (const i of stimIdx) counts[i]!++;
+    let k = 0;
+    for (let i = 0; i < nCond; i++) {
+      const ci = counts[i]!;
+      for (let j = i + 1; j < nCond; j++) weights[k++] = ci * counts[j]!;
+    }
+    let pairs = 0;
+    const m = stimIdx.length;
+    for (let a = 0; a < m; a++) {
+      const i = stimIdx[a]!;
+      for (let b = a + 1; b < m; b++) {
+        const j = stimIdx[b]!;
+        if (i === j) continue; // copies of one stimulus: undefined, excluded (subsampleCondensed's NaN)
+        const lo = i < j ? i : j;
+        const hi = i < j ? j : i;
+        samplePairs[pairs++] = nCond * lo - (lo * (lo + 1)) / 2 + (hi - lo - 1);
+      }
+    }
+    return (draw = { stimIdx, pairs, subjects: new Map(), models: new Map() });
+  };
+  const prepareSample = (v: Float64Array, ties: PresortedTies | undefined, pairs: number): Float64Array => {
+    const out = new Float64Array(pairs);
+    if (rankMethod) return prepareSampleRanks(weightedAverageRanks(ties!, weights, rankBuffer), out);
+    for (let t = 0; t < pairs; t++) out[t] = v[samplePairs[t]!]!;
+    return prepareVector(out, method);
+  };
+
+  /**
+   * prepareRanks of the draw's ranks laid out in its pair order, in fewer passes: the layout, the
+   * constant check and the sum in one, the centring and the sum of squares in the next. Every sum
+   * runs in the same order over the same values as prepareRanks, so the result is bit-identical.
+   */
+  const prepareSampleRanks = (ranks: Float64Array, out: Float64Array): Float64Array => {
+    const pairs = out.length;
+    if (pairs === 0) return out;
+    const first = ranks[samplePairs[0]!]!;
+    let constant = true;
+    let sum = 0;
+    for (let t = 0; t < pairs; t++) {
+      const r = ranks[samplePairs[t]!]!;
+      out[t] = r;
+      sum += r;
+      if (r !== first) constant = false;
+    }
+    if (constant) return out.fill(Number.NaN);
+    const mean = sum / pairs;
+    let squares = 0;
+    for (let t = 0; t < pairs; t++) {
+      const c = out[t]! - mean;
+      out[t] = c;
+      squares += c * c;
+    }
+    const scale = method === 'rho-a' ? Math.sqrt(12 / (pairs * pairs * pairs - pairs)) : squares > 0 ? 1 / Math.sqrt(squares) : Number.NaN;
+    for (let t = 0; t < pairs; t++) out[t]! *= scale;
+    return out;
+  };
+
   /** Mean over the drawn subjects of compare(model, subject), per model; stimIdx null = all stimuli. */
   const evaluateSample = (rdmIdx: Int32Array, stimIdx: Int32Array | null, into: Float64Array[], b: number, ceiling: boolean): void => {
+    if (complete) {
+      let preparedSubject: (s: number) => Float64Array;
+      let preparedModel: (j: number) => Float64Array;
+      if (stimIdx) {
+        const d = startDraw(stimIdx);
+        preparedSubject = (s) => d.subjects.get(s) ?? d.subjects.set(s, prepareSample(subjects[s]!, subjectTies[s], d.pairs)).get(s)!;
+        preparedModel = (j) => d.models.get(j) ?? d.models.set(j, prepareSample(modelRdms[j]!, modelTies[j], d.pairs)).get(j)!;
+      } else {
+        preparedSubject = (s) => preparedFull(subjects[s]!);
+        preparedModel = (j) => preparedFull(modelRdms[j]!);
+      }
+      const preparedSubjects = Array.from(rdmIdx, preparedSubject);
+      modelRdms.forEach((_, j) => {
+        const pm = preparedModel(j);
+        let s = 0;
+        for (const ps of preparedSubjects) s += comparePrepared(pm, ps, method);
+        into[j]![b] = s / preparedSubjects.length;
+      });
+      if (ceiling) evaluateCeiling(rdmIdx, Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!)), b);
+      return;
+    }
     const sampleSubjects = Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!));
     const sampleModels = modelRdms.map((m) => (stimIdx ? subsampleCondensed(m, nCond, stimIdx) : m));
     // Keep the pairs that are non-NaN in every sampled RDM (duplicates are NaN in all of them).
@@ -138,12 +253,16 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
         into[j]![b] = s / sampleSubjects.length;
       });
     }
-    if (!ceiling) return;
+    if (ceiling) evaluateCeiling(rdmIdx, sampleSubjects, b);
+  };
+
+  const evaluateCeiling = (rdmIdx: Int32Array, sampleSubjects: Float64Array[], b: number): void => {
     if (new Set(rdmIdx).size < 2) {
       ncLower[b] = Number.NaN;
       ncUpper[b] = Number.NaN;
       return;
     }
+    const N = sampleSubjects[0]!.length;
     const stacked = new Float64Array(sampleSubjects.length * N);
     sampleSubjects.forEach((v, r) => stacked.set(v, r * N));
     const nc = noiseCeiling({ rows: sampleSubjects.length, cols: N, data: stacked }, method, 'rsatoolbox', { groups: Array.from(rdmIdx) });
@@ -198,6 +317,11 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     result.upper = summarise(ncUpper);
   }
   return result;
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) return true;
+  return false;
 }
 
 /**

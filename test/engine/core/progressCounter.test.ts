@@ -54,3 +54,14 @@ test('durations read as a person would say them', () => {
   assert.equal(formatDuration(80_000), '1 min 20 s');
   assert.equal(formatDuration(3600_000 + 5 * 60_000), '1 h 05 min');
 });
+
+test('etaSeconds: 412 of 1000 after 41.2 s leaves 588 × 0.1 s = 58.8 s; withheld like the message', () => {
+  const c = clock();
+  const counter = new ProgressCounter('bootstrap', 1000, { now: c.now });
+  c.advance(500);
+  assert.equal(counter.etaSeconds(10), undefined, 'before a second has passed');
+  c.advance(40_700);
+  assert.ok(Math.abs(counter.etaSeconds(412)! - 58.8) < 1e-9);
+  assert.equal(counter.etaSeconds(2), undefined, 'before 3 items');
+  assert.equal(counter.etaSeconds(1000), undefined, 'once done');
+});
