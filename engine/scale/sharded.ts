@@ -35,7 +35,7 @@ export async function runShard(specFile: string, options: ShardRunOptions): Prom
   }
   const mine = shardsOf(plan, options.of)[options.index]!.cells;
   const runOptions: RunOptions & { cells: ReadonlySet<string> } = { cells: new Set(mine.map((c) => c.key)) };
-  for (const key of ['comparisons', 'cacheFolder', 'threads', 'signal', 'onProgress'] as const) if (options[key] !== undefined) (runOptions as Record<string, unknown>)[key] = options[key];
+  for (const key of ['comparisons', 'cacheFolder', 'threads', 'signal', 'onProgress'] as const) if (options[key] !== undefined) (runOptions as unknown as Record<string, unknown>)[key] = options[key];
   const records = await runCells(specFile, runOptions);
   mkdirSync(options.folder, { recursive: true });
   removeStaleTemporaries(options.folder);
@@ -121,6 +121,6 @@ export async function mergeShards(specFile: string, options: MergeOptions): Prom
   const missing = plan.cells.filter((c) => !cells.has(c.key));
   if (missing.length) throw new SimspecError(`${missing.length} cell(s) of the plan are in no shard, first ${missing[0]!.comparison} / ${missing[0]!.layer} / ${missing[0]!.region}`, { file: options.folder, code: 'merge.missing-cell' });
   const runOptions: RunOptions = { precomputed: cells };
-  for (const key of ['comparisons', 'output', 'cacheFolder', 'signal', 'onProgress'] as const) if (options[key] !== undefined) (runOptions as Record<string, unknown>)[key] = options[key];
+  for (const key of ['comparisons', 'output', 'cacheFolder', 'signal', 'onProgress'] as const) if (options[key] !== undefined) (runOptions as unknown as Record<string, unknown>)[key] = options[key];
   return runSpec(specFile, runOptions);
 }
