@@ -15,9 +15,9 @@ import type { Matrix } from '../../core/matrix';
 import { kFoldSplits } from '../../stats/cv';
 import { selectRows } from '../../core/matrix';
 import { centerColumns } from '../../linalg';
-import { addRowVectorInPlace, centerProblem, requireProblem, type DataNames } from './design';
-import type { Estimator, FitPredictResult } from './estimator';
-import type { RidgePathBasis } from './prepared';
+import { addRowVectorInPlace, centerProblem, requireProblem, subtractRowVector, type DataNames } from './design';
+import type { FitPredictResult, SharingEstimator } from './estimator';
+import { dualPathBasis, foldKernels, type RidgePathBasis } from './prepared';
 import { requirePositiveAlphas, ridgePathBasis, ridgePathFromBasis } from './ridge';
 
 export interface RidgeCvKFoldOptions {
@@ -116,7 +116,27 @@ export function ridgeCvKFoldFromBases(bases: KFoldBases, yTrain: Matrix, options
   return { predictions, info: { alpha: Array.from(chosen), cvScore: Array.from(bestScore), innerFolds: folds.length, route: path.route } };
 }
 
-export function ridgeCvKFoldEstimator(options: RidgeCvKFoldOptions): Estimator {
+export function ridgeCvKFoldEstimator(options: RidgeCvKFoldOptions): SharingEstimator<KFoldBases> {
   requirePositiveAlphas(options.alphas);
-  return { name: 'ridgecv_kfold', fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvKFoldFitPredict(xTrain, yTrain, xTest, options, names) };
+  return {
+    name: 'ridgecv_kfold',
+    fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvKFoldFitPredict(xTrain, yTrain, xTest, options, names),
+    prepare(predictors, split, fullGram) {
+      // The route by the same rule as ridgePathBasis (primal when p ≤ training rows); the dual
+      // kernels are submatrices of the full Gram, centred on the submatrix (prepared.ts).
+      const basisOf = (train: Int32Array, test: Int32Array): RidgePathBasis => {
+        if (predictors.cols <= train.length) {
+          const { centered: x, means } = centerColumns(selectRows(predictors, train));
+          return ridgePathBasis({ x, xTest: subtractRowVector(selectRows(predictors, test), means) });
+        }
+        return dualPathBasis(foldKernels(fullGram(), train, test));
+      };
+      const inner = innerFolds(split.train.length, options).map((fold) => ({
+        ...fold,
+        basis: basisOf(fold.train.map((i) => split.train[i]!), fold.test.map((i) => split.train[i]!)),
+      }));
+      return { inner, refit: basisOf(split.train, split.test) };
+    },
+    fitPrepared: (prepared, yTrain) => ridgeCvKFoldFromBases(prepared, yTrain, options),
+  };
 }

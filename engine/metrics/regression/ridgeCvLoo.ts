@@ -17,10 +17,11 @@
  * Both modes equal brute-force refits on n − 1 rows to ~1e-12 (tested).
  */
 import type { Matrix } from '../../core/matrix';
-import { crossProduct, gram, multiply, multiplyTransposed } from '../../linalg';
-import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, type DataNames } from './design';
-import type { Estimator, FitPredictResult } from './estimator';
-import { looBasisFromData, looBasisFromKernel, type LooBasis, type LooMode } from './prepared';
+import { selectRows } from '../../core/matrix';
+import { centerColumns, crossProduct, gram, multiply, multiplyTransposed } from '../../linalg';
+import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, subtractRowVector, type DataNames } from './design';
+import type { FitPredictResult, SharingEstimator } from './estimator';
+import { foldKernels, looBasisFromData, looBasisFromKernel, type LooBasis, type LooMode } from './prepared';
 import { requirePositiveAlphas } from './ridge';
 
 export type { LooMode } from './prepared';
@@ -168,7 +169,29 @@ export function ridgeCvLooFromBasis(decomposition: LooBasis, y: Matrix, yMean: F
   };
 }
 
-export function ridgeCvLooEstimator(options: RidgeCvLooOptions): Estimator {
+interface PreparedLoo {
+  basis: LooBasis;
+  predict: (dual: Matrix) => Matrix;
+}
+
+export function ridgeCvLooEstimator(options: RidgeCvLooOptions): SharingEstimator<PreparedLoo> {
   requirePositiveAlphas(options.alphas);
-  return { name: 'ridgecv', fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvLooFitPredict(xTrain, yTrain, xTest, options, names) };
+  return {
+    name: 'ridgecv',
+    fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvLooFitPredict(xTrain, yTrain, xTest, options, names),
+    prepare(predictors, split, fullGram) {
+      const mode: LooMode = options.mode ?? (split.train.length > predictors.cols ? 'svd' : 'eigen');
+      if (mode === 'eigen') {
+        const kernels = foldKernels(fullGram(), split.train, split.test);
+        return { basis: looBasisFromKernel(kernels.train), predict: (dual) => multiply(kernels.cross, dual) };
+      }
+      const { centered: x, means } = centerColumns(selectRows(predictors, split.train));
+      const xt = subtractRowVector(selectRows(predictors, split.test), means);
+      return { basis: looBasisFromData(x), predict: (dual) => multiply(xt, crossProduct(x, dual)) };
+    },
+    fitPrepared(prepared, yTrain) {
+      const { centered, means } = centerColumns(yTrain);
+      return ridgeCvLooFromBasis(prepared.basis, centered, means, prepared.predict, options);
+    },
+  };
 }
