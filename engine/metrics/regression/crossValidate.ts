@@ -13,6 +13,7 @@
  *   reverse median is dominated by unpredictable model units.
  * Only held-out scores are reported: in-sample R² is 1 whenever p ≥ n.
  */
+import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { selectRows } from '../../core/matrix';
 import type { Split } from '../../stats/cv';
@@ -81,6 +82,9 @@ export function crossValidatedEncoding(model: Matrix, brain: Matrix, splits: rea
   if (sharing) requireProblem(predictors, targets, predictors, names);
   const results: SplitScore[] = splits.map((split, s) => {
     options.beforeSplit?.(s, splits.length);
+    if (sharing && split.train.length < 2) {
+      throw new SimspecError(`only ${split.train.length} training row in split ${s}`, { file: names.file, variable: names.x, expected: 'at least 2 training stimuli', code: 'regression.shape' });
+    }
     const fit =
       sharing && options.preparedSplit
         ? sharing.fitPrepared(options.preparedSplit(s, split), selectRows(targets, split.train))
