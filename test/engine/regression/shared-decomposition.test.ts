@@ -173,3 +173,14 @@ test('regression family: two regions, both directions — values as the unshared
     [['regression:centred-row-gram:model:layer', 1]], // SVD mode for the narrow regions: no Gram needed
   );
 });
+
+test('shared path: a split with one training row and non-finite targets are clear errors, as unshared', () => {
+  const model = responses(LATENT, 20, 18);
+  const estimator = ridgeCvLooEstimator({ alphas: ALPHAS }) as SharingEstimator;
+  const preparedSplit = (_: number, split: Split) => estimator.prepare(model, split, () => centredRowGram(model));
+  const tiny: Split[] = [{ train: Int32Array.of(0), test: Int32Array.of(1, 2) }];
+  assert.throws(() => crossValidatedEncoding(model, REGIONS[0]!, tiny, estimator, { preparedSplit }), (e: Error) => e.name === 'SimspecError' && /only 1 training row/.test(e.message));
+  const bad = { ...REGIONS[0]!, data: Float64Array.from(REGIONS[0]!.data) };
+  bad.data[7] = NaN;
+  assert.throws(() => crossValidatedEncoding(model, bad, SPLITS, estimator, { preparedSplit, names: { brain: 'V4' } }), (e: Error) => e.name === 'SimspecError' && /NaN at row 1, column 2/.test(e.message));
+});
