@@ -17,7 +17,9 @@ import { CancelledError, SimspecError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
 import { brainScoreAlphas } from '../metrics/regression/brainScore';
 import { crossValidatedEncoding, type Direction, type EncodingResult, type ScoreName } from '../metrics/regression/crossValidate';
-import type { Estimator } from '../metrics/regression/estimator';
+import { isSharingEstimator, type Estimator } from '../metrics/regression/estimator';
+import { centredRowGram } from '../metrics/regression/prepared';
+import type { Split } from '../stats/cv';
 import { olsEstimator } from '../metrics/regression/ols';
 import { plsEstimator } from '../metrics/regression/pls';
 import { ridgeEstimator } from '../metrics/regression/ridge';
@@ -27,7 +29,7 @@ import type { Aggregate } from '../metrics/regression/scores';
 import { brainScoreSplitHalfSplits, normalizeByCeiling, splitHalfReliability, type CeilingNormalization } from '../inference';
 import { caseHandlers } from '../cases/regression';
 import { checkCv, foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, type CvParams } from './runner';
-import type { FamilyComparison, FamilyDefinition } from './types';
+import type { FamilyComparison, FamilyDefinition, RunContext } from './types';
 
 export interface RegressionSettings {
   method: 'ridge' | 'ols' | 'pls';
@@ -126,6 +128,54 @@ function estimatorOf(settings: RegressionSettings, warnings: string[]): { estima
       warnings.push(`unknown alpha_selection '${String(settings.alphaSelection)}': leave-one-out used`);
       return { estimator: ridgeCvLooEstimator({ alphas: settings.alphas }), description: `ridge, α of ${n} by leave-one-out` };
   }
+}
+
+/** A representation used as predictors: `role:name` names its data for the shared-product keys. */
+interface Predictors {
+  role: 'model' | 'brain';
+  name: string;
+  matrix: Matrix;
+}
+
+/**
+ * The preparations of the most recent predictors (prepared.ts: fold kernels and decompositions).
+ * Jobs run comparison by comparison, layer by layer, region by region (run/execute.ts), so a
+ * model layer's preparations are used by consecutive jobs only: one layer's are kept (as many as
+ * a single job held before), while a brain region's, reused by every layer in brain → model, are
+ * kept for the run.
+ */
+class RecentPreparations {
+  private readonly entries = new Map<string, unknown[]>();
+  private currentModelKey: string | undefined;
+
+  folds(role: 'model' | 'brain', key: string): unknown[] {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      if (role === 'model') {
+        if (this.currentModelKey !== undefined) this.entries.delete(this.currentModelKey);
+        this.currentModelKey = key;
+      }
+      entry = [];
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * Per split, the predictors' part of a ridge fit, made once per (predictors, estimator, splits) and
+ * shared by every target set; the full Gram it derives from is a shared product (disk-cached:
+ * its key names the representation). Undefined for estimators that do not share (OLS, PLS,
+ * fixed-α ridge), which fit every split from scratch.
+ */
+function sharedPreparation(context: RunContext, settings: RegressionSettings, predictors: Predictors, stimuli: number) {
+  const estimator = estimatorOf(settings, []).estimator;
+  if (!isSharingEstimator(estimator)) return undefined;
+  const method = `${settings.alphaSelection}:${settings.alphas.join(',')}:${settings.innerFolds}`;
+  const key = `regression:prepared:${predictors.role}:${predictors.name}:${method}:${JSON.stringify(settings.cv)}:${stimuli}`;
+  const folds = context.shared.get('regression:recent-preparations', () => new RecentPreparations()).folds(predictors.role, key);
+  const fullGram = () => context.shared.get(`regression:centred-row-gram:${predictors.role}:${predictors.name}`, () => centredRowGram(predictors.matrix));
+  return (index: number, split: Split) => (folds[index] ??= estimator.prepare(predictors.matrix, split, fullGram));
 }
 
 function summary(result: EncodingResult): Record<string, unknown> {
@@ -321,6 +371,7 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
       const brainName = brainMatrices.length > 1 ? `${brain.key ?? brain.name} (subject ${s})` : brain.key ?? brain.name;
       const results = settings.directions.map((direction, d) =>
         crossValidatedEncoding(x, y, folds, estimator, {
+          preparedSplit: sharedPreparation(context, settings, direction === 'model_to_brain' ? { role: 'model', name: model.name, matrix: x } : { role: 'brain', name: `${brain.name}:${s}`, matrix: y }, x.rows),
           score: settings.score,
           aggregate: settings.aggregate,
           direction,

@@ -13,11 +13,12 @@
  *   reverse median is dominated by unpredictable model units.
  * Only held-out scores are reported: in-sample R² is 1 whenever p ≥ n.
  */
+import { SimspecError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { selectRows } from '../../core/matrix';
 import type { Split } from '../../stats/cv';
-import type { DataNames } from './design';
-import type { Estimator } from './estimator';
+import { requireProblem, type DataNames } from './design';
+import { isSharingEstimator, type Estimator } from './estimator';
 import { aggregateSkippingNaN, countNaN, meanOverSplits, pearsonPerTarget, r2PerTarget, type Aggregate } from './scores';
 
 export type Direction = 'model_to_brain' | 'brain_to_model';
@@ -31,6 +32,11 @@ export interface EncodingOptions {
   names?: { model?: string; brain?: string; file?: string };
   /** Called before each split (progress; may throw to cancel). */
   beforeSplit?: (index: number, total: number) => void;
+  /**
+   * For a SharingEstimator: the predictors' preparation of split `index` (memoised by the caller
+   * across target sets, families/regression.ts). Without it every split is fitted from scratch.
+   */
+  preparedSplit?: (index: number, split: Split) => unknown;
 }
 
 export interface SplitScore {
@@ -71,9 +77,18 @@ export function crossValidatedEncoding(model: Matrix, brain: Matrix, splits: rea
   const q = targets.cols;
   const sums = new Float64Array(q);
   const counts = new Float64Array(q);
+  const sharing = options.preparedSplit && isSharingEstimator(estimator) ? estimator : undefined;
+  // The shared path sees whole matrices: the checks fitPredict makes per split, made once.
+  if (sharing) requireProblem(predictors, targets, predictors, names);
   const results: SplitScore[] = splits.map((split, s) => {
     options.beforeSplit?.(s, splits.length);
-    const fit = estimator.fitPredict(selectRows(predictors, split.train), selectRows(targets, split.train), selectRows(predictors, split.test), names);
+    if (sharing && split.train.length < 2) {
+      throw new SimspecError(`only ${split.train.length} training row in split ${s}`, { file: names.file, variable: names.x, expected: 'at least 2 training stimuli', code: 'regression.shape' });
+    }
+    const fit =
+      sharing && options.preparedSplit
+        ? sharing.fitPrepared(options.preparedSplit(s, split), selectRows(targets, split.train))
+        : estimator.fitPredict(selectRows(predictors, split.train), selectRows(targets, split.train), selectRows(predictors, split.test), names);
     const truth = selectRows(targets, split.test);
     const perTarget = score === 'pearson' ? pearsonPerTarget(truth, fit.predictions) : r2PerTarget(truth, fit.predictions);
     const nanTargets = countNaN(perTarget);

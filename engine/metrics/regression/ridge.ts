@@ -21,6 +21,7 @@ import type { Matrix } from '../../core/matrix';
 import { choleskySolve, crossGram, crossProduct, gram, multiply, multiplyTransposed, symmetricEigen } from '../../linalg';
 import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, type CenteredProblem, type DataNames } from './design';
 import type { Estimator, FitPredictResult } from './estimator';
+import type { RidgePathBasis } from './prepared';
 
 export type RidgeRoute = 'primal' | 'dual';
 
@@ -72,27 +73,29 @@ export function ridgeEstimator(alpha: number): Estimator {
 
 /** One decomposition, every α: returns a function giving the centred predictions for α. */
 export function ridgePath(problem: CenteredProblem): { predict: (alpha: number) => Matrix; route: RidgeRoute } {
-  const { x, y, xTest } = problem;
-  const route: RidgeRoute = x.cols <= x.rows ? 'primal' : 'dual';
-  let left: Matrix; // t×k
-  let right: Matrix; // k×q
-  let values: Float64Array;
-  if (route === 'primal') {
+  return ridgePathFromBasis(ridgePathBasis(problem), problem.y);
+}
+
+/** The decomposition of ridgePath for the problem's predictors (the route by its shape). */
+export function ridgePathBasis(problem: Pick<CenteredProblem, 'x' | 'xTest'>): RidgePathBasis {
+  const { x, xTest } = problem;
+  if (x.cols <= x.rows) {
     const eig = symmetricEigen(crossGram(x));
-    values = eig.values;
-    left = multiply(xTest, eig.vectors);
-    right = crossProduct(eig.vectors, crossProduct(x, y));
-  } else {
-    const eig = symmetricEigen(gram(x));
-    values = eig.values;
-    left = multiply(multiplyTransposed(xTest, x), eig.vectors);
-    right = crossProduct(eig.vectors, y);
+    return { route: 'primal', values: eig.values, left: multiply(xTest, eig.vectors), right: (y) => crossProduct(eig.vectors, crossProduct(x, y)) };
   }
+  const eig = symmetricEigen(gram(x));
+  return { route: 'dual', values: eig.values, left: multiply(multiplyTransposed(xTest, x), eig.vectors), right: (y) => crossProduct(eig.vectors, y) };
+}
+
+/** Every α of one decomposition (own or shared, prepared.ts) for the centred targets y. */
+export function ridgePathFromBasis(basis: RidgePathBasis, y: Matrix): { predict: (alpha: number) => Matrix; route: RidgeRoute } {
+  const { values, left } = basis;
+  const right = basis.right(y); // k×q
   const predict = (alpha: number): Matrix => {
     const weights = new Float64Array(values.length);
     // Rounding can leave null-space eigenvalues slightly negative; their components are ~0.
     for (let j = 0; j < values.length; j++) weights[j] = 1 / (Math.max(values[j]!, 0) + alpha);
     return multiply(left, scaleRows(right, weights));
   };
-  return { predict, route };
+  return { predict, route: basis.route };
 }

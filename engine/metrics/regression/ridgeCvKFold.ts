@@ -14,9 +14,11 @@
 import type { Matrix } from '../../core/matrix';
 import { kFoldSplits } from '../../stats/cv';
 import { selectRows } from '../../core/matrix';
-import { addRowVectorInPlace, centerProblem, requireProblem, type DataNames } from './design';
-import type { Estimator, FitPredictResult } from './estimator';
-import { requirePositiveAlphas, ridgePath } from './ridge';
+import { centerColumns } from '../../linalg';
+import { addRowVectorInPlace, centerProblem, requireProblem, subtractRowVector, type DataNames } from './design';
+import type { FitPredictResult, SharingEstimator } from './estimator';
+import { dualPathBasis, foldKernels, type RidgePathBasis } from './prepared';
+import { requirePositiveAlphas, ridgePathBasis, ridgePathFromBasis } from './ridge';
 
 export interface RidgeCvKFoldOptions {
   alphas: readonly number[];
@@ -26,6 +28,17 @@ export interface RidgeCvKFoldOptions {
   localAlpha?: boolean;
 }
 
+/** The inner folds' and the refit's decompositions of the training predictors (own or shared, prepared.ts). */
+export interface KFoldBases {
+  inner: { train: Int32Array; test: Int32Array; basis: RidgePathBasis }[];
+  refit: RidgePathBasis;
+}
+
+/** Contiguous inner folds of n training rows (scikit-learn KFold without shuffling). */
+export function innerFolds(n: number, options: Pick<RidgeCvKFoldOptions, 'folds'>) {
+  return kFoldSplits(n, options.folds ?? 5);
+}
+
 export function ridgeCvKFoldFitPredict(
   xTrain: Matrix,
   yTrain: Matrix,
@@ -33,23 +46,32 @@ export function ridgeCvKFoldFitPredict(
   options: RidgeCvKFoldOptions,
   names: DataNames = {},
 ): FitPredictResult {
-  const { alphas } = options;
-  requirePositiveAlphas(alphas);
+  requirePositiveAlphas(options.alphas);
   requireProblem(xTrain, yTrain, xTest, names);
-  const n = xTrain.rows;
+  const inner = innerFolds(xTrain.rows, options).map((fold) => ({
+    ...fold,
+    basis: ridgePathBasis(centerProblem(selectRows(xTrain, fold.train), selectRows(yTrain, fold.train), selectRows(xTrain, fold.test))),
+  }));
+  const problem = centerProblem(xTrain, yTrain, xTest);
+  return ridgeCvKFoldFromBases({ inner, refit: ridgePathBasis(problem) }, yTrain, options);
+}
+
+/** Inner k-fold α selection and refit from decompositions of the predictors; `yTrain` uncentred. */
+export function ridgeCvKFoldFromBases(bases: KFoldBases, yTrain: Matrix, options: RidgeCvKFoldOptions): FitPredictResult {
+  const { alphas } = options;
   const q = yTrain.cols;
-  const folds = kFoldSplits(n, options.folds ?? 5);
+  const folds = bases.inner;
   const scores = new Float64Array(alphas.length * q); // mean over folds of −MSE
   for (const fold of folds) {
-    const inner = centerProblem(selectRows(xTrain, fold.train), selectRows(yTrain, fold.train), selectRows(xTrain, fold.test));
+    const { centered: yInner, means: yInnerMean } = centerColumns(selectRows(yTrain, fold.train));
     const yValidation = selectRows(yTrain, fold.test);
-    const path = ridgePath(inner);
+    const path = ridgePathFromBasis(fold.basis, yInner);
     const t = fold.test.length;
     alphas.forEach((alpha, a) => {
       const predicted = path.predict(alpha);
       for (let i = 0; i < t; i++) {
         for (let j = 0; j < q; j++) {
-          const e = yValidation.data[i * q + j]! - (predicted.data[i * q + j]! + inner.yMean[j]!);
+          const e = yValidation.data[i * q + j]! - (predicted.data[i * q + j]! + yInnerMean[j]!);
           scores[a * q + j] -= (e * e) / t / folds.length;
         }
       }
@@ -79,21 +101,42 @@ export function ridgeCvKFoldFitPredict(
     for (let j = 0; j < q; j++) bestScore[j] = scores[best * q + j]!;
   }
   // Refit on all training rows: one decomposition, each distinct chosen α applied to its targets.
-  const problem = centerProblem(xTrain, yTrain, xTest);
-  const path = ridgePath(problem);
-  const predictions: Matrix = { rows: xTest.rows, cols: q, data: new Float64Array(xTest.rows * q) };
+  const { centered: y, means: yMean } = centerColumns(yTrain);
+  const path = ridgePathFromBasis(bases.refit, y);
+  const testRows = bases.refit.left.rows;
+  const predictions: Matrix = { rows: testRows, cols: q, data: new Float64Array(testRows * q) };
   for (const alpha of new Set(chosen)) {
     const predicted = path.predict(alpha);
     for (let j = 0; j < q; j++) {
       if (chosen[j] !== alpha) continue;
-      for (let i = 0; i < xTest.rows; i++) predictions.data[i * q + j] = predicted.data[i * q + j]!;
+      for (let i = 0; i < testRows; i++) predictions.data[i * q + j] = predicted.data[i * q + j]!;
     }
   }
-  addRowVectorInPlace(predictions, problem.yMean);
+  addRowVectorInPlace(predictions, yMean);
   return { predictions, info: { alpha: Array.from(chosen), cvScore: Array.from(bestScore), innerFolds: folds.length, route: path.route } };
 }
 
-export function ridgeCvKFoldEstimator(options: RidgeCvKFoldOptions): Estimator {
+export function ridgeCvKFoldEstimator(options: RidgeCvKFoldOptions): SharingEstimator<KFoldBases> {
   requirePositiveAlphas(options.alphas);
-  return { name: 'ridgecv_kfold', fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvKFoldFitPredict(xTrain, yTrain, xTest, options, names) };
+  return {
+    name: 'ridgecv_kfold',
+    fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvKFoldFitPredict(xTrain, yTrain, xTest, options, names),
+    prepare(predictors, split, fullGram) {
+      // The route by the same rule as ridgePathBasis (primal when p ≤ training rows); the dual
+      // kernels are submatrices of the full Gram, centred on the submatrix (prepared.ts).
+      const basisOf = (train: Int32Array, test: Int32Array): RidgePathBasis => {
+        if (predictors.cols <= train.length) {
+          const { centered: x, means } = centerColumns(selectRows(predictors, train));
+          return ridgePathBasis({ x, xTest: subtractRowVector(selectRows(predictors, test), means) });
+        }
+        return dualPathBasis(foldKernels(fullGram(), train, test));
+      };
+      const inner = innerFolds(split.train.length, options).map((fold) => ({
+        ...fold,
+        basis: basisOf(fold.train.map((i) => split.train[i]!), fold.test.map((i) => split.train[i]!)),
+      }));
+      return { inner, refit: basisOf(split.train, split.test) };
+    },
+    fitPrepared: (prepared, yTrain) => ridgeCvKFoldFromBases(prepared, yTrain, options),
+  };
 }

@@ -17,12 +17,14 @@
  * Both modes equal brute-force refits on n − 1 rows to ~1e-12 (tested).
  */
 import type { Matrix } from '../../core/matrix';
-import { crossProduct, gram, multiply, multiplyTransposed, symmetricEigen, thinSvd } from '../../linalg';
-import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, type DataNames } from './design';
-import type { Estimator, FitPredictResult } from './estimator';
+import { selectRows } from '../../core/matrix';
+import { centerColumns, crossProduct, gram, multiply, multiplyTransposed } from '../../linalg';
+import { addRowVectorInPlace, centerProblem, requireProblem, scaleRows, subtractRowVector, type DataNames } from './design';
+import type { FitPredictResult, SharingEstimator } from './estimator';
+import { foldKernels, looBasisFromData, looBasisFromKernel, type LooBasis, type LooMode } from './prepared';
 import { requirePositiveAlphas } from './ridge';
 
-export type LooMode = 'eigen' | 'svd';
+export type { LooMode } from './prepared';
 
 export interface RidgeCvLooOptions {
   alphas: readonly number[];
@@ -40,50 +42,21 @@ export interface RidgeCvLooResult extends FitPredictResult {
   mode: LooMode;
 }
 
-/** Index of the column of `vectors` (n×k) with the largest |cosine| with 1/√n (sklearn `_find_smallest_angle`). */
-function interceptDirection(vectors: Matrix): number {
-  let best = 0;
-  let bestValue = -1;
-  for (let j = 0; j < vectors.cols; j++) {
-    let s = 0;
-    for (let i = 0; i < vectors.rows; i++) s += vectors.data[i * vectors.cols + j]!;
-    const value = Math.abs(s);
-    if (value > bestValue) (bestValue = value), (best = j);
-  }
-  return best;
+/** The decomposition of the centred training predictors that the mode needs (eigen: of X̃X̃ᵀ + 11ᵀ). */
+export function looBasis(x: Matrix, mode: LooMode): LooBasis {
+  return mode === 'eigen' ? looBasisFromKernel(gram(x)) : looBasisFromData(x);
 }
 
 /**
- * One decomposition of the centred training data; returns, for any α, the dual coefficients c
- * (n×q, row-major) and g = diag(G⁻¹) (length n), so that the LOO residuals are c_it / g_i.
+ * For any α, the dual coefficients c (n×q, row-major) and g = diag(G⁻¹) (length n) of the
+ * centred targets y, from a decomposition of the predictors; the LOO residuals are c_it / g_i.
  */
-export function looDecomposition(x: Matrix, y: Matrix, mode: LooMode): (alpha: number) => { c: Float64Array; g: Float64Array } {
-  const n = x.rows;
-  const p = x.cols;
-  const q = y.cols;
-  let basis: Matrix;
-  let spectrum: Float64Array; // λ (eigen) or s² (svd)
-  if (mode === 'eigen') {
-    const kernel = gram(x);
-    for (let i = 0; i < n * n; i++) kernel.data[i] += 1; // + 11ᵀ (intercept)
-    const eig = symmetricEigen(kernel);
-    basis = eig.vectors;
-    spectrum = eig.values;
-  } else {
-    const augmented = new Float64Array(n * (p + 1));
-    for (let i = 0; i < n; i++) {
-      augmented.set(x.data.subarray(i * p, (i + 1) * p), i * (p + 1));
-      augmented[i * (p + 1) + p] = 1;
-    }
-    const svd = thinSvd({ rows: n, cols: p + 1, data: augmented });
-    basis = svd.u;
-    spectrum = svd.s.map((s) => s * s);
-  }
+export function looSolver(decomposition: LooBasis, y: Matrix): (alpha: number) => { c: Float64Array; g: Float64Array } {
+  const { mode, basis, spectrum, intercept } = decomposition;
+  const n = basis.rows;
   const k = basis.cols;
+  const q = y.cols;
   const projected = crossProduct(basis, y); // k×q
-  const intercept = interceptDirection(basis);
-  const squaredBasis = new Float64Array(n * k);
-  for (let i = 0; i < n * k; i++) squaredBasis[i] = basis.data[i]! ** 2;
   return (alpha: number) => {
     const weights = new Float64Array(k);
     for (let j = 0; j < k; j++) weights[j] = mode === 'eigen' ? 1 / (spectrum[j]! + alpha) : 1 / (spectrum[j]! + alpha) - 1 / alpha;
@@ -92,12 +65,20 @@ export function looDecomposition(x: Matrix, y: Matrix, mode: LooMode): (alpha: n
     const g = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = mode === 'svd' ? 1 / alpha : 0;
-      for (let j = 0; j < k; j++) s += weights[j]! * squaredBasis[i * k + j]!;
+      for (let j = 0; j < k; j++) s += weights[j]! * basis.data[i * k + j]! ** 2;
       g[i] = s;
     }
     if (mode === 'svd') for (let i = 0; i < n * q; i++) c[i] += y.data[i]! / alpha;
     return { c, g };
   };
+}
+
+/**
+ * One decomposition of the centred training data; returns, for any α, the dual coefficients c
+ * (n×q, row-major) and g = diag(G⁻¹) (length n), so that the LOO residuals are c_it / g_i.
+ */
+export function looDecomposition(x: Matrix, y: Matrix, mode: LooMode): (alpha: number) => { c: Float64Array; g: Float64Array } {
+  return looSolver(looBasis(x, mode), y);
 }
 
 /** Leave-one-out residuals (n×q) of ridge with intercept at one α, by the closed form. */
@@ -122,12 +103,22 @@ export function ridgeCvLooFitPredict(
   requirePositiveAlphas(options.alphas);
   requireProblem(xTrain, yTrain, xTest, names);
   const { x, y, xTest: xt, yMean } = centerProblem(xTrain, yTrain, xTest);
-  const n = x.rows;
-  const p = x.cols;
-  const q = y.cols;
-  const mode: LooMode = options.mode ?? (n > p ? 'svd' : 'eigen');
+  const mode: LooMode = options.mode ?? (x.rows > x.cols ? 'svd' : 'eigen');
+  // Refit as sklearn: coef = X̃ᵀc; eigen mode predicts through the cross-Gram instead.
+  const predict = (dual: Matrix) => (mode === 'eigen' ? multiply(multiplyTransposed(xt, x), dual) : multiply(xt, crossProduct(x, dual)));
+  return ridgeCvLooFromBasis(looBasis(x, mode), y, yMean, predict, options);
+}
 
-  const solver = looDecomposition(x, y, mode);
+/**
+ * RidgeCV from a decomposition of the training predictors (own or shared, prepared.ts): `y` the
+ * training-centred targets, `yMean` their training means, `predict` the centred test predictions
+ * of dual coefficients (eigen: K̃_tc·c; SVD: X̃_test·X̃ᵀc).
+ */
+export function ridgeCvLooFromBasis(decomposition: LooBasis, y: Matrix, yMean: Float64Array, predict: (dual: Matrix) => Matrix, options: RidgeCvLooOptions): RidgeCvLooResult {
+  const mode = decomposition.mode;
+  const n = y.rows;
+  const q = y.cols;
+  const solver = looSolver(decomposition, y);
   const perTarget = options.alphaPerTarget === true && q > 1;
   let bestC: Float64Array | null = null;
   let bestShared = -Infinity;
@@ -164,8 +155,7 @@ export function ridgeCvLooFitPredict(
     }
   }
   const dual: Matrix = { rows: n, cols: q, data: bestC! };
-  // Refit as sklearn: coef = X̃ᵀc; eigen mode predicts through the cross-Gram instead.
-  const predictions = mode === 'eigen' ? multiply(multiplyTransposed(xt, x), dual) : multiply(xt, crossProduct(x, dual));
+  const predictions = predict(dual);
   addRowVectorInPlace(predictions, yMean);
   const alpha = perTarget ? chosenAlpha : chosenAlpha[0]!;
   const bestScore = perTarget ? bestPerTarget : bestShared;
@@ -179,7 +169,29 @@ export function ridgeCvLooFitPredict(
   };
 }
 
-export function ridgeCvLooEstimator(options: RidgeCvLooOptions): Estimator {
+interface PreparedLoo {
+  basis: LooBasis;
+  predict: (dual: Matrix) => Matrix;
+}
+
+export function ridgeCvLooEstimator(options: RidgeCvLooOptions): SharingEstimator<PreparedLoo> {
   requirePositiveAlphas(options.alphas);
-  return { name: 'ridgecv', fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvLooFitPredict(xTrain, yTrain, xTest, options, names) };
+  return {
+    name: 'ridgecv',
+    fitPredict: (xTrain, yTrain, xTest, names) => ridgeCvLooFitPredict(xTrain, yTrain, xTest, options, names),
+    prepare(predictors, split, fullGram) {
+      const mode: LooMode = options.mode ?? (split.train.length > predictors.cols ? 'svd' : 'eigen');
+      if (mode === 'eigen') {
+        const kernels = foldKernels(fullGram(), split.train, split.test);
+        return { basis: looBasisFromKernel(kernels.train), predict: (dual) => multiply(kernels.cross, dual) };
+      }
+      const { centered: x, means } = centerColumns(selectRows(predictors, split.train));
+      const xt = subtractRowVector(selectRows(predictors, split.test), means);
+      return { basis: looBasisFromData(x), predict: (dual) => multiply(xt, crossProduct(x, dual)) };
+    },
+    fitPrepared(prepared, yTrain) {
+      const { centered, means } = centerColumns(yTrain);
+      return ridgeCvLooFromBasis(prepared.basis, centered, means, prepared.predict, options);
+    },
+  };
 }
