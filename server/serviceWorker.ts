@@ -76,8 +76,16 @@ export function describeFailure(e: unknown): ServiceFailure {
   return { name: 'Error', message: String(e), simspec: false };
 }
 
+/**
+ * Data files up to this size have their values (NaN/Inf, CRCs) checked in the editor, once per file
+ * version (the verdict is cached by path, size, mtime and inode). Reading is about disk speed, so
+ * 128 MiB stays well inside the validation worker's time limit even on a loaded machine; larger
+ * files get an information diagnostic and are checked by `simspec check`.
+ */
+export const EDITOR_VALUE_CHECK_BYTES = 128 * 2 ** 20;
+
 /** Worker side: serve requests from the host until the thread is terminated (`context` replaces the engine's introspector, for tests). */
-export function serveLanguageService(context: ServiceContext = { io: createFileIntrospector() }): void {
+export function serveLanguageService(context: ServiceContext = { io: createFileIntrospector({ valueCheckMaxBytes: EDITOR_VALUE_CHECK_BYTES }) }): void {
   const port = parentPort;
   if (!port) throw new Error('serveLanguageService must run in a worker thread');
   const documents = new Map<string, TextDocument>();

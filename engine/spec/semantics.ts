@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { rangeAt, type ParsedSpec } from './document';
 import { didYouMean } from './suggest';
 import type { DataSource, Problem, Representation, Spec } from './types';
-import { isSimspecError } from '../core/errors';
+import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 
@@ -29,6 +29,71 @@ export interface DataIntrospector {
   tableColumns?(path: string, header: boolean): Promise<string[]>;
   /** The label table as the run reads it (optional: cross-validation splits are then not checked). */
   labelTable?(path: string, header: boolean): Promise<StimulusTable>;
+  /**
+   * Read a variable's values and check them as the run does (`valueProblem`); a corrupt member
+   * (bad CRC, truncated data) throws its SimspecError. Optional: without it only headers are
+   * checked. `skipped` says why the values were not read (e.g. over the editor's size budget).
+   */
+  checkValues?(path: string, key: string | undefined, kind: DataSource['kind']): Promise<ValueCheck>;
+}
+
+/** What reading a variable's values found: a problem as the run words it, or nothing. */
+export interface ValueCheck {
+  problem?: ValueProblem;
+  /** Set when the values were not read, with the reason. */
+  skipped?: string;
+}
+
+export interface ValueProblem {
+  problem: string;
+  expected: string;
+  code: string;
+}
+
+/** How the run and the check name a source in their messages: its file as written, its variable. */
+export function sourceOrigin(source: DataSource): { file: string; variable: string } {
+  return { file: source.file, variable: source.key ?? '(the only array)' };
+}
+
+function unravel(index: number, shape: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    out.unshift(index % shape[axis]!);
+    index = Math.floor(index / shape[axis]!);
+  }
+  return out;
+}
+
+/**
+ * The value rule the run enforces before any metric (engine/run/load.ts): RDM diagonals may be
+ * NaN and repeats may be NaN (missing); nothing may be infinite, and plain responses must be
+ * finite. Linear in the data, one pass, no allocation.
+ */
+export function valueProblem(data: ArrayLike<number>, shape: readonly number[], kind: DataSource['kind']): ValueProblem | undefined {
+  const allowNaN = kind !== 'responses';
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k]!;
+    if (Number.isFinite(v) || (allowNaN && Number.isNaN(v))) continue;
+    return {
+      problem: `${Number.isNaN(v) ? 'NaN' : v} at index [${unravel(k, shape).join(', ')}]`,
+      expected: kind === 'responses' ? 'finite numbers (use kind: repeats for responses with missing repeats)' : 'no infinite values',
+      code: 'data.nonfinite',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Sizes every metric needs, known from the shape alone: at least 2 stimuli (a dissimilarity, a
+ * correlation, a fold needs two) and at least one unit per stimulus (a 20 × 0 matrix has no
+ * pattern to compare). Returns the problem as the run words it.
+ */
+export function sizeProblem(layout: SourceLayout, shape: readonly number[]): ValueProblem | undefined {
+  if (layout.stimuli < 2) return { problem: `${layout.stimuli} stimul${layout.stimuli === 1 ? 'us' : 'i'} in an array of shape (${shape.join(', ')})`, expected: 'at least 2 stimuli', code: 'data.too-few-stimuli' };
+  if (layout.units !== undefined && layout.units < 1) return { problem: `no units (width 0) in an array of shape (${shape.join(', ')})`, expected: 'at least 1 unit per stimulus', code: 'data.zero-width' };
+  if (layout.repeats !== undefined && layout.repeats < 1) return { problem: `no repeats in an array of shape (${shape.join(', ')})`, expected: 'at least 1 repeat per stimulus', code: 'data.zero-width' };
+  if (layout.subjects < 1) return { problem: `a subjects axis of length 0 in an array of shape (${shape.join(', ')})`, expected: 'at least 1 subject', code: 'data.zero-width' };
+  return undefined;
 }
 
 /** What a source's shape says about it, after checks. */
@@ -128,6 +193,28 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       if (typeof layout === 'string') {
         error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat(source.subjects && /subjects axis/.test(layout) ? ['subjects'] : ['kind']), 'data.shape');
         return;
+      }
+      // The run's own refusals, in its words (engine/run/load.ts), so that `check` reports them first.
+      const refusal = (found: ValueProblem) => new SimspecError(found.problem, { ...sourceOrigin(source), expected: found.expected }).message;
+      const tooSmall = sizeProblem(layout, description.shape);
+      if (tooSmall) {
+        error(refusal(tooSmall), filePath, tooSmall.code);
+        return;
+      }
+      if (io.checkValues) {
+        let values: ValueCheck;
+        try {
+          values = await io.checkValues(source.path, source.key, source.kind);
+        } catch (e) {
+          if (!isSimspecError(e)) throw e;
+          error(e.message.split(source.path).join(source.file), filePath, 'data.unreadable');
+          return;
+        }
+        if (values.problem) {
+          error(refusal(values.problem), filePath, values.problem.code);
+          return;
+        }
+        if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
       }
       located.push({ representation, layout });
     }),
