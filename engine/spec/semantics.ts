@@ -150,6 +150,8 @@ export function layoutOf(source: DataSource, shape: readonly number[]): SourceLa
 interface Located {
   representation: Representation;
   layout: SourceLayout;
+  /** Position in the spec (layers, then regions), to report in spec order. */
+  order: number;
 }
 
 export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
@@ -161,15 +163,22 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   // 1. Files, variables, shapes.
   const located: Located[] = [];
   const representations = [...spec.layers, ...spec.regions];
+  // Many layers often share a file (10k+ layers of one spec): ask the file system once per path.
+  const existence = new Map<string, boolean>();
+  const exists = (path: string) => {
+    let found = existence.get(path);
+    if (found === undefined) existence.set(path, (found = existsSync(path)));
+    return found;
+  };
   await Promise.all(
-    representations.map(async (representation) => {
+    representations.map(async (representation, order) => {
       const { source } = representation;
       const filePath = [...source.specPath, 'file'];
       if (!READABLE.test(source.file)) {
         error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv or .json.`, filePath, 'data.format');
         return;
       }
-      if (!existsSync(source.path)) {
+      if (!exists(source.path)) {
         error(`File not found: \`${source.file}\` (resolved to ${source.path}).`, filePath, 'data.missing-file');
         return;
       }
@@ -216,7 +225,7 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         }
         if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
       }
-      located.push({ representation, layout });
+      located.push({ representation, layout, order });
     }),
   );
 
@@ -238,7 +247,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   }
 
   // 2. Every representation has the same number of stimuli (the declared count, or the first one found).
-  located.sort((a, b) => representations.indexOf(a.representation) - representations.indexOf(b.representation));
+  // By stored position: an indexOf per comparison made this quadratic (100k layers: 10 s of 40).
+  located.sort((a, b) => a.order - b.order);
   const reference = spec.stimulusCount !== undefined ? undefined : located[0];
   const expected = spec.stimulusCount ?? reference?.layout.stimuli;
   if (expected !== undefined) {
@@ -279,30 +289,37 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
 
   // 4. Comparisons.
   const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
+  // Name lookups by set, built once: a comparison listing every one of 100k layers stays linear.
+  const layerNames = spec.activations ? activationNames : spec.layers.map((r) => r.name);
+  const regionNames = spec.regions.map((r) => r.name);
+  const layerNameSet = layerNames && new Set(layerNames);
+  const regionNameSet = new Set(regionNames);
+  const kinds = new Map([...spec.layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r.source.kind]));
   const names = new Set<string>();
   spec.comparisons.forEach((comparison) => {
     const at = ['comparisons', comparison.index];
     if (names.has(comparison.name)) error(`Another comparison is already named \`${comparison.name}\`: names must be unique.`, [...at, 'name'], 'spec.duplicate-name');
     names.add(comparison.name);
     const raw = (parsed.value as { comparisons: Record<string, unknown>[] }).comparisons[comparison.index]!;
-    for (const [listKey, known] of [['layers', spec.layers], ['regions', spec.regions]] as const) {
+    for (const listKey of ['layers', 'regions'] as const) {
       if (!Array.isArray(raw[listKey])) continue;
+      const names = listKey === 'layers' ? layerNames : regionNames;
+      const known = listKey === 'layers' ? layerNameSet : regionNameSet;
       (raw[listKey] as unknown[]).forEach((name, i) => {
-        const names = listKey === 'layers' && spec.activations ? activationNames : known.map((r) => r.name);
-        if (names === undefined || names.includes(String(name))) return;
+        if (names === undefined || known!.has(String(name))) return;
         const suggestions = didYouMean(String(name), names);
         error(`No ${listKey === 'layers' ? 'model layer' : 'brain region'} is named \`${String(name)}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, listKey, i], 'spec.unknown-name', 'value', { suggestions });
       });
     }
     const pairs = comparison.layers.flatMap((layer) => comparison.regions.map((region) => [layoutByName.get(`model:${layer}`), layoutByName.get(`brain:${region}`)] as const));
-    const kinds = new Map([...spec.layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r.source.kind]));
     const knownPairs = comparison.layers.flatMap((layer) => comparison.regions.flatMap((region) => {
       const model = layoutByName.get(`model:${layer}`);
       const brain = layoutByName.get(`brain:${region}`);
       return model && brain ? [{ model: { ...model, kind: kinds.get(`model:${layer}`) ?? 'responses' }, brain: { ...brain, kind: kinds.get(`brain:${region}`)! } }] : [];
     }));
     if (comparison.metric !== 'rsa') {
-      for (const rep of [...spec.layers.filter((l) => comparison.layers.includes(l.name)), ...spec.regions.filter((r) => comparison.regions.includes(r.name))]) {
+      const inComparison = new Set([...comparison.layers.map((name) => `model:${name}`), ...comparison.regions.map((name) => `brain:${name}`)]);
+      for (const rep of [...spec.layers, ...spec.regions].filter((r) => inComparison.has(`${r.role}:${r.name}`))) {
         if (rep.source.kind === 'rdm') error(`\`${comparison.metric}\` needs response matrices, but ${rep.role === 'model' ? 'layer' : 'region'} \`${rep.name}\` is given as an RDM (kind: rdm).`, [...at, 'metric'], 'spec.needs-responses', 'value', { related: [{ message: `${rep.name} is an RDM`, range: rangeAt(parsed, [...rep.source.specPath, 'kind']) }] });
       }
     }
