@@ -78,7 +78,7 @@ export function describeFailure(e: unknown): ServiceFailure {
 
 /**
  * Data files up to this size have their values (NaN/Inf, CRCs) checked in the editor, once per file
- * version (the verdict is cached by path, size, mtime and inode). Measured on the 2-core CI machine
+ * version (the verdict is cached by path, size, mtime and inode). Measured on a shared 2-core machine
  * under load: a 128 MiB .npy took 4.9 s the first time (0.4 ms cached), too close to the validation
  * worker's 5 s limit; a 32 MiB one took 0.8 s under the same load. Larger files get an information diagnostic and are
  * checked by `simspec check`.
