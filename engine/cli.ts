@@ -300,10 +300,9 @@ async function commandScore(parsed: Parsed): Promise<number> {
     shared: { get: (_key, compute) => compute() },
     warn: (message) => console.error(`warning: ${message}`),
   });
-  // A NaN score always says why (JSON has no NaN: the value prints as null).
-  const reason = Number.isFinite(score.value) ? undefined : score.warnings?.length ? score.warnings.join('; ') : 'the metric is undefined for these inputs (no reason was given)';
-  if (reason) console.error(`warning: the score is NaN: ${reason}`);
-  console.log(toJson({ metric, params, ...score, ...(reason ? { reason } : {}) }));
+  // A NaN score always says why (the runner sets `reason`; JSON has no NaN: the value prints as null).
+  if (score.reason) console.error(`warning: the score is NaN: ${score.reason}`);
+  console.log(toJson({ metric, params, ...score }));
   return 0;
 }
 

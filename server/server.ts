@@ -27,7 +27,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createFileIntrospector, type FileIntrospector } from '../engine/spec/introspector';
 import { validationFailedDiagnostic, validationStoppedDiagnostic } from './service/diagnostics';
 import { forgetDocument, type ServiceContext } from './service/document';
-import { describeFailure, runFeature, type Feature, type FeatureParams } from './serviceWorker';
+import { describeFailure, EDITOR_VALUE_CHECK_BYTES, runFeature, type Feature, type FeatureParams } from './serviceWorker';
 import { WorkerHost, type Outcome } from './workerHost';
 
 export interface ServerRuntime {
@@ -69,7 +69,7 @@ export interface ServerHandle {
 }
 
 export function startServer(connection: Connection, runtime: ServerRuntime = {}): ServerHandle {
-  const context: ServiceContext = { io: runtime.io ?? createFileIntrospector() };
+  const context: ServiceContext = { io: runtime.io ?? createFileIntrospector({ valueCheckMaxBytes: EDITOR_VALUE_CHECK_BYTES }) };
   const debounceMs = runtime.debounceMs ?? 200;
   const validationTimeoutMs = runtime.validationTimeoutMs ?? 5000;
   const validationMsPerMiB = runtime.validationMsPerMiB ?? 2000;

@@ -28,13 +28,20 @@ function exportButton(plotId: string, name: string): string {
   return `<button class="export" data-export-svg="${esc(plotId)}" data-name="${esc(name)}" title="Save this plot as SVG">SVG</button>`;
 }
 
+/** The value cell: the number, or for a NaN score its reason in its place (escaped: it can quote user data names). */
+function valueCell(s: PanelScore): string {
+  if (typeof s.value === 'number' && Number.isFinite(s.value)) return esc(formatNumber(s.value));
+  const reason = typeof s.reason === 'string' && s.reason ? s.reason : 'no reason given';
+  return `<span class="nan-reason" title="${esc(reason)}">NaN: ${esc(reason)}</span>`;
+}
+
 function row(s: PanelScore, selected: boolean): string {
   const ci = s.ci ? `${formatNumber(s.ci.lower)} – ${formatNumber(s.ci.upper)}` : '–';
   const ceiling = s.noiseCeiling ? `${formatNumber(s.noiseCeiling.lower)} – ${formatNumber(s.noiseCeiling.upper)}` : '–';
   const warn = s.warnings && s.warnings.length ? ` <span class="warn" title="${esc(s.warnings.join('\n'))}">⚠</span>` : '';
   return `<tr class="score${selected ? ' selected' : ''}" data-key="${esc(rowKey(s))}" tabindex="0" title="${esc(s.measure ?? '')}">` +
     `<td data-col="comparison">${esc(s.comparison)}</td><td data-col="layer">${esc(s.layer)}</td><td data-col="region">${esc(s.region)}</td>` +
-    `<td data-col="value" class="num">${esc(formatNumber(s.value))}${warn}</td><td data-col="ci" class="num">${esc(ci)}</td>` +
+    `<td data-col="value" class="num">${valueCell(s)}${warn}</td><td data-col="ci" class="num">${esc(ci)}</td>` +
     `<td data-col="p" class="num">${esc(formatNumber(s.p?.value))}</td><td data-col="ceiling" class="num">${esc(ceiling)}</td></tr>`;
 }
 
@@ -89,7 +96,7 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   }
 
   if (selected) {
-    html += `<section id="selection"><h2>Selected: ${esc(selected.comparison)} · ${esc(selected.layer)} × ${esc(selected.region)} = ${esc(formatNumber(selected.value))}</h2><div class="plots">`;
+    html += `<section id="selection"><h2>Selected: ${esc(selected.comparison)} · ${esc(selected.layer)} × ${esc(selected.region)} = ${valueCell(selected)}</h2><div class="plots">`;
     const model = results.rdms?.model?.[selected.layer];
     const brain = results.rdms?.brain?.[selected.region];
     if (model) html += `<figure>${rdmHeatmap(model, `model: ${selected.layer}`, 'rdm-model')}${exportButton('rdm-model', `rdm-${selected.layer}`)}</figure>`;

@@ -308,12 +308,29 @@ export function pairRunner<Params>(family: PairFamilySpec<Params>) {
   };
 }
 
+/** What a NaN score says when its family gave neither a reason nor a warning (a bug to report, never silence). */
+export const UNEXPLAINED_NAN = 'the metric is undefined for these inputs (the metric gave no reason)';
+
+/**
+ * A NaN score always carries its reason: the family's own, else its warnings (which name the
+ * degenerate input: a constant RDM, constant units), else UNEXPLAINED_NAN. A finite score has none.
+ */
+export function explainNaN<S extends Score>(score: S): S {
+  if (Number.isFinite(score.value)) {
+    if (score.reason === undefined) return score;
+    const { reason: _dropped, ...rest } = score;
+    return rest as S;
+  }
+  if (score.reason) return score;
+  return { ...score, reason: score.warnings?.length ? score.warnings.join('; ') : UNEXPLAINED_NAN };
+}
+
 /** The executor's view of a family: parse the comparison's raw params, then run (and finish). */
 export function runnerOf<Params>(family: FamilyDefinition<string, Params>): ComparisonRunner {
   const finish = family.finish;
   return {
     metric: family.id,
-    run: (comparison, model, brain, context) => family.run(comparison, family.parse(comparison.params, comparison), model, brain, context),
+    run: async (comparison, model, brain, context) => explainNaN(await family.run(comparison, family.parse(comparison.params, comparison), model, brain, context)),
     ...(finish ? { finish: (comparison, records, representations, context) => finish(comparison, family.parse(comparison.params, comparison), records, representations, context) } : {}),
   } as ComparisonRunner;
 }

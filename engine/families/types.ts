@@ -153,6 +153,11 @@ export interface Score {
   /** Anything else worth keeping (per-unit scores, chosen alphas, per-fold values, direction, ...). JSON-serialisable. */
   details?: Record<string, unknown>;
   warnings?: string[];
+  /**
+   * Why `value` is NaN (a constant RDM, every unit unpredictable, ...); present exactly when it is.
+   * The table, the results JSON and the panel show it where the value would be.
+   */
+  reason?: string;
 }
 
 /** A scored pair as `finish` sees it. */

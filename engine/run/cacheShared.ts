@@ -100,6 +100,7 @@ export function cachedJobFrom(entry: unknown): { score: Record<string, unknown> 
   if (score.perSubject !== undefined && !isNumberList(score.perSubject)) return undefined;
   if (score.nullDistribution !== undefined && !isNumberList(score.nullDistribution)) return undefined;
   if (score.warnings !== undefined && !(Array.isArray(score.warnings) && score.warnings.every((w) => typeof w === 'string'))) return undefined;
+  if (score.reason !== undefined && typeof score.reason !== 'string') return undefined;
   for (const optional of ['ci', 'p', 'noiseCeiling', 'details'] as const) if (score[optional] !== undefined && !isObject(score[optional])) return undefined;
   if (score.folds !== undefined && !(Array.isArray(score.folds) && score.folds.every((f) => isObject(f) && isNumberList(f.train) && isNumberList(f.test)))) return undefined;
   if (!Array.isArray(rdms) || !rdms.every((r) => Array.isArray(r) && r.length === 3 && (r[0] === 'model' || r[0] === 'brain') && typeof r[1] === 'string' && isNumberList(r[2]))) return undefined;

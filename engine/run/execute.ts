@@ -334,7 +334,8 @@ async function checkStage(specFile: string, report: Report): Promise<{ spec: Spe
     throw new SimspecError('cannot read the spec file', { file: specFile, code: 'spec.missing-file' });
   }
   if (text.includes('\ufffd')) text = decodeUtf8Strict(readFileSync(path), specFile, 'spec'); // strict UTF-8, naming the first bad byte
-  const checked = await checkSpec(text, path, createFileIntrospector());
+  // Values are checked by the loader as it reads each file (engine/run/load.ts, same messages): reading them here too would read every file twice.
+  const checked = await checkSpec(text, path, createFileIntrospector({ checkValues: false }));
   const errors = checked.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !checked.spec) throw new SpecProblemsError(path, checked.problems);
   const warnings = checked.problems.filter((p) => p.severity === 'warning').map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);

@@ -9,30 +9,9 @@ import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { permuteAxes, product, splitLeading } from '../core/ndarray';
 import { squareToCondensed } from '../metrics/rsa';
-import { layoutOf } from '../spec/semantics';
+import { layoutOf, sizeProblem, sourceOrigin, valueProblem } from '../spec/semantics';
 import type { Representation } from '../spec/types';
 import type { LoadedRepresentation, SubjectData } from './types';
-
-function describeSource(rep: Representation): { file: string; variable: string } {
-  return { file: rep.source.file, variable: rep.source.key ?? '(the only array)' };
-}
-
-function firstNonFinite(data: Float64Array, allowNaN: boolean): number {
-  for (let k = 0; k < data.length; k++) {
-    const v = data[k]!;
-    if (!Number.isFinite(v) && !(allowNaN && Number.isNaN(v))) return k;
-  }
-  return -1;
-}
-
-function unravel(index: number, shape: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    out.unshift(index % shape[axis]!);
-    index = Math.floor(index / shape[axis]!);
-  }
-  return out;
-}
 
 /** NaN-skipping mean over the repeats axis of stimuli × repeats × units. */
 function meanOverRepeats(repeats: NDArray, origin: { file: string; variable: string }): Float64Array {
@@ -58,21 +37,15 @@ function meanOverRepeats(repeats: NDArray, origin: { file: string; variable: str
 
 export async function loadRepresentation(rep: Representation, array?: NDArray): Promise<LoadedRepresentation> {
   const { source } = rep;
-  const origin = describeSource(rep);
+  const origin = sourceOrigin(source);
   const raw = array ?? (await readArray(source.path, source.key));
   const layout = layoutOf(source, raw.shape);
   if (typeof layout === 'string') throw new SimspecError(layout, { ...origin, code: 'data.shape' });
 
-  // RDM diagonals may be NaN and repeats may be NaN (missing); nothing may be infinite.
-  const bad = firstNonFinite(raw.data, source.kind !== 'responses');
-  if (bad >= 0) {
-    const value = raw.data[bad];
-    throw new SimspecError(`${Number.isNaN(value) ? 'NaN' : value} at index [${unravel(bad, raw.shape).join(', ')}]`, {
-      ...origin,
-      expected: source.kind === 'responses' ? 'finite numbers (use kind: repeats for responses with missing repeats)' : 'no infinite values',
-      code: 'data.nonfinite',
-    });
-  }
+  const tooSmall = sizeProblem(layout, raw.shape);
+  if (tooSmall) throw new SimspecError(tooSmall.problem, { ...origin, expected: tooSmall.expected, code: tooSmall.code });
+  const bad = valueProblem(raw.data, raw.shape, source.kind);
+  if (bad) throw new SimspecError(bad.problem, { ...origin, expected: bad.expected, code: bad.code });
 
   const subjectAxes = source.subjects ?? [];
   const otherAxes = raw.shape.map((_, axis) => axis).filter((axis) => !subjectAxes.includes(axis));

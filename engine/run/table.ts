@@ -1,4 +1,8 @@
-/** The terminal table `simspec run` prints: one row per score, aligned columns, 4 decimals. */
+/**
+ * The terminal table `simspec run` prints: one row per score, aligned columns, 4 decimals. A NaN
+ * score shows `NaN [k]` and its reason as note k under the table (a reason is a sentence: inline it
+ * would stretch every row).
+ */
 import type { Results } from './results';
 
 function fixed(value: number | undefined, digits = 4): string {
@@ -14,12 +18,18 @@ function pValue(p: number | undefined): string {
 }
 
 export function formatScoreTable(results: Results): string {
+  const reasons: string[] = [];
+  const valueCell = (s: Results['scores'][number]) => {
+    if (Number.isFinite(s.value)) return fixed(s.value);
+    reasons.push(`[${reasons.length + 1}] ${s.comparison}, ${s.layer} × ${s.region}: NaN because ${s.reason ?? 'the metric gave no reason'}`);
+    return `NaN [${reasons.length}]`;
+  };
   const header = ['comparison', 'layer', 'region', 'value', '± SEM', 'CI', 'p', 'ceiling (lower–upper)', 'measure'];
   const rows = results.scores.map((s) => [
     s.comparison,
     s.layer,
     s.region,
-    fixed(s.value),
+    valueCell(s),
     fixed(s.sem),
     s.ci ? `[${fixed(s.ci.lower)}, ${fixed(s.ci.upper)}]` : '',
     pValue(s.p?.value),
@@ -36,5 +46,6 @@ export function formatScoreTable(results: Results): string {
       .join('  ')
       .trimEnd();
   const title = results.title ? `${results.title}\n` : '';
-  return `${title}${line(header)}\n${line(header.map((_, c) => '-'.repeat(widths[c]!)))}\n${rows.map(line).join('\n')}`;
+  const notes = reasons.length ? `\n\n${reasons.join('\n')}` : '';
+  return `${title}${line(header)}\n${line(header.map((_, c) => '-'.repeat(widths[c]!)))}\n${rows.map(line).join('\n')}${notes}`;
 }

@@ -13,8 +13,8 @@ export { parseSpec, rangeAt, nodeAt, pairAt, pathAtOffset, offsetToPosition, pos
 export type { ParsedSpec, SpecPath } from './document';
 export { validateAgainstSchema, specSchema, schemaAtPointer } from './schema';
 export { resolveSpec, resolvePath, defaultOutputPath } from './resolve';
-export { checkSemantics, layoutOf, condensedToCount } from './semantics';
-export type { DataIntrospector, VariableDescription, SourceLayout } from './semantics';
+export { checkSemantics, layoutOf, condensedToCount, sizeProblem, valueProblem, sourceOrigin } from './semantics';
+export type { DataIntrospector, VariableDescription, SourceLayout, ValueCheck, ValueProblem } from './semantics';
 export { didYouMean, editDistance } from './suggest';
 
 export interface CheckResult {

@@ -2,12 +2,17 @@
  * The DataIntrospector the CLI, the run engine and the language server use: the engine's readers,
  * cached by absolute path + mtime + size so that re-validating a spec on every keystroke never
  * re-reads an unchanged file. A changed file (new mtime or size) is read again.
+ *
+ * Value checks (`checkValues`: NaN/Inf, CRCs, truncated data) read the whole variable once per
+ * file version and keep only the verdict, not the data. The language server gives a byte budget
+ * (`valueCheckMaxBytes`) so that one very large file cannot make every validation of its spec
+ * run into the validation worker's time limit; files over it are reported as not checked there.
  */
 import type { StimulusTable } from '../families/types';
 import { statSync } from 'node:fs';
 import { listVariables, readArray, readTable, type VariableInfo } from '../io';
 import { SimspecError } from '../core/errors';
-import type { DataIntrospector, VariableDescription } from './semantics';
+import { valueProblem, type DataIntrospector, type ValueCheck, type VariableDescription } from './semantics';
 
 interface Entry<T> {
   stamp: string;
@@ -16,7 +21,14 @@ interface Entry<T> {
 
 function stampOf(path: string): string {
   const s = statSync(path);
-  return `${s.mtimeMs}:${s.size}`;
+  return `${s.mtimeMs}:${s.size}:${s.ino}`;
+}
+
+export interface IntrospectorOptions {
+  /** Files larger than this have their values checked only by `simspec check`/`run` (default: no limit). */
+  valueCheckMaxBytes?: number;
+  /** false: headers only (the run, whose loader applies the same value checks as it reads the data once). */
+  checkValues?: boolean;
 }
 
 /** Selector of a struct array's first element: `[0]` for vector-like arrays, else one 0 per axis. */
@@ -34,7 +46,8 @@ export interface FileIntrospector extends DataIntrospector {
   clear(path?: string): void;
 }
 
-export function createFileIntrospector(): FileIntrospector {
+export function createFileIntrospector(options: IntrospectorOptions = {}): FileIntrospector {
+  const valueCheckMaxBytes = options.valueCheckMaxBytes ?? Infinity;
   const cache = new Map<string, Entry<unknown>>();
 
   function cached<T>(key: string, path: string, compute: () => Promise<T>): Promise<T> {
@@ -65,9 +78,22 @@ export function createFileIntrospector(): FileIntrospector {
       return { shape: [...array.shape], dtype: array.dtype };
     });
 
+  const checkValues = (path: string, key: string | undefined, kind: Parameters<NonNullable<DataIntrospector['checkValues']>>[2]): Promise<ValueCheck> =>
+    cached(`values:${path}:${key ?? ''}:${kind}`, path, async () => {
+      const size = statSync(path).size;
+      if (size > valueCheckMaxBytes) {
+        const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+        return { skipped: `the file (${mib(size)}) is over the editor's ${mib(valueCheckMaxBytes)} budget for reading values; \`simspec check\` reads them` };
+      }
+      const array = await readArray(path, key);
+      const problem = valueProblem(array.data, array.shape, kind);
+      return problem ? { problem } : {};
+    });
+
   return {
     variables,
     describe,
+    ...(options.checkValues === false ? {} : { checkValues }),
     async variableNames(path) {
       const list = await variables(path);
       const names: string[] = [];

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { rangeAt, type ParsedSpec } from './document';
 import { didYouMean } from './suggest';
 import type { DataSource, Problem, Representation, Spec } from './types';
-import { isSimspecError } from '../core/errors';
+import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 
@@ -29,6 +29,71 @@ export interface DataIntrospector {
   tableColumns?(path: string, header: boolean): Promise<string[]>;
   /** The label table as the run reads it (optional: cross-validation splits are then not checked). */
   labelTable?(path: string, header: boolean): Promise<StimulusTable>;
+  /**
+   * Read a variable's values and check them as the run does (`valueProblem`); a corrupt member
+   * (bad CRC, truncated data) throws its SimspecError. Optional: without it only headers are
+   * checked. `skipped` says why the values were not read (e.g. over the editor's size budget).
+   */
+  checkValues?(path: string, key: string | undefined, kind: DataSource['kind']): Promise<ValueCheck>;
+}
+
+/** What reading a variable's values found: a problem as the run words it, or nothing. */
+export interface ValueCheck {
+  problem?: ValueProblem;
+  /** Set when the values were not read, with the reason. */
+  skipped?: string;
+}
+
+export interface ValueProblem {
+  problem: string;
+  expected: string;
+  code: string;
+}
+
+/** How the run and the check name a source in their messages: its file as written, its variable. */
+export function sourceOrigin(source: DataSource): { file: string; variable: string } {
+  return { file: source.file, variable: source.key ?? '(the only array)' };
+}
+
+function unravel(index: number, shape: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    out.unshift(index % shape[axis]!);
+    index = Math.floor(index / shape[axis]!);
+  }
+  return out;
+}
+
+/**
+ * The value rule the run enforces before any metric (engine/run/load.ts): RDM diagonals may be
+ * NaN and repeats may be NaN (missing); nothing may be infinite, and plain responses must be
+ * finite. Linear in the data, one pass, no allocation.
+ */
+export function valueProblem(data: ArrayLike<number>, shape: readonly number[], kind: DataSource['kind']): ValueProblem | undefined {
+  const allowNaN = kind !== 'responses';
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k]!;
+    if (Number.isFinite(v) || (allowNaN && Number.isNaN(v))) continue;
+    return {
+      problem: `${Number.isNaN(v) ? 'NaN' : v} at index [${unravel(k, shape).join(', ')}]`,
+      expected: kind === 'responses' ? 'finite numbers (use kind: repeats for responses with missing repeats)' : 'no infinite values',
+      code: 'data.nonfinite',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Sizes every metric needs, known from the shape alone: at least 2 stimuli (a dissimilarity, a
+ * correlation, a fold needs two) and at least one unit per stimulus (a 20 × 0 matrix has no
+ * pattern to compare). Returns the problem as the run words it.
+ */
+export function sizeProblem(layout: SourceLayout, shape: readonly number[]): ValueProblem | undefined {
+  if (layout.stimuli < 2) return { problem: `${layout.stimuli} stimul${layout.stimuli === 1 ? 'us' : 'i'} in an array of shape (${shape.join(', ')})`, expected: 'at least 2 stimuli', code: 'data.too-few-stimuli' };
+  if (layout.units !== undefined && layout.units < 1) return { problem: `no units (width 0) in an array of shape (${shape.join(', ')})`, expected: 'at least 1 unit per stimulus', code: 'data.zero-width' };
+  if (layout.repeats !== undefined && layout.repeats < 1) return { problem: `no repeats in an array of shape (${shape.join(', ')})`, expected: 'at least 1 repeat per stimulus', code: 'data.zero-width' };
+  if (layout.subjects < 1) return { problem: `a subjects axis of length 0 in an array of shape (${shape.join(', ')})`, expected: 'at least 1 subject', code: 'data.zero-width' };
+  return undefined;
 }
 
 /** What a source's shape says about it, after checks. */
@@ -85,6 +150,8 @@ export function layoutOf(source: DataSource, shape: readonly number[]): SourceLa
 interface Located {
   representation: Representation;
   layout: SourceLayout;
+  /** Position in the spec (layers, then regions), to report in spec order. */
+  order: number;
 }
 
 export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
@@ -96,15 +163,22 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   // 1. Files, variables, shapes.
   const located: Located[] = [];
   const representations = [...spec.layers, ...spec.regions];
+  // Many layers often share a file (10k+ layers of one spec): ask the file system once per path.
+  const existence = new Map<string, boolean>();
+  const exists = (path: string) => {
+    let found = existence.get(path);
+    if (found === undefined) existence.set(path, (found = existsSync(path)));
+    return found;
+  };
   await Promise.all(
-    representations.map(async (representation) => {
+    representations.map(async (representation, order) => {
       const { source } = representation;
       const filePath = [...source.specPath, 'file'];
       if (!READABLE.test(source.file)) {
         error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv or .json.`, filePath, 'data.format');
         return;
       }
-      if (!existsSync(source.path)) {
+      if (!exists(source.path)) {
         error(`File not found: \`${source.file}\` (resolved to ${source.path}).`, filePath, 'data.missing-file');
         return;
       }
@@ -129,7 +203,29 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat(source.subjects && /subjects axis/.test(layout) ? ['subjects'] : ['kind']), 'data.shape');
         return;
       }
-      located.push({ representation, layout });
+      // The run's own refusals, in its words (engine/run/load.ts), so that `check` reports them first.
+      const refusal = (found: ValueProblem) => new SimspecError(found.problem, { ...sourceOrigin(source), expected: found.expected }).message;
+      const tooSmall = sizeProblem(layout, description.shape);
+      if (tooSmall) {
+        error(refusal(tooSmall), filePath, tooSmall.code);
+        return;
+      }
+      if (io.checkValues) {
+        let values: ValueCheck;
+        try {
+          values = await io.checkValues(source.path, source.key, source.kind);
+        } catch (e) {
+          if (!isSimspecError(e)) throw e;
+          error(e.message.split(source.path).join(source.file), filePath, 'data.unreadable');
+          return;
+        }
+        if (values.problem) {
+          error(refusal(values.problem), filePath, values.problem.code);
+          return;
+        }
+        if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
+      }
+      located.push({ representation, layout, order });
     }),
   );
 
@@ -151,7 +247,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   }
 
   // 2. Every representation has the same number of stimuli (the declared count, or the first one found).
-  located.sort((a, b) => representations.indexOf(a.representation) - representations.indexOf(b.representation));
+  // By stored position: an indexOf per comparison made this quadratic (100k layers: 10 s of 40).
+  located.sort((a, b) => a.order - b.order);
   const reference = spec.stimulusCount !== undefined ? undefined : located[0];
   const expected = spec.stimulusCount ?? reference?.layout.stimuli;
   if (expected !== undefined) {
@@ -192,30 +289,37 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
 
   // 4. Comparisons.
   const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
+  // Name lookups by set, built once: a comparison listing every one of 100k layers stays linear.
+  const layerNames = spec.activations ? activationNames : spec.layers.map((r) => r.name);
+  const regionNames = spec.regions.map((r) => r.name);
+  const layerNameSet = layerNames && new Set(layerNames);
+  const regionNameSet = new Set(regionNames);
+  const kinds = new Map([...spec.layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r.source.kind]));
   const names = new Set<string>();
   spec.comparisons.forEach((comparison) => {
     const at = ['comparisons', comparison.index];
     if (names.has(comparison.name)) error(`Another comparison is already named \`${comparison.name}\`: names must be unique.`, [...at, 'name'], 'spec.duplicate-name');
     names.add(comparison.name);
     const raw = (parsed.value as { comparisons: Record<string, unknown>[] }).comparisons[comparison.index]!;
-    for (const [listKey, known] of [['layers', spec.layers], ['regions', spec.regions]] as const) {
+    for (const listKey of ['layers', 'regions'] as const) {
       if (!Array.isArray(raw[listKey])) continue;
+      const names = listKey === 'layers' ? layerNames : regionNames;
+      const known = listKey === 'layers' ? layerNameSet : regionNameSet;
       (raw[listKey] as unknown[]).forEach((name, i) => {
-        const names = listKey === 'layers' && spec.activations ? activationNames : known.map((r) => r.name);
-        if (names === undefined || names.includes(String(name))) return;
+        if (names === undefined || known!.has(String(name))) return;
         const suggestions = didYouMean(String(name), names);
         error(`No ${listKey === 'layers' ? 'model layer' : 'brain region'} is named \`${String(name)}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, listKey, i], 'spec.unknown-name', 'value', { suggestions });
       });
     }
     const pairs = comparison.layers.flatMap((layer) => comparison.regions.map((region) => [layoutByName.get(`model:${layer}`), layoutByName.get(`brain:${region}`)] as const));
-    const kinds = new Map([...spec.layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r.source.kind]));
     const knownPairs = comparison.layers.flatMap((layer) => comparison.regions.flatMap((region) => {
       const model = layoutByName.get(`model:${layer}`);
       const brain = layoutByName.get(`brain:${region}`);
       return model && brain ? [{ model: { ...model, kind: kinds.get(`model:${layer}`) ?? 'responses' }, brain: { ...brain, kind: kinds.get(`brain:${region}`)! } }] : [];
     }));
     if (comparison.metric !== 'rsa') {
-      for (const rep of [...spec.layers.filter((l) => comparison.layers.includes(l.name)), ...spec.regions.filter((r) => comparison.regions.includes(r.name))]) {
+      const inComparison = new Set([...comparison.layers.map((name) => `model:${name}`), ...comparison.regions.map((name) => `brain:${name}`)]);
+      for (const rep of [...spec.layers, ...spec.regions].filter((r) => inComparison.has(`${r.role}:${r.name}`))) {
         if (rep.source.kind === 'rdm') error(`\`${comparison.metric}\` needs response matrices, but ${rep.role === 'model' ? 'layer' : 'region'} \`${rep.name}\` is given as an RDM (kind: rdm).`, [...at, 'metric'], 'spec.needs-responses', 'value', { related: [{ message: `${rep.name} is an RDM`, range: rangeAt(parsed, [...rep.source.specPath, 'kind']) }] });
       }
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestLayers, condensedSize, sortedScores, tableToCsv, type PanelResults } from '../../client/webview/model';
+import { bestLayers, condensedSize, rowKey, sortedScores, tableToCsv, type PanelResults } from '../../client/webview/model';
 import { escapeHtml } from '../../client/webview/escape';
 import { renderBody } from '../../client/webview/view';
 
@@ -59,4 +59,16 @@ test('every data-derived string is escaped in the rendered panel', () => {
   assert.ok(!html.includes('<img'));
   assert.ok(!html.includes('<script'));
   assert.ok(html.includes(escapeHtml('<script>alert(1)</script>')));
+});
+
+test('a NaN score shows its reason where the value would be, escaped (in the row and in the selection heading)', () => {
+  const r = results();
+  const nan = r.scores[2] as Record<string, unknown>;
+  nan.reason = 'spearman is undefined: layer <img src=x onerror=alert(1)> has a constant RDM';
+  const html = renderBody(r, { sort: { column: 'comparison', descending: false }, selected: rowKey(r.scores[2]) });
+  assert.ok(!html.includes('<img'), 'the reason is escaped');
+  assert.match(html, /<h2>Selected: c · L3 × V1 = <span class="nan-reason"/, 'the selection heading shows the reason too');
+  const cell = /<td data-col="value" class="num"><span class="nan-reason"[^>]*>NaN: ([^<]*)<\/span>/.exec(html);
+  assert.ok(cell, 'the NaN row shows its reason in the value cell');
+  assert.equal(cell[1], escapeHtml(nan.reason as string));
 });
