@@ -243,8 +243,10 @@ export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.P
   if (run.status !== 0) return { seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakMiB: run.peakMiB, ok: false, error: run.stderr.trim().split('\n').slice(-3).join(' | '), values, stages: {} };
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     scores: Array<{ comparison: string; layer: string; region: string; value: number; ci?: { lower: number; upper: number; standardError?: number } }>;
-    timings: { totalMilliseconds: number; stageMilliseconds?: Record<string, number> };
   };
+  // Timings live in the run-facts sidecar (`<output>.run.json`, engine/run/results.ts), so that the
+  // results file itself is identical between runs.
+  const runFacts = JSON.parse(readFileSync(`${out}.run.json`, 'utf8')) as { timings?: { totalMilliseconds: number; stageMilliseconds?: Record<string, number> } };
   for (const s of results.scores) {
     const key = `${s.comparison}/${s.layer}/${s.region}`;
     values.set(key, s.value);
@@ -258,7 +260,7 @@ export function runSimspec(w: Workload, spec: string, dir: string, env: NodeJS.P
   // outside it (start, spec check, writing the results) is 'other'.
   const stages: Record<string, number> = {};
   let inRun = 0;
-  for (const [name, ms] of Object.entries(results.timings.stageMilliseconds ?? {})) {
+  for (const [name, ms] of Object.entries(runFacts.timings?.stageMilliseconds ?? {})) {
     stages[name] = ms / 1000;
     inRun += ms / 1000;
   }
