@@ -19,21 +19,12 @@ import { computeHover } from '../../server/service/hover';
 import { computeFoldingRanges, computeSymbols } from '../../server/service/outline';
 import { context, FIXTURES, SAMPLE_PATH } from './helpers';
 import { inProcess } from './lspClient';
+import { seededRandom } from '../helpers/seededRandom';
 
 const EDITS_PER_LEVEL = Number(process.env.SIMSPEC_FUZZ_EDITS ?? 10_000);
 const ROOT = join(__dirname, '..', '..');
 
-/** mulberry32: a tiny seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function specs(): { path: string; text: string }[] {
   const found = [SAMPLE_PATH];

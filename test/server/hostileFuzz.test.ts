@@ -12,22 +12,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SAMPLE_URI, sampleText } from './helpers';
 import { inProcess, serviceWorkers } from './lspClient';
+import { seededRandom } from '../helpers/seededRandom';
 
 const SEED = 20261204;
 const ROUNDS = Number(process.env.SIMSPEC_HOSTILE_ROUNDS ?? 10);
 const EDITS_PER_ROUND = 6;
 
-/** mulberry32, as in fuzz.test.ts: a failure can be replayed from the seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function nestedComplexKey(levels: number): string {
   let key = 'x';

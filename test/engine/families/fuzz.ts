@@ -9,20 +9,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeNpy } from '../../../engine/io/npyWriter';
 import { specSchema } from '../../../engine/spec';
+import { seededRandom } from '../../helpers/seededRandom';
 
 export const STIMULI = 10;
 
-/** mulberry32: a small seeded generator (the test's own; not a numerics convention). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = seededRandom;
 
 function gaussian(rand: () => number, count: number): Float64Array {
   return Float64Array.from({ length: count }, () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()));
