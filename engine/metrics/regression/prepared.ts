@@ -17,13 +17,18 @@
  * LOO eigen mode when n ≤ p, SVD mode when n > p; the α path primal when p ≤ n, dual when p > n.
  */
 import type { Matrix } from '../../core/matrix';
-import { centerColumns, crossProduct, gram, multiply, symmetricEigen, thinSvd } from '../../linalg';
+import { crossProduct, multiply, symmetricEigen, thinSvd } from '../../linalg';
+import { centredGram } from '../common/factor';
 
 export type LooMode = 'eigen' | 'svd';
 
-/** G = X̄X̄ᵀ with X̄ the rows of x minus the column means over all rows. */
+/**
+ * G = X̄X̄ᵀ with X̄ the rows of x minus the column means over all rows — the shape metrics' centred
+ * Gram (metrics/common/factor.ts: centred column block by column block, so no centred copy of a wide
+ * layer is ever held, and symmetrised).
+ */
 export function centredRowGram(x: Matrix): Matrix {
-  return gram(centerColumns(x).centered);
+  return centredGram(x, true).gram;
 }
 
 export interface FoldKernels {
