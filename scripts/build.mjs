@@ -5,7 +5,7 @@
 // are set to the registered families, so a new family needs no hand edit of either schema.
 // Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,23 @@ if (watch) {
   for (const config of configs) await (await context(config)).watch();
   console.log(`watching ${configs.length} bundles`);
 } else {
-  await Promise.all(configs.map((config) => build(config)));
-  console.log(`built ${configs.map((c) => c.outfile).join(', ')}`);
+  // Tests run the built CLI and server while other test files may run this script again (staging
+  // the extension). Each output is therefore replaced only when its bytes change, and by rename, so
+  // a reader never sees a half-written bundle.
+  const results = await Promise.all(configs.map((config) => build({ ...config, write: false })));
+  let changed = 0;
+  for (const { outputFiles } of results) {
+    for (const file of outputFiles) {
+      if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) {
+        const now = new Date();
+        utimesSync(file.path, now, now); // up to date: staleness checks compare mtimes (test/server/bundle.ts)
+        continue;
+      }
+      const temporary = `${file.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, file.contents);
+      renameSync(temporary, file.path);
+      changed++;
+    }
+  }
+  console.log(`built ${configs.map((c) => c.outfile).join(', ')} (${changed} file(s) changed)`);
 }
