@@ -67,22 +67,34 @@ start_daemon() { # name, command...
   echo $! >"$STATE/run/$name.ours"
 }
 
+munge_works() { munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; }
+
+node_ready() { timeout 5 sinfo -h -o %T 2>/dev/null | grep -Eq '^(idle|mixed|allocated)'; }
+
 up() {
   install_packages
   if [ -f "$STATE/run/slurmctld.ours" ] && kill -0 "$(cat "$STATE/run/slurmctld.ours")" 2>/dev/null; then
-    echo "export SLURM_CONF=$SLURM_CONF"; return 0
+    # Daemons of an earlier `up` are running; reuse them only if they still work (munged may have
+    # died since, leaving its socket behind, and then every RPC times out).
+    if munge_works && node_ready; then echo "export SLURM_CONF=$SLURM_CONF"; return 0; fi
+    echo "slurm-cluster: the running cluster does not answer; restarting it" >&2
+    down
   fi
   write_conf
   if [ ! -s /etc/munge/munge.key ]; then mungekey --create --force >/dev/null; chown munge:munge /etc/munge/munge.key; fi
   install -d -o munge -g munge -m 755 /run/munge
-  if [ ! -S /run/munge/munge.socket.2 ]; then
+  if ! munge_works; then
+    # A socket file without a live munged (a killed daemon, a container restart) is stale.
+    [ -f "$STATE/run/munged.ours" ] && kill -TERM "$(cat "$STATE/run/munged.ours")" 2>/dev/null || true
+    rm -f /run/munge/munge.socket.2 /run/munge/munge.socket.2.lock /run/munge/munged.pid
     start_daemon munged setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged -F
-    for _ in $(seq 100); do [ -S /run/munge/munge.socket.2 ] && break; sleep 0.1; done
+    for _ in $(seq 100); do munge_works && break; sleep 0.1; done
+    munge_works || { echo "slurm-cluster: munged did not start; log in $STATE/log/munged.out" >&2; exit 1; }
   fi
   start_daemon slurmctld slurmctld -D -i
   start_daemon slurmd slurmd -D -N localhost
   for _ in $(seq 150); do
-    if sinfo -h -o %T 2>/dev/null | grep -q '^idle'; then echo "export SLURM_CONF=$SLURM_CONF"; return 0; fi
+    if node_ready; then echo "export SLURM_CONF=$SLURM_CONF"; return 0; fi
     sleep 0.2
   done
   echo "slurm-cluster: the node did not become idle; logs in $STATE/log" >&2
@@ -90,7 +102,7 @@ up() {
 }
 
 down() {
-  scontrol shutdown >/dev/null 2>&1 || true
+  timeout 10 scontrol shutdown >/dev/null 2>&1 || true
   for name in slurmd slurmctld munged; do
     local file=$STATE/run/$name.ours
     [ -f "$file" ] || continue

@@ -18,7 +18,7 @@ const slurmPresent = spawnSync('sh', ['-c', 'command -v sbatch && command -v slu
 const skip = !slurmPresent && process.env.CI !== 'true' ? 'SLURM (sbatch, slurmctld) is not installed: run `bash scripts/slurm-cluster.sh install`' : false;
 
 function clusterEnv(): NodeJS.ProcessEnv {
-  execFileSync('bash', [resolve('scripts/slurm-cluster.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+  execFileSync('bash', [resolve('scripts/slurm-cluster.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
   const line = execFileSync('bash', [resolve('scripts/slurm-cluster.sh'), 'env'], { encoding: 'utf8' });
   const conf = /SLURM_CONF=(\S+)/.exec(line)?.[1]?.replace(/^['"]|['"]$/g, '');
   assert.ok(conf, `no SLURM_CONF in ${line}`);
