@@ -57,13 +57,26 @@ export interface SlurmDeps {
   pollMilliseconds?: number;
 }
 
+/** Specs whose submission is being watched: a second submission would overwrite its shard folder's record. */
+const watching = new Set<string>();
+
 /** Registers the command and sets the context key that shows it once `sbatch` has answered. */
 export function registerSlurm(deps: SlurmDeps): Promise<boolean> {
   deps.context.subscriptions.push(
     vscode.commands.registerCommand(SUBMIT_COMMAND, async (argument?: unknown, options?: SlurmSubmitOptions) => {
       const document = await specDocument(argument);
       if (!document || !trusted()) return undefined;
-      return submitAndWatch(deps, document.uri.fsPath, resultsPathOf(document.uri.fsPath, document.getText()), { ...settings(document.uri), ...(options ?? {}) });
+      const specFile = document.uri.fsPath;
+      if (watching.has(specFile)) {
+        void vscode.window.showWarningMessage(`simspec: ${specFile} is already submitted and being watched; cancel it from its notification first.`);
+        return undefined;
+      }
+      watching.add(specFile);
+      try {
+        return await submitAndWatch(deps, specFile, resultsPathOf(specFile, document.getText()), { ...settings(document.uri), ...(options ?? {}) });
+      } finally {
+        watching.delete(specFile);
+      }
     }),
   );
   return hasSlurmAsync().then(async (found) => {

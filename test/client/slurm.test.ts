@@ -140,7 +140,11 @@ test('Submit Spec to SLURM: progress up to 3 of 3, then the merged results (same
   assert.equal(found, true);
   assert.equal(fake.context.get(slurm.SLURM_CONTEXT_KEY), true);
   const started = Date.now();
-  const outcome = (await fake.execute(slurm.SUBMIT_COMMAND, FakeUri.file(spec), { shards: 3, maxParallel: 2, extraArguments: ['--no-cache'] })) as import('../../client/slurm').SlurmOutcome;
+  const watched = fake.execute(slurm.SUBMIT_COMMAND, FakeUri.file(spec), { shards: 3, maxParallel: 2, extraArguments: ['--no-cache'] });
+  // A second submission of the same spec while the first is watched is refused (it would overwrite the record).
+  assert.equal(await fake.execute(slurm.SUBMIT_COMMAND, FakeUri.file(spec), { shards: 3 }), undefined);
+  assert.match(fake.messages.at(-1)!.text, /already submitted/);
+  const outcome = (await watched) as import('../../client/slurm').SlurmOutcome;
   const seconds = (Date.now() - started) / 1000;
   assert.equal(outcome.status, 'done', `${outcome.message}\n${lines.join('\n')}`);
   assert.equal(outcome.results, results);
