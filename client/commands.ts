@@ -23,7 +23,7 @@ function toUri(argument: unknown): vscode.Uri | undefined {
   return editor?.document.languageId === 'simspec' ? editor.document.uri : undefined;
 }
 
-async function specDocument(argument: unknown): Promise<vscode.TextDocument | undefined> {
+export async function specDocument(argument: unknown): Promise<vscode.TextDocument | undefined> {
   const uri = toUri(argument);
   if (!uri) {
     void vscode.window.showWarningMessage('simspec: open a .simspec.yaml file first.');
@@ -34,7 +34,7 @@ async function specDocument(argument: unknown): Promise<vscode.TextDocument | un
   return document;
 }
 
-function trusted(): boolean {
+export function trusted(): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window.showWarningMessage('simspec: this workspace is not trusted. Specs are validated but not run (a run reads data files and writes results).', 'Manage Workspace Trust').then((c) => {
     if (c) void vscode.commands.executeCommand('workbench.trust.manage');

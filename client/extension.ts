@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { startLanguageClient } from './languageClient';
 import { ResultsPanels } from './panel';
 import { RunController } from './runController';
+import { registerSlurm } from './slurm';
 
 export interface SimspecApi {
   panels: ResultsPanels;
@@ -25,6 +26,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Simspe
   const panels = new ResultsPanels(context);
   context.subscriptions.push(output, runs, panels);
   registerCommands({ context, runs, panels });
+  // Submit Spec to SLURM: offered once `sbatch` answers (a login node); the check does not delay activation.
+  void registerSlurm({ context, panels, output });
   try {
     client = await startLanguageClient(context);
   } catch (error) {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { panelHtml } from './panelHtml';
+import { readRunDate, runFactsFile } from './runFacts';
 import { comparisonRange } from './specLocations';
 import type { FromWebview, PersistedState, ToWebview } from './webview/protocol';
 
@@ -78,10 +79,15 @@ export class ResultsPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     panel.webview.html = panelHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(), cspSource: panel.webview.cspSource });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(resultsFile)), basename(resultsFile)));
+    // The run-facts sidecar is written just after the file: its arrival brings the header's date.
+    const sidecarWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(resultsFile)), basename(runFactsFile(resultsFile))));
     this.disposables.push(
       watcher,
       watcher.onDidChange(() => this.load()),
       watcher.onDidCreate(() => this.load()),
+      sidecarWatcher,
+      sidecarWatcher.onDidChange(() => this.load()),
+      sidecarWatcher.onDidCreate(() => this.load()),
       panel.webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
       this.rendered,
       panel.onDidDispose(() => {
@@ -94,7 +100,11 @@ export class ResultsPanel {
   async load(): Promise<void> {
     let message: ToWebview;
     try {
-      message = { type: 'results', file: this.resultsFile, results: JSON.parse(await readFile(this.resultsFile, 'utf8')) };
+      const results = JSON.parse(await readFile(this.resultsFile, 'utf8'));
+      // The header's date comes from the run-facts sidecar (the results file carries none).
+      const created = await readRunDate(this.resultsFile);
+      if (created && results && typeof results === 'object' && results.created === undefined) results.created = created;
+      message = { type: 'results', file: this.resultsFile, results };
     } catch (error) {
       message = { type: 'error', file: this.resultsFile, message: (error as Error).message };
     }

@@ -3,8 +3,8 @@
  * `merge`, `submit --slurm` and `status`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { SimspecError } from '../core/errors';
 import { formatScoreTable } from '../run/table';
 import { arrayIndexFromEnvironment, ARRAY_INDEX_VARIABLES } from './arrayIndex';
@@ -12,6 +12,7 @@ import { formatBytes, formatPlan, planSpec, shardsOf } from './plan';
 import { describeShardProblems, mergeShards, runShard, shardCountIn } from './sharded';
 import { readShards } from './shardFiles';
 import { queueState, slurmScripts, submitToSlurm } from './slurm';
+import { defaultShardFolder, readSubmission, submissionFile, type Submission } from './submission';
 
 interface ParsedArgs {
   positional: string[];
@@ -54,10 +55,6 @@ export function shardRunRequested(parsed: ParsedArgs): boolean {
   return parsed.options.has('--shard') || parsed.options.has('--processes');
 }
 
-function defaultShardFolder(specFile: string): string {
-  const spec = resolve(specFile);
-  return join(dirname(spec), '.simspec-shards', basename(spec).replace(/\.simspec\.ya?ml$|\.ya?ml$/i, ''));
-}
 
 function shardFolder(parsed: ParsedArgs, specFile: string, option = '--shards-dir'): string {
   return resolve(parsed.options.get(option)?.at(-1) ?? parsed.options.get('--shards-dir')?.at(-1) ?? defaultShardFolder(specFile));
@@ -186,17 +183,12 @@ function parseTimeSeconds(text: string): number {
   return days + parts[0]! * 3600 + parts[1]! * 60 + parts[2]!;
 }
 
-interface Submission { arrayJobId: string; mergeJobId: string; of: number; folder: string; submitted: string }
-
-function submissionFile(folder: string): string {
-  return join(folder, 'submission.json');
-}
 
 async function commandSubmit(specFile: string, parsed: ParsedArgs): Promise<number> {
   if (!parsed.flags.has('--slurm')) throw usage('submit needs --slurm (the only scheduler simspec submits to)');
   const plan = await planSpec(specFile, comparisonsOf(parsed));
   const folder = shardFolder(parsed, specFile);
-  const previous: Submission | undefined = existsSync(submissionFile(folder)) ? (JSON.parse(readFileSync(submissionFile(folder), 'utf8')) as Submission) : undefined;
+  const previous = readSubmission(folder);
   const of = positiveInteger(parsed, '--shards') ?? previous?.of ?? Math.min(plan.cells.length, 8);
   const shards = shardsOf(plan, of);
   let indices: number[] | undefined;
@@ -243,7 +235,7 @@ async function commandSubmit(specFile: string, parsed: ParsedArgs): Promise<numb
     return 0;
   }
   const jobs = submitToSlurm(shardScript, mergeScript);
-  const submission: Submission = { ...jobs, of, folder, submitted: new Date().toISOString() };
+  const submission: Submission = { ...jobs, of, folder, submitted: new Date().toISOString(), planHash: plan.planHash, ...(indices ? { indices } : {}) };
   writeFileSync(submissionFile(folder), JSON.stringify(submission, null, 2) + '\n');
   console.log(`submitted: array job ${jobs.arrayJobId}${indices ? ` (indices ${indices.join(',')})` : ''}, merge job ${jobs.mergeJobId} (afterok)`);
   console.log(`watch: simspec status ${specFile}${parsed.options.has('--shards-dir') ? ` --shards-dir ${folder}` : ''}   (or squeue -j ${jobs.arrayJobId},${jobs.mergeJobId})`);
@@ -253,7 +245,7 @@ async function commandSubmit(specFile: string, parsed: ParsedArgs): Promise<numb
 async function commandStatus(specFile: string, parsed: ParsedArgs): Promise<number> {
   const plan = await planSpec(specFile, comparisonsOf(parsed));
   const folder = shardFolder(parsed, specFile, '--shards');
-  const submission: Submission | undefined = existsSync(submissionFile(folder)) ? (JSON.parse(readFileSync(submissionFile(folder), 'utf8')) as Submission) : undefined;
+  const submission = readSubmission(folder);
   const of = positiveInteger(parsed, '--of') ?? submission?.of ?? shardCountIn(existsSync(folder) ? readdirSync(folder) : []);
   if (of === undefined) throw new SimspecError('no shards and no submission in the shard folder', { file: folder, expected: 'simspec submit or simspec run --shard first', code: 'status.none' });
   const scan = readShards(folder, plan.planHash, of);

@@ -13,12 +13,14 @@
  *
  *     seconds = c_family · (n²·(p + q) + n³) · (1 + bootstrap draws + permutation draws) · folds
  *
- * with one constant per family (PLS regression apart from ridge), calibrated on
- * samples/synthetic-encoding (200 stimuli, layers of 64 to 2048 units) with one thread:
- * scripts/calibrate-cost-model.mjs sets `simspec plan --json` beside a run's per-cell times
- * (`<output>.run.json`) and takes c as the ratio of the sums. The constants only need to be
- * right in ratio for the partition to be balanced; the absolute seconds set the SLURM time limit,
- * which gets generous headroom (engine/scale/slurm.ts).
+ * with one constant per family (PLS regression apart from ridge) — except RSA, whose draws reuse
+ * its RDMs: c_rsa · n²·(p + q) + c_draw · draws · n². A shard's estimate adds the fixed cost of a
+ * process. The constants are calibrated on the synthetic sample's data (200 stimuli, layers of 64
+ * to 2048 units) with one thread: scripts/calibrate-cost-model.mjs sets `simspec plan --json`
+ * beside a run's per-cell times (`<output>.run.json`), takes c as the ratio of the sums, and times
+ * shard processes for the fixed cost. The constants only need to be right in ratio for the
+ * partition to be balanced; the absolute seconds set the SLURM time limit, which gets generous
+ * headroom (engine/scale/commands.ts).
  *
  * Peak memory: the two representations as float64, three n×n working matrices, and the largest
  * feature-by-feature product a family forms (p·min(n, p)), plus the Node process itself.
@@ -33,23 +35,32 @@ import type { Representation } from '../spec';
 import { partitionContiguous } from './partition';
 
 /**
- * Seconds per unit of work, per cost class (see the header). Fitted with
- * `node scripts/calibrate-cost-model.mjs` on samples/synthetic-encoding (one process, one thread, on
- * this project's shared 2-core machine): regression (ridge) 4.0e-9, PLS 1.6e-8, shape 8.4e-9,
- * CKA 6.6e-10. The sample has no RSA, CCA or k-NN comparison: those are set from the families' kernels
- * relative to CKA (RSA ranks and correlates RDMs: a few times CKA's Gram products; CCA and k-NN
- * decompose like shape) — uncalibrated guesses, to be refitted on a spec that has them.
+ * Seconds per unit of work, per cost class (see the header), all fitted in one run of
+ * `node scripts/calibrate-cost-model.mjs` (scripts/cost-model/calibration.simspec.yaml: every cost
+ * class on the synthetic sample; one process, one thread, on this project's shared 2-core machine
+ * under a load average near 20, so the absolute seconds are several times an idle machine's while
+ * the ratios between classes, which balance the shards, hold). RSA has two terms: its RDMs
+ * (SECONDS_PER_UNIT.rsa · n²·(p + q)) and its resampling draws, which re-correlate the RDMs
+ * without rebuilding them (RSA_SECONDS_PER_DRAW_PAIR · draws · n²).
  */
 const SECONDS_PER_UNIT: Record<string, number> = {
-  regression: 4.0e-9,
-  'regression:pls': 1.6e-8,
-  shape: 8.4e-9,
-  cka: 6.6e-10,
-  rsa: 2.0e-9,
-  cca: 8.4e-9,
-  knn: 8.4e-9,
+  regression: 2.4e-9,
+  'regression:pls': 7.2e-8,
+  shape: 4.0e-9,
+  cka: 3.4e-9,
+  rsa: 8.4e-10,
+  cca: 2.8e-8,
+  knn: 1.5e-9,
 };
 const DEFAULT_SECONDS_PER_UNIT = 4.0e-9;
+/** RSA: seconds per draw and stimulus pair (a resampled or permuted RDM correlation). */
+const RSA_SECONDS_PER_DRAW_PAIR = 1.6e-7;
+/**
+ * The fixed wall seconds of one shard process — Node, the bundle, the kernels' calibration,
+ * planning, loading, writing the shard — measured by the same script as a shard process's wall
+ * time minus its cells' (median of four shards: 4.6–10.2 s under that load; ~1.5 s on a quiet machine).
+ */
+export const PROCESS_START_SECONDS = 5.7;
 /** A Node process with the engine loaded, before any data. */
 const BASE_BYTES = 120 * 2 ** 20;
 
@@ -67,6 +78,8 @@ export interface CostedPlanCell {
   /** Which constant of the cost model applies, and the work it multiplies (for calibration). */
   costClass: string;
   units: number;
+  /** RSA only: the resampling draws' work (draws · n²), which has its own constant. */
+  drawUnits?: number;
 }
 
 export interface ScalePlan {
@@ -78,6 +91,7 @@ export interface ScalePlan {
 export interface ShardSummary {
   index: number;
   cells: CostedPlanCell[];
+  /** Estimated wall seconds of the shard's process: its cells plus the fixed cost of a process. */
   seconds: number;
   peakBytes: number;
 }
@@ -123,10 +137,16 @@ function drawsOf(statistics: unknown): number {
   return (s?.bootstrap?.samples ?? 0) + (s?.permutation?.samples ?? 0);
 }
 
-export function estimateCell(costClass: string, n: number, p: number, q: number, draws: number, folds: number): { seconds: number; peakBytes: number; units: number } {
+export function estimateCell(costClass: string, n: number, p: number, q: number, draws: number, folds: number): { seconds: number; peakBytes: number; units: number; drawUnits?: number } {
+  const peakBytes = BASE_BYTES + 8 * (n * p + n * q + 3 * n * n + p * Math.min(n, p) + q * Math.min(n, q));
+  if (costClass === 'rsa') {
+    // RSA builds the two RDMs once (n²·(p + q)); each draw re-correlates the RDMs (n² pairs), never rebuilds them.
+    const units = n * n * (p + q);
+    const drawUnits = draws * n * n;
+    return { seconds: SECONDS_PER_UNIT.rsa! * units + RSA_SECONDS_PER_DRAW_PAIR * drawUnits, peakBytes, units, drawUnits };
+  }
   const units = (n * n * (p + q) + n * n * n) * (1 + draws) * Math.max(1, folds);
   const seconds = (SECONDS_PER_UNIT[costClass] ?? DEFAULT_SECONDS_PER_UNIT) * units;
-  const peakBytes = BASE_BYTES + 8 * (n * p + n * q + 3 * n * n + p * Math.min(n, p) + q * Math.min(n, q));
   return { seconds, peakBytes, units };
 }
 
@@ -176,7 +196,7 @@ export function shardsOf(plan: ScalePlan, of: number): ShardSummary[] {
   const starts = partitionContiguous(plan.cells.map((c) => c.seconds), of);
   return Array.from({ length: of }, (_, index) => {
     const cells = plan.cells.slice(starts[index]!, starts[index + 1]!);
-    return { index, cells, seconds: cells.reduce((a, c) => a + c.seconds, 0), peakBytes: cells.reduce((a, c) => Math.max(a, c.peakBytes), 0) };
+    return { index, cells, seconds: (cells.length ? PROCESS_START_SECONDS : 0) + cells.reduce((a, c) => a + c.seconds, 0), peakBytes: cells.reduce((a, c) => Math.max(a, c.peakBytes), 0) };
   });
 }
 

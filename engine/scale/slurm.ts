@@ -9,7 +9,7 @@
  * assumed (many clusters have none; `sacct` is then unavailable), so completion is read from the
  * shard folder's markers and the queue.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { SimspecError } from '../core/errors';
 
 export interface SlurmJobOptions {
@@ -118,14 +118,28 @@ export interface SubmittedJobs {
   mergeJobId: string;
 }
 
+function clientError(command: string, args: string[], error: unknown): SimspecError {
+  const e = error as { code?: string; stderr?: string; message: string };
+  if (e.code === 'ENOENT') return new SimspecError(`\`${command}\` is not on the PATH`, { expected: 'a SLURM client (run on a login node of the cluster)', code: 'slurm.missing' });
+  return new SimspecError(`\`${command} ${args.join(' ')}\` failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`, { code: 'slurm.client' });
+}
+
 function runClient(command: string, args: string[]): string {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   } catch (error) {
-    const e = error as { code?: string; stderr?: string; message: string };
-    if (e.code === 'ENOENT') throw new SimspecError(`\`${command}\` is not on the PATH`, { expected: 'a SLURM client (run on a login node of the cluster)', code: 'slurm.missing' });
-    throw new SimspecError(`\`${command} ${args.join(' ')}\` failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`, { code: 'slurm.client' });
+    throw clientError(command, args, error);
   }
+}
+
+/** runClient without blocking the caller's thread (the extension host polls the queue). */
+function runClientAsync(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(clientError(command, args, Object.assign(error, { stderr })));
+      else resolve(stdout);
+    });
+  });
 }
 
 /** `sbatch --parsable` prints "jobid" or "jobid;cluster". */
@@ -183,7 +197,38 @@ export function expandIndices(text: string): number[] {
 /** The queue's view of some jobs; an empty list once they left the queue. */
 export function queueState(jobIds: readonly string[]): QueuedTask[] {
   if (jobIds.length === 0) return [];
-  return parseSqueue(runClient('squeue', ['-h', '-j', jobIds.join(','), '-o', '%i|%T|%r']));
+  try {
+    return parseSqueue(runClient('squeue', ['-h', '-j', jobIds.join(','), '-o', '%i|%T|%r']));
+  } catch (error) {
+    if (forgottenJobs(error)) return [];
+    throw error;
+  }
+}
+
+/** squeue refuses (exit 1) a lone job id that the controller has already forgotten: the job left the queue. */
+function forgottenJobs(error: unknown): boolean {
+  return error instanceof SimspecError && error.code === 'slurm.client' && /Invalid job id specified/i.test(error.message);
+}
+
+/** queueState without blocking the caller's thread. */
+export async function queueStateAsync(jobIds: readonly string[]): Promise<QueuedTask[]> {
+  if (jobIds.length === 0) return [];
+  try {
+    return parseSqueue(await runClientAsync('squeue', ['-h', '-j', jobIds.join(','), '-o', '%i|%T|%r']));
+  } catch (error) {
+    if (forgottenJobs(error)) return [];
+    throw error;
+  }
+}
+
+/** Cancel jobs (a whole array by its id, and the merge job): `scancel`. */
+export async function cancelJobs(jobIds: readonly string[]): Promise<void> {
+  if (jobIds.length) await runClientAsync('scancel', [...jobIds]);
+}
+
+/** hasSlurm without blocking the caller's thread (the extension checks at start-up). */
+export function hasSlurmAsync(): Promise<boolean> {
+  return new Promise((resolve) => execFile('sbatch', ['--version'], { timeout: 10_000 }, (error) => resolve(!error)));
 }
 
 /** Is a SLURM client available here (as on a login node)? */

@@ -80,6 +80,11 @@ suite('simspec extension', () => {
     const row = rows.find((r) => r[0] === 'mIT_vs_hIT_pearson');
     assert.ok(row, 'no mIT_vs_hIT_pearson row in the panel');
     assert.deepEqual(row.slice(1, 4), ['mIT', 'hIT', PUBLISHED_MIT_HIT_PEARSON.toFixed(4)]);
+    // The header's date: the results file has none; the panel takes it from the run-facts sidecar.
+    assert.equal(results.created, undefined);
+    const sidecar = JSON.parse(readFileSync(`${resultsFile()}.run.json`, 'utf8'));
+    const shown = await waitFor('the run date from the sidecar', () => (panel.lastMessage?.type === 'results' && panel.lastMessage.results.created === sidecar.created ? sidecar.created : undefined));
+    assert.match(shown, /^\d{4}-\d\d-\d\dT/);
   }, 120_000);
 
   test('Export Results writes the score table as CSV', async () => {
