@@ -99,6 +99,13 @@ export interface TwoFactorVariance {
   dof: number;
 }
 
+/**
+ * Subject RDMs of stimulus draws ranked or laid out and prepared in this process (one per draw and
+ * drawn subject, however many model RDMs share the draw): the test of the rsa family's
+ * resample-major loop reads it (docs/performance.md §7.2).
+ */
+export const bootstrapWork = { subjectSamples: 0 };
+
 export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const method = canonicalCompareMethod(input.method);
   const { subjectRdms, modelRdms, over, iterations: B, seed } = input;
@@ -169,6 +176,10 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     }
     return (draw = { stimIdx, pairs, subjects: new Map(), models: new Map() });
   };
+  const prepareSubjectSample = (s: number, pairs: number): Float64Array => {
+    bootstrapWork.subjectSamples++;
+    return prepareSample(subjects[s]!, subjectTies[s], pairs);
+  };
   const prepareSample = (v: Float64Array, ties: PresortedTies | undefined, pairs: number): Float64Array => {
     const out = new Float64Array(pairs);
     if (rankMethod) return prepareSampleRanks(weightedAverageRanks(ties!, weights, rankBuffer), out);
@@ -213,7 +224,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
       let preparedModel: (j: number) => Float64Array;
       if (stimIdx) {
         const d = startDraw(stimIdx);
-        preparedSubject = (s) => d.subjects.get(s) ?? d.subjects.set(s, prepareSample(subjects[s]!, subjectTies[s], d.pairs)).get(s)!;
+        preparedSubject = (s) => d.subjects.get(s) ?? d.subjects.set(s, prepareSubjectSample(s, d.pairs)).get(s)!;
         preparedModel = (j) => d.models.get(j) ?? d.models.set(j, prepareSample(modelRdms[j]!, modelTies[j], d.pairs)).get(j)!;
       } else {
         preparedSubject = (s) => preparedFull(subjects[s]!);
