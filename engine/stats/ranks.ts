@@ -177,7 +177,7 @@ export interface SortedPairStimuli {
   second: Uint16Array | Uint32Array;
 }
 
-export function sortedPairStimuli(ties: PresortedTies, conditions: number): SortedPairStimuli {
+export function sortedPairStimuli(ties: Pick<PresortedTies, 'order'>, conditions: number): SortedPairStimuli {
   const n = ties.order.length;
   const make = (length: number) => (conditions <= 0xffff ? new Uint16Array(length) : new Uint32Array(length));
   // Row and column of each condensed entry, then laid out in the sorted order.

@@ -33,6 +33,7 @@ import { pairWeightedAverageRanks, presortTies, sortedPairStimuli, type Presorte
 /** Each sorted RDM's pair stimuli (sortedPairStimuli), kept while its sort is: the brain's sort lives for the run. */
 const sortedPairs = new WeakMap<PresortedTies, SortedPairStimuli>();
 import { comparePrepared, isDotMethod, prepareVector } from './prepared';
+import { kendallTauOfDraw, presortKendall, type KendallPresort } from './kendall';
 
 export type { BootstrapSummary };
 
@@ -223,6 +224,16 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     return out;
   };
 
+  // Kendall τ on complete RDMs: each (model, subject) pair sorted once by (model, subject) value.
+  const kendallDraws = (method === 'tau-a' || method === 'tau-b') && resamplesStimuli && !hasNaN(subjectRdms.data) && modelRdms.every((m) => !hasNaN(m));
+  const kendallPresorts = new Map<number, KendallPresort>();
+  const kendallPresort = (j: number, subject: number): KendallPresort => {
+    const key = j * nRdm + subject;
+    let presort = kendallPresorts.get(key);
+    if (!presort) kendallPresorts.set(key, (presort = presortKendall(modelRdms[j]!, subjects[subject]!, nCond)));
+    return presort;
+  };
+
   /** Mean over the drawn subjects of compare(model, subject), per model; stimIdx null = all stimuli. */
   const evaluateSample = (rdmIdx: Int32Array, stimIdx: Int32Array | null, into: Float64Array[], b: number, ceiling: boolean): void => {
     if (complete) {
@@ -244,6 +255,18 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
         into[j]![b] = s / preparedSubjects.length;
       });
       if (ceiling) evaluateCeiling(rdmIdx, Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!)), b);
+      return;
+    }
+    if (kendallDraws && stimIdx) {
+      // Rank once for τ (kendall.ts presortKendall): the counts of each draw from one pass.
+      const counts = new Float64Array(nCond);
+      for (const i of stimIdx) counts[i]!++;
+      modelRdms.forEach((_, j) => {
+        let s = 0;
+        for (const subject of rdmIdx) s += kendallTauOfDraw(kendallPresort(j, subject), counts, method as 'tau-a' | 'tau-b');
+        into[j]![b] = s / rdmIdx.length;
+      });
+      if (ceiling) evaluateCeiling(rdmIdx, Array.from(rdmIdx, (s) => subsampleCondensed(subjects[s]!, nCond, stimIdx)), b);
       return;
     }
     const sampleSubjects = Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!));
