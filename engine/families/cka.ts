@@ -10,7 +10,7 @@
 import { linearCka, rbfCka, unbiasedLinearCka, type CkaEpsilonVariant, type RbfBandwidth } from '../metrics/cka';
 import type { Matrix } from '../core/matrix';
 import { ckaCaseHandlers } from '../cases/shape';
-import { pairRunner, runnerOf } from './runner';
+import { pairRunner, runnerOf, type PairProducts } from './runner';
 import type { FamilyDefinition } from './types';
 
 export interface CkaParams {
@@ -24,10 +24,12 @@ export interface CkaParams {
 
 const defaults = { estimator: 'unbiased', kernel: 'linear', bandwidth: 'kornblith', threshold: 1, epsilon: 'kornblith', angular: false } as const;
 
-function ckaValue(p: CkaParams, a: Matrix, b: Matrix): number {
+function ckaValue(p: CkaParams, a: Matrix, b: Matrix, products?: PairProducts): number {
   let value: number;
+  // The linear Gram route reads the run's shared centred Grams (docs/performance.md §7.2).
+  const centredGrams = products && { x: () => products.centredGram.x().gram, y: () => products.centredGram.y().gram };
   if (p.kernel === 'rbf') value = rbfCka(a, b, { estimator: p.estimator, bandwidth: p.bandwidth, threshold: p.threshold, variant: p.epsilon });
-  else value = p.estimator === 'unbiased' ? unbiasedLinearCka(a, b, { variant: p.epsilon }) : linearCka(a, b);
+  else value = p.estimator === 'unbiased' ? unbiasedLinearCka(a, b, { variant: p.epsilon, centredGrams }) : linearCka(a, b, { centredGrams });
   return p.angular ? Math.acos(Math.min(1, Math.max(-1, value))) : value;
 }
 
@@ -124,7 +126,7 @@ export const cka: FamilyDefinition<'cka', CkaParams> = {
   },
   run: pairRunner<CkaParams>({
     metricName: 'CKA',
-    scorePair: (p, x, y) => ({ value: ckaValue(p, x, y) }),
+    scorePair: (p, x, y, _labels, products) => ({ value: ckaValue(p, x, y, products) }),
     higherIsBetter: (p) => !p.angular,
     measure: (p, subjects) =>
       `${p.angular ? 'arccos of ' : ''}${p.estimator} ${kernelName(p)} CKA${p.estimator === 'unbiased' ? ` (${p.epsilon} ε)` : ''}${subjects > 1 ? ` (mean over ${subjects} subjects)` : ''}`,

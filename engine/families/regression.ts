@@ -18,7 +18,6 @@ import type { Matrix } from '../core/matrix';
 import { brainScoreAlphas } from '../metrics/regression/brainScore';
 import { crossValidatedEncoding, type Direction, type EncodingResult, type ScoreName } from '../metrics/regression/crossValidate';
 import { isSharingEstimator, type Estimator } from '../metrics/regression/estimator';
-import { centredRowGram } from '../metrics/regression/prepared';
 import type { Split } from '../stats/cv';
 import { olsEstimator } from '../metrics/regression/ols';
 import { plsEstimator } from '../metrics/regression/pls';
@@ -28,7 +27,7 @@ import { ridgeCvLooEstimator } from '../metrics/regression/ridgeCvLoo';
 import type { Aggregate } from '../metrics/regression/scores';
 import { brainScoreSplitHalfSplits, normalizeByCeiling, splitHalfReliability, type CeilingNormalization } from '../inference';
 import { caseHandlers } from '../cases/regression';
-import { checkCv, foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, type CvParams } from './runner';
+import { checkCv, foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, sharedCentredGram, type CvParams } from './runner';
 import type { FamilyComparison, FamilyDefinition, RunContext } from './types';
 
 export interface RegressionSettings {
@@ -174,7 +173,9 @@ function sharedPreparation(context: RunContext, settings: RegressionSettings, pr
   const method = `${settings.alphaSelection}:${settings.alphas.join(',')}:${settings.innerFolds}`;
   const key = `regression:prepared:${predictors.role}:${predictors.name}:${method}:${JSON.stringify(settings.cv)}:${stimuli}`;
   const folds = context.shared.get('regression:recent-preparations', () => new RecentPreparations()).folds(predictors.role, key);
-  const fullGram = () => context.shared.get(`regression:centred-row-gram:${predictors.role}:${predictors.name}`, () => centredRowGram(predictors.matrix));
+  // The representation's one centred Gram, shared with CKA and the shape metrics (docs/performance.md §7.2).
+  const centred = sharedCentredGram(context, predictors.role, predictors.name, predictors.matrix);
+  const fullGram = () => centred().gram;
   return (index: number, split: Split) => (folds[index] ??= estimator.prepare(predictors.matrix, split, fullGram));
 }
 

@@ -16,7 +16,8 @@ import { SimspecError } from '../core/errors';
 import type { Matrix, NDArray } from '../core/matrix';
 import { readArray } from '../io';
 import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod, type CompareMethod } from '../metrics/rsa';
-import { bootstrapRsa, type BootstrapOver } from '../metrics/rsa/bootstrap';
+import { bootstrapRsa, type BootstrapOver, type BootstrapSummary, type RsaBootstrapResult } from '../metrics/rsa/bootstrap';
+import { isDotMethod } from '../metrics/rsa/prepared';
 import { permutationTest } from '../metrics/rsa/permutation';
 import { oneSampleTTest, summarize } from '../stats/summary';
 import { caseHandlers } from '../cases/rsa';
@@ -93,6 +94,72 @@ function subjectRdms(rep: LoadedRepresentation, method: string, context: RunCont
       return result.condensed;
     }),
   );
+}
+
+function isComplete(rdm: Float64Array): boolean {
+  for (let k = 0; k < rdm.length; k++) if (Number.isNaN(rdm[k]!)) return false;
+  return true;
+}
+
+/** One layer's part of a bootstrap: its summary and the draws dropped (the same for every layer). */
+interface LayerBootstrap {
+  summary: BootstrapSummary;
+  dropped: number;
+}
+
+function oneLayer(result: RsaBootstrapResult, j = 0): LayerBootstrap {
+  return { summary: result.models[j]!, dropped: result.dropped };
+}
+
+/** Model RDMs held by one shared bootstrap call: 24 bytes a pair per layer (RDM, presort, draw). */
+const SHARED_BOOTSTRAP_BYTES = 256 * 2 ** 20;
+
+/**
+ * Resample-major bootstrap (issue 11; docs/performance.md §7.2): the first job of a (comparison,
+ * region) runs one bootstrapRsa over its layer and the layers the run has still to score against
+ * the region (RunContext.layersStillToScore), so each draw is made once and the brain side of each
+ * draw ranked and prepared once for all of them; the later jobs read their layer's part. With a
+ * dot-product comparison and complete RDMs each layer's evaluation of a draw depends on that layer
+ * and the brain only, so every layer's interval is bit-identical to a bootstrap of its own
+ * (test/engine/run/rsa-shared-draws.test.ts). Layers whose RDM is incomplete or cannot be made are
+ * left to their own job, which reports them.
+ */
+async function bootstrapAcrossLayers(
+  comparisonIndex: number,
+  model: LoadedRepresentation,
+  modelRdm: Float64Array,
+  brainName: string,
+  rdmMethod: string,
+  context: RunContext,
+  run: (layerRdms: Float64Array[]) => RsaBootstrapResult,
+): Promise<LayerBootstrap> {
+  const ready = context.shared.get(`rsa:bootstrap-by-layer:${comparisonIndex}:${brainName}`, () => new Map<string, LayerBootstrap>());
+  const mine = ready.get(model.name);
+  if (mine) {
+    ready.delete(model.name);
+    return mine;
+  }
+  const names = [model.name];
+  const rdms = [modelRdm];
+  const budget = Math.max(1, Math.floor(SHARED_BOOTSTRAP_BYTES / (24 * Math.max(1, modelRdm.length))));
+  for (const layer of (await context.layersStillToScore?.()) ?? []) {
+    if (rdms.length >= budget) break;
+    if (layer.name === model.name || ready.has(layer.name)) continue;
+    try {
+      const layerRdms = subjectRdms(layer, rdmMethod, context);
+      const rdm = layerRdms.length === 1 ? layerRdms[0]! : meanRdm(layerRdms);
+      if (rdm.length !== modelRdm.length || !isComplete(rdm)) continue;
+      names.push(layer.name);
+      rdms.push(rdm);
+    } catch (e) {
+      if (!(e instanceof SimspecError)) throw e;
+    }
+  }
+  const result = run(rdms);
+  names.forEach((name, j) => {
+    if (j > 0) ready.set(name, oneLayer(result, j));
+  });
+  return oneLayer(result);
 }
 
 function stack(rdms: Float64Array[]): Matrix {
@@ -251,21 +318,23 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
       if (square) {
         warnings.push('no bootstrap interval: the bootstrap evaluates the mean correlation, not the mean squared correlation of `square: true`');
       } else {
-        const stacked = stack(brainRdms);
-        const result = bootstrapRsa({
-          modelRdms: [modelRdm],
-          subjectRdms: stacked,
-          method: compareMethod,
-          over,
-          iterations: bootstrap.samples,
-          seed: bootstrap.seed,
-          noiseCeiling: false,
-          ciLevel: bootstrap.ci * 100,
-          signal: context.signal,
-          ...(over !== 'subjects' && (compareMethod === 'spearman' || compareMethod === 'rho-a') ? { subjectTies: brainTies() } : {}),
-          onProgress: countedProgress(context, 'bootstrap', bootstrap.samples, 0, permutation ? 0.5 : 1),
-        });
-        const summary = result.models[0]!;
+        const run = (layerRdms: Float64Array[]) =>
+          bootstrapRsa({
+            modelRdms: layerRdms,
+            subjectRdms: stack(brainRdms),
+            method: compareMethod,
+            over,
+            iterations: bootstrap.samples,
+            seed: bootstrap.seed,
+            noiseCeiling: false,
+            ciLevel: bootstrap.ci * 100,
+            signal: context.signal,
+            ...(over !== 'subjects' && (compareMethod === 'spearman' || compareMethod === 'rho-a') ? { subjectTies: brainTies() } : {}),
+            onProgress: countedProgress(context, 'bootstrap', bootstrap.samples, 0, permutation ? 0.5 : 1),
+          });
+        const shareable = isDotMethod(compareMethod) && isComplete(modelRdm) && brainRdms.every(isComplete);
+        const result = shareable ? await bootstrapAcrossLayers(comparison.index, model, modelRdm, brain.name, rdmMethod, context, run) : oneLayer(run([modelRdm]));
+        const summary = result.summary;
         score.ci = { lower: summary.ciLow, upper: summary.ciHigh, level: bootstrap.ci, method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`, samples: bootstrap.samples, seed: bootstrap.seed, standardError: summary.sem };
         if (result.dropped > 0) warnings.push(`${result.dropped} bootstrap samples had fewer than 3 distinct stimuli and were dropped`);
       }

@@ -21,6 +21,8 @@ import { forEachBootstrapDraw, percentileInterval } from '../inference/bootstrap
 import { forEachPermutation, permutationPValue } from '../inference/permutation';
 import { explicitSplits, groupKFoldSplits, kFoldSplits, leaveOneOutSplits, shuffleSplits, stratifiedShuffleSplits, type Split } from '../stats/cv';
 import { summarize } from '../stats/summary';
+import { columnMeans } from '../linalg';
+import { centredGram, type CentredGram } from '../metrics/common/factor';
 import type { CheckContext, CheckReport, ComparisonRunner, FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score, StimulusTable } from './types';
 
 /** The spec path of a comparison key, for SimspecError's `variable`. */
@@ -265,12 +267,37 @@ export function checkCv(cv: CvParams | undefined, comparison: Pick<FamilyCompari
   }
 }
 
+/**
+ * One representation's centred Gram X̄X̄ᵀ (metrics/common/factor.ts `centredGram`), formed once per
+ * run and shared by every metric that starts from it — CKA's Gram route, the shape metrics' Gram
+ * route, ridge's dual kernels (docs/performance.md §7.2). `name` identifies the data: the model's name,
+ * or `<region>:<subject index>` for a brain subject. The Gram and the column means are separate
+ * shared products so the on-disk cache keeps both (it stores matrices and vectors); they come from
+ * one pass over the data unless the Gram was read back from disk.
+ */
+export function sharedCentredGram(context: RunContext, role: 'model' | 'brain', name: string, x: Matrix): () => CentredGram {
+  return () => {
+    let fresh: CentredGram | undefined;
+    const gram = context.shared.get<Matrix>(`gram:centred:${role}:${name}`, () => (fresh = centredGram(x, true)).gram);
+    const means = context.shared.get<Float64Array>(`gram:column-means:${role}:${name}`, () => fresh?.means ?? columnMeans(x));
+    return { gram, means };
+  };
+}
+
+/** Products of the pair's full data that the run already holds (see `sharedCentredGram`). */
+export interface PairProducts {
+  centredGram: { x: () => CentredGram; y: () => CentredGram };
+}
+
 /** What a matrix-pair family gives the generic runner. */
 export interface PairFamilySpec<Params> {
   /** How the metric is named in messages ('CKA', 'the soft-matching distance'). */
   metricName: string;
-  /** The score of one (model, brain) matrix pair, and details to keep from the first subject. */
-  scorePair(params: Params, x: Matrix, y: Matrix, labels: { x: string; y: string }): { value: number; details?: Record<string, unknown> };
+  /**
+   * The score of one (model, brain) matrix pair, and details to keep from the first subject.
+   * `products` are given for the full data only (not for resampled rows).
+   */
+  scorePair(params: Params, x: Matrix, y: Matrix, labels: { x: string; y: string }, products?: PairProducts): { value: number; details?: Record<string, unknown> };
   higherIsBetter(params: Params): boolean;
   /** The measure text; `subjects` is the number of brain subjects. */
   measure(params: Params, subjects: number): string;
@@ -296,7 +323,8 @@ export function pairRunner<Params>(family: PairFamilySpec<Params>) {
       if (x.rows !== y.rows) {
         throw new SimspecError(`model layer '${model.name}' has ${x.rows} stimuli but brain region '${brain.name}' has ${y.rows}`, { file: brain.file, variable: brain.key ?? brain.name, expected: `${x.rows} rows`, code: 'data.rows' });
       }
-      const r = family.scorePair(params, x, y, labels);
+      const products: PairProducts = { centredGram: { x: sharedCentredGram(context, 'model', model.name, x), y: sharedCentredGram(context, 'brain', `${brain.name}:${s}`, y) } };
+      const r = family.scorePair(params, x, y, labels, products);
       if (s === 0 && r.details) Object.assign(details, r.details);
       return r.value;
     });

@@ -36,6 +36,7 @@ import { classicalMds } from '../metrics/embedding';
 import { shapeCaseHandlers } from '../cases/shape';
 import {
   addResamplingStatistics,
+  sharedCentredGram,
   checkCv,
   drawnSubjectMean,
   foldsFromCv,
@@ -143,8 +144,13 @@ async function shapeRun(comparison: FamilyComparison, p: ShapeParams, model: Loa
       }
     } else if (resolved.group !== 'permutation' && !resolved.reduce && resolved.whitening === 'netrep') {
       // Reuse each network's factor across pairs (netrep re-whitens per pair; docs/metrics.md §8 item 9).
-      const fx = context.shared.get<NetworkFactor>(`shape:factor:model:${model.name}:${resolved.center}`, () => factorizeNetwork(x, { center: resolved.center }));
-      const fy = context.shared.get<NetworkFactor>(`shape:factor:brain:${brain.name}:${s}:${resolved.center}`, () => factorizeNetwork(y, { center: resolved.center }));
+      // The Gram route starts from the representation's shared centred Gram (docs/performance.md §7.2).
+      const fx = context.shared.get<NetworkFactor>(`shape:factor:model:${model.name}:${resolved.center}`, () =>
+        factorizeNetwork(x, { center: resolved.center, centredGram: sharedCentredGram(context, 'model', model.name, x) }),
+      );
+      const fy = context.shared.get<NetworkFactor>(`shape:factor:brain:${brain.name}:${s}:${resolved.center}`, () =>
+        factorizeNetwork(y, { center: resolved.center, centredGram: sharedCentredGram(context, 'brain', `${brain.name}:${s}`, y) }),
+      );
       checkShapeInputs(x, y, resolved);
       const al = alignFactors(fx, fy, resolved.alpha, Math.max(x.cols, y.cols));
       perSubject.push(trainingLinearScore(al, resolved.score));

@@ -113,6 +113,14 @@ export interface RunContext {
   warn(message: string): void;
   /** Offer an RDM (condensed; brain: mean over subjects) for the panel's heat maps. */
   recordRdm?(role: 'model' | 'brain', name: string, condensed: Float64Array): void;
+  /**
+   * A comparison-level hook for work shared across layers: the model layers this run has still to
+   * score against the current region in the current comparison, the current job's layer first, in
+   * job order (not those served from the score cache or scored by another shard), loaded on request.
+   * A layer that fails to load is left out (its own job reports the error). Absent outside planned
+   * runs. The RSA bootstrap uses it to draw and rank each brain sample once for all of them.
+   */
+  layersStillToScore?(): Promise<LoadedRepresentation[]>;
 }
 
 export interface ConfidenceInterval {

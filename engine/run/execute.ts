@@ -433,6 +433,7 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
     },
   };
   if (state.labels) context.labels = state.labels;
+  context.layersStillToScore = () => layersStillToScore(state, index);
   context.progress(0);
   const warningsBefore = state.warnings.length;
   const pairStarted = Date.now();
@@ -443,6 +444,33 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, milliseconds });
   if (options.cells) state.cellRecords.push({ key: cellKey({ comparison: comparison.name, layer, region }), score: JSON.parse(toJson(score)) as Score, rdms: recorded, stimuli: model.stimuli, warnings: state.warnings.slice(warningsBefore), milliseconds, fromCache: false });
   if (key) cache!.putValue(key, { json: JSON.parse(toJson({ score: { ...score, milliseconds }, rdms: recorded, stimuli: model.stimuli })) });
+}
+
+/**
+ * The layers of job `index`'s comparison that this run has still to score against its region, the
+ * job's own layer first (RunContext.layersStillToScore): later jobs of the same comparison and
+ * region that are neither precomputed, outside this shard's cells, nor in the score cache.
+ */
+async function layersStillToScore(state: RunState, index: number): Promise<LoadedRepresentation[]> {
+  const { jobs, options, cache, spec, inputs } = state;
+  const current = jobs[index]!;
+  const fraction = 0.05 + (0.9 * index) / jobs.length; // the job's place in the run's progress, as scoreJob
+  const out: LoadedRepresentation[] = [await loadStage(state, `model:${current.layer}`, fraction)];
+  for (const job of jobs.slice(index + 1)) {
+    if (job.comparison !== current.comparison || job.region !== current.region || job.layer === current.layer) continue;
+    const cell = cellKey({ comparison: job.comparison.name, layer: job.layer, region: job.region });
+    if (options.precomputed?.has(cell) || (options.cells && !options.cells.has(cell))) continue;
+    if (cache) {
+      const key = jobCacheKey({ metric: job.comparison.metric, params: { params: job.comparison.params, statistics: job.comparison.statistics, files: auxiliaryFileHashes(spec, job.comparison) } }, inputs.get(`model:${job.layer}`)!, inputs.get(`brain:${job.region}`)!, engineBuildId());
+      if (cachedJobFrom(cache.getValue(key))) continue;
+    }
+    try {
+      out.push(await loadStage(state, `model:${job.layer}`, fraction));
+    } catch (e) {
+      if (!(e instanceof SimspecError)) throw e;
+    }
+  }
+  return out;
 }
 
 /** A family's results over every pair of a comparison (`finish`, e.g. the shape MDS map). */

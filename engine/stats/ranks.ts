@@ -165,3 +165,66 @@ export function weightedAverageRanks(ties: PresortedTies, weights: ArrayLike<num
   }
   return out;
 }
+
+/**
+ * The two stimuli of every entry of a condensed RDM over `conditions` stimuli (squareform order),
+ * listed in a presorted order: entry order[t] is the pair (first[t], second[t]), first < second.
+ * Made once per sorted RDM, it lets pairWeightedAverageRanks read a bootstrap draw's pair weights
+ * from the stimulus counts in sorted order instead of gathering a weight per entry.
+ */
+export interface SortedPairStimuli {
+  first: Uint16Array | Uint32Array;
+  second: Uint16Array | Uint32Array;
+}
+
+export function sortedPairStimuli(ties: Pick<PresortedTies, 'order'>, conditions: number): SortedPairStimuli {
+  const n = ties.order.length;
+  const make = (length: number) => (conditions <= 0xffff ? new Uint16Array(length) : new Uint32Array(length));
+  // Row and column of each condensed entry, then laid out in the sorted order.
+  const rowOf = make(n);
+  const columnOf = make(n);
+  let k = 0;
+  for (let i = 0; i < conditions; i++) {
+    for (let j = i + 1; j < conditions; j++, k++) {
+      rowOf[k] = i;
+      columnOf[k] = j;
+    }
+  }
+  const first = make(n);
+  const second = make(n);
+  for (let t = 0; t < n; t++) {
+    const entry = ties.order[t]!;
+    first[t] = rowOf[entry]!;
+    second[t] = columnOf[entry]!;
+  }
+  return { first, second };
+}
+
+/**
+ * weightedAverageRanks for a bootstrap draw of stimuli, whose weight of entry (i, j) is
+ * counts[i]·counts[j]: the weights are formed in sorted order from `pairs` (sortedPairStimuli of
+ * the same ties) — the same products summed in the same order, so the ranks are bit-identical. `out`
+ * may be a Float32Array when every rank is exact in it: ranks are multiples of ½ no larger than the
+ * number of sampled pairs + 1, exact in float32 below 2²³ (the caller checks).
+ */
+export function pairWeightedAverageRanks(ties: PresortedTies, pairs: SortedPairStimuli, counts: Float64Array, out: Float64Array | Float32Array): Float64Array | Float32Array {
+  const { order, groupStarts } = ties;
+  const { first, second } = pairs;
+  let below = 0;
+  for (let g = 0; g + 1 < groupStarts.length; g++) {
+    const start = groupStarts[g]!;
+    const end = groupStarts[g + 1]!;
+    if (end === start + 1) {
+      const w = counts[first[start]!]! * counts[second[start]!]!;
+      out[order[start]!] = (below + (below + w) + 1) / 2;
+      below += w;
+      continue;
+    }
+    let weight = 0;
+    for (let k = start; k < end; k++) weight += counts[first[k]!]! * counts[second[k]!]!;
+    const rank = (below + (below + weight) + 1) / 2;
+    for (let k = start; k < end; k++) out[order[k]!] = rank;
+    below += weight;
+  }
+  return out;
+}

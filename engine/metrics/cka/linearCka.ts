@@ -19,6 +19,17 @@ import { checkPairedRows } from '../common/checks';
 export interface LinearCkaOptions {
   /** Centre columns (default true). Off gives the uncentred "RV-like" cosine of raw Grams. */
   center?: boolean;
+  /**
+   * `centredGram(x).gram` and `centredGram(y).gram` when the caller already holds them (the run's
+   * one product per representation, docs/performance.md §7.2); used by the Gram route when centring.
+   */
+  centredGrams?: CentredGrams;
+}
+
+/** Lazily given centred Grams of the two networks (see LinearCkaOptions.centredGrams). */
+export interface CentredGrams {
+  x: () => Matrix;
+  y: () => Matrix;
 }
 
 function frobenius2(m: Matrix): number {
@@ -42,8 +53,9 @@ export function linearCka(x: Matrix, y: Matrix, options: LinearCkaOptions = {}):
     const denominator = Math.sqrt(frobenius2(crossGram(xc)) * frobenius2(crossGram(yc)));
     return denominator === 0 ? 0 : cross / denominator;
   }
-  const k = centredGram(x, center).gram;
-  const l = centredGram(y, center).gram;
+  const shared = center ? options.centredGrams : undefined;
+  const k = shared ? shared.x() : centredGram(x, center).gram;
+  const l = shared ? shared.y() : centredGram(y, center).gram;
   const denominator = Math.sqrt(frobenius2(k) * frobenius2(l));
   return denominator === 0 ? 0 : frobeniusInner(k, l) / denominator;
 }

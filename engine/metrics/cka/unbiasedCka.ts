@@ -23,6 +23,7 @@ import { SimspecError } from '../../core/errors';
 import { centerColumns, crossGram, crossProduct } from '../../linalg';
 import { centredGram } from '../common/factor';
 import { checkPairedRows } from '../common/checks';
+import type { CentredGrams } from './linearCka';
 
 export type CkaEpsilonVariant = 'kornblith' | 'brain-score' | 'platonic';
 
@@ -104,7 +105,7 @@ function featureFormHsic(xc: Matrix, yc: Matrix): { xy: number; xx: number; yy: 
   };
 }
 
-export function unbiasedLinearCka(x: Matrix, y: Matrix, options: UnbiasedCkaOptions & { route?: 'auto' | 'feature' | 'gram' } = {}): number {
+export function unbiasedLinearCka(x: Matrix, y: Matrix, options: UnbiasedCkaOptions & { route?: 'auto' | 'feature' | 'gram'; centredGrams?: CentredGrams } = {}): number {
   checkPairedRows(x, y, 4);
   const variant = options.variant ?? 'kornblith';
   const n = x.rows;
@@ -117,7 +118,8 @@ export function unbiasedLinearCka(x: Matrix, y: Matrix, options: UnbiasedCkaOpti
     return ckaFromHsic(h.xy, h.xx, h.yy, variant);
   }
   // The estimator is shift invariant; centring first only reduces cancellation.
-  const k = centredGram(x).gram;
-  const l = centredGram(y).gram;
+  // The run's shared centred Grams when given (docs/performance.md §7.2): the same product.
+  const k = options.centredGrams ? options.centredGrams.x() : centredGram(x).gram;
+  const l = options.centredGrams ? options.centredGrams.y() : centredGram(y).gram;
   return ckaFromHsic(unbiasedHsic(k, l), unbiasedHsic(k, k), unbiasedHsic(l, l), variant);
 }

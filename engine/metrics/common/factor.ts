@@ -40,7 +40,24 @@ export interface NetworkFactor {
 export interface FactorOptions {
   center?: boolean;
   route?: RouteChoice;
+  /**
+   * The centred Gram of `x` (`centredGram(x, true)`) when the caller already holds it — the run's
+   * one product per representation (docs/performance.md §7.2). Used by the Gram route when centring;
+   * the factor is then the same, bit for bit, as from its own product.
+   */
+  centredGram?: () => CentredGram;
 }
+
+export interface CentredGram {
+  gram: Matrix;
+  means: Float64Array | null;
+}
+
+/**
+ * How many centred Grams `centredGram` has formed in this process: the test of "one product per
+ * representation per run" reads it before and after a run (docs/performance.md §7.2).
+ */
+export const gramProducts = { centred: 0 };
 
 /** Columns per centred block: about 16 MB of block, whatever n is. */
 function gramBlockColumns(n: number): number {
@@ -55,7 +72,8 @@ export function chooseRoute(rows: number, cols: number, choice: RouteChoice = 'a
 export function factorizeNetwork(x: Matrix, options: FactorOptions = {}): NetworkFactor {
   const center = options.center ?? true;
   const route = chooseRoute(x.rows, x.cols, options.route);
-  return route === 'feature' ? featureFactor(x, center) : gramFactor(x, center);
+  if (route === 'feature') return featureFactor(x, center);
+  return gramFactor(x, center && options.centredGram ? options.centredGram() : centredGram(x, center));
 }
 
 /** The scale-free mode of §4.2 [choose]: divide X̃ by ‖X̃‖ (= ‖σ‖) so 0 < α < 1 ignores data scale. */
@@ -98,7 +116,8 @@ function featureFactor(x: Matrix, center: boolean): NetworkFactor {
 }
 
 /** X̃X̃ᵀ accumulated over column blocks, each centred before use. */
-export function centredGram(x: Matrix, center = true): { gram: Matrix; means: Float64Array | null } {
+export function centredGram(x: Matrix, center = true): CentredGram {
+  gramProducts.centred++;
   const n = x.rows;
   const k = new Float64Array(n * n);
   const means = center ? new Float64Array(x.cols) : null;
@@ -133,9 +152,9 @@ export function centredGram(x: Matrix, center = true): { gram: Matrix; means: Fl
   return { gram: { rows: n, cols: n, data: k }, means };
 }
 
-function gramFactor(x: Matrix, center: boolean): NetworkFactor {
+function gramFactor(x: Matrix, product: CentredGram): NetworkFactor {
   const n = x.rows;
-  const { gram: k, means } = centredGram(x, center);
+  const { gram: k, means } = product;
   const eig = symmetricEigen(k);
   const lambdaMax = Math.max(eig.values[n - 1] ?? 0, 0);
   const threshold = n * Number.EPSILON * lambdaMax;

@@ -28,8 +28,12 @@ import { bootstrapSummary, forEachBootstrapDraw, type BootstrapSummary } from '.
 import { canonicalCompareMethod, compareRdms, type CompareMethod } from './compare';
 import { conditionsFromPairs, subsampleCondensed } from './condensed';
 import { noiseCeiling } from './noise-ceiling';
-import { presortTies, weightedAverageRanks, type PresortedTies } from '../../stats/ranks';
+import { pairWeightedAverageRanks, presortTies, sortedPairStimuli, type PresortedTies, type SortedPairStimuli } from '../../stats/ranks';
+
+/** Each sorted RDM's pair stimuli (sortedPairStimuli), kept while its sort is: the brain's sort lives for the run. */
+const sortedPairs = new WeakMap<PresortedTies, SortedPairStimuli>();
 import { comparePrepared, isDotMethod, prepareVector } from './prepared';
+import { kendallTauOfDraw, presortKendall, type KendallPresort } from './kendall';
 
 export type { BootstrapSummary };
 
@@ -99,6 +103,13 @@ export interface TwoFactorVariance {
   dof: number;
 }
 
+/**
+ * Subject RDMs of stimulus draws ranked or laid out and prepared in this process (one per draw and
+ * drawn subject, however many model RDMs share the draw): the test of the rsa family's
+ * resample-major loop reads it (docs/performance.md §7.2).
+ */
+export const bootstrapWork = { subjectSamples: 0 };
+
 export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const method = canonicalCompareMethod(input.method);
   const { subjectRdms, modelRdms, over, iterations: B, seed } = input;
@@ -135,11 +146,19 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
   const subjectTies = complete && rankMethod && resamplesStimuli ? givenTies ?? subjects.map((v) => presortTies(v)) : [];
   const modelTies = complete && rankMethod && resamplesStimuli ? modelRdms.map((m) => presortTies(m)) : [];
   const N = subjectRdms.cols;
-  const weights = new Float64Array(complete && resamplesStimuli ? N : 0);
-  const rankBuffer = new Float64Array(complete && rankMethod && resamplesStimuli ? N : 0);
+  // A draw's pair weights count_i·count_j are read in each RDM's sorted order (sortedPairStimuli,
+  // made once per sorted RDM). The ranks go to a float32 buffer where every rank is exact in it
+  // (multiples of ½ up to N + 1 < 2²³): half the memory the ranks are scattered into and gathered
+  // from, the same values.
+  const rankBuffer = complete && rankMethod && resamplesStimuli ? (N + 1 < 2 ** 23 ? new Float32Array(N) : new Float64Array(N)) : new Float64Array(0);
+  const pairStimuliOf = (ties: PresortedTies) => {
+    let pairs = sortedPairs.get(ties);
+    if (!pairs) sortedPairs.set(ties, (pairs = sortedPairStimuli(ties, nCond)));
+    return pairs;
+  };
   const samplePairs = new Uint32Array(complete && resamplesStimuli ? N : 0);
   /** Per draw: the pairs of distinct stimuli in the draw's order, the pair weights, prepared vectors. */
-  let draw: { stimIdx: Int32Array; pairs: number; subjects: Map<number, Float64Array>; models: Map<number, Float64Array> } | null = null;
+  let draw: { stimIdx: Int32Array; counts: Float64Array; pairs: number; subjects: Map<number, Float64Array>; models: Map<number, Float64Array> } | null = null;
   const fullPrepared = new Map<Float64Array, Float64Array>();
   const preparedFull = (v: Float64Array) => {
     let p = fullPrepared.get(v);
@@ -150,11 +169,6 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     if (draw?.stimIdx === stimIdx) return draw;
     const counts = new Float64Array(nCond);
     for (const i of stimIdx) counts[i]!++;
-    let k = 0;
-    for (let i = 0; i < nCond; i++) {
-      const ci = counts[i]!;
-      for (let j = i + 1; j < nCond; j++) weights[k++] = ci * counts[j]!;
-    }
     let pairs = 0;
     const m = stimIdx.length;
     for (let a = 0; a < m; a++) {
@@ -167,11 +181,15 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
         samplePairs[pairs++] = nCond * lo - (lo * (lo + 1)) / 2 + (hi - lo - 1);
       }
     }
-    return (draw = { stimIdx, pairs, subjects: new Map(), models: new Map() });
+    return (draw = { stimIdx, counts, pairs, subjects: new Map(), models: new Map() });
   };
-  const prepareSample = (v: Float64Array, ties: PresortedTies | undefined, pairs: number): Float64Array => {
+  const prepareSubjectSample = (s: number, d: { counts: Float64Array; pairs: number }): Float64Array => {
+    bootstrapWork.subjectSamples++;
+    return prepareSample(subjects[s]!, subjectTies[s], d);
+  };
+  const prepareSample = (v: Float64Array, ties: PresortedTies | undefined, { counts, pairs }: { counts: Float64Array; pairs: number }): Float64Array => {
     const out = new Float64Array(pairs);
-    if (rankMethod) return prepareSampleRanks(weightedAverageRanks(ties!, weights, rankBuffer), out);
+    if (rankMethod) return prepareSampleRanks(pairWeightedAverageRanks(ties!, pairStimuliOf(ties!), counts, rankBuffer), out);
     for (let t = 0; t < pairs; t++) out[t] = v[samplePairs[t]!]!;
     return prepareVector(out, method);
   };
@@ -181,7 +199,7 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
    * constant check and the sum in one, the centring and the sum of squares in the next. Every sum
    * runs in the same order over the same values as prepareRanks, so the result is bit-identical.
    */
-  const prepareSampleRanks = (ranks: Float64Array, out: Float64Array): Float64Array => {
+  const prepareSampleRanks = (ranks: Float64Array | Float32Array, out: Float64Array): Float64Array => {
     const pairs = out.length;
     if (pairs === 0) return out;
     const first = ranks[samplePairs[0]!]!;
@@ -206,6 +224,16 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
     return out;
   };
 
+  // Kendall τ on complete RDMs: each (model, subject) pair sorted once by (model, subject) value.
+  const kendallDraws = (method === 'tau-a' || method === 'tau-b') && resamplesStimuli && !hasNaN(subjectRdms.data) && modelRdms.every((m) => !hasNaN(m));
+  const kendallPresorts = new Map<number, KendallPresort>();
+  const kendallPresort = (j: number, subject: number): KendallPresort => {
+    const key = j * nRdm + subject;
+    let presort = kendallPresorts.get(key);
+    if (!presort) kendallPresorts.set(key, (presort = presortKendall(modelRdms[j]!, subjects[subject]!, nCond)));
+    return presort;
+  };
+
   /** Mean over the drawn subjects of compare(model, subject), per model; stimIdx null = all stimuli. */
   const evaluateSample = (rdmIdx: Int32Array, stimIdx: Int32Array | null, into: Float64Array[], b: number, ceiling: boolean): void => {
     if (complete) {
@@ -213,8 +241,8 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
       let preparedModel: (j: number) => Float64Array;
       if (stimIdx) {
         const d = startDraw(stimIdx);
-        preparedSubject = (s) => d.subjects.get(s) ?? d.subjects.set(s, prepareSample(subjects[s]!, subjectTies[s], d.pairs)).get(s)!;
-        preparedModel = (j) => d.models.get(j) ?? d.models.set(j, prepareSample(modelRdms[j]!, modelTies[j], d.pairs)).get(j)!;
+        preparedSubject = (s) => d.subjects.get(s) ?? d.subjects.set(s, prepareSubjectSample(s, d)).get(s)!;
+        preparedModel = (j) => d.models.get(j) ?? d.models.set(j, prepareSample(modelRdms[j]!, modelTies[j], d)).get(j)!;
       } else {
         preparedSubject = (s) => preparedFull(subjects[s]!);
         preparedModel = (j) => preparedFull(modelRdms[j]!);
@@ -227,6 +255,18 @@ export function bootstrapRsa(input: RsaBootstrapInput): RsaBootstrapResult {
         into[j]![b] = s / preparedSubjects.length;
       });
       if (ceiling) evaluateCeiling(rdmIdx, Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!)), b);
+      return;
+    }
+    if (kendallDraws && stimIdx) {
+      // Rank once for τ (kendall.ts presortKendall): the counts of each draw from one pass.
+      const counts = new Float64Array(nCond);
+      for (const i of stimIdx) counts[i]!++;
+      modelRdms.forEach((_, j) => {
+        let s = 0;
+        for (const subject of rdmIdx) s += kendallTauOfDraw(kendallPresort(j, subject), counts, method as 'tau-a' | 'tau-b');
+        into[j]![b] = s / rdmIdx.length;
+      });
+      if (ceiling) evaluateCeiling(rdmIdx, Array.from(rdmIdx, (s) => subsampleCondensed(subjects[s]!, nCond, stimIdx)), b);
       return;
     }
     const sampleSubjects = Array.from(rdmIdx, (s) => (stimIdx ? subsampleCondensed(subjects[s]!, nCond, stimIdx) : subjects[s]!));

@@ -169,8 +169,8 @@ test('regression family: two regions, both directions — values as the unshared
     }
   }
   assert.deepEqual(
-    [...calls].filter(([k]) => k.startsWith('regression:centred-row-gram:')),
-    [['regression:centred-row-gram:model:layer', 1]], // SVD mode for the narrow regions: no Gram needed
+    [...calls].filter(([k]) => k.startsWith('gram:centred:')),
+    [['gram:centred:model:layer', 1]], // SVD mode for the narrow regions: no Gram needed (the key is the one every metric shares, runner.ts sharedCentredGram)
   );
 });
 

@@ -73,14 +73,14 @@ const categoricalModel = Float64Array.from({ length: subjects.cols }, (_, k) => 
 // Subject RDMs with coarse, tied values.
 const tiedSubjects: Matrix = { ...subjects, data: subjects.data.map((v) => Math.round(v * 4) / 4) };
 
-for (const method of ['spearman', 'rho-a', 'corr', 'cosine', 'pearson', 'tau-a']) {
+for (const method of ['spearman', 'rho-a', 'corr', 'cosine', 'pearson', 'tau-a', 'tau-b']) {
   for (const over of ['stimuli', 'subjects', 'both'] as BootstrapOver[]) {
     test(`bootstrap ${method} over ${over}: identical to re-sorting every draw`, () => {
       for (const [label, subjectRdms, models] of [
         ['continuous', subjects, [continuousModel, categoricalModel]],
         ['tied', tiedSubjects, [categoricalModel]],
       ] as const) {
-        const input = { modelRdms: models, subjectRdms, method, over, iterations: 60, seed: 11, twoFactorCorrection: over === 'both', noiseCeiling: method !== 'tau-a' };
+        const input = { modelRdms: models, subjectRdms, method, over, iterations: 60, seed: 11, twoFactorCorrection: over === 'both', noiseCeiling: !method.startsWith('tau') };
         const now = bootstrapRsa(input);
         const before = bootstrapRsaResortingEveryDraw(input);
         assert.deepEqual(now.evaluations, before.evaluations, label);
