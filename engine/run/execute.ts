@@ -145,7 +145,7 @@ interface CachedJob {
 
 /** A representation as the product cache sees it: its file (hashed by content), variable and reading. */
 function productInputOf(rep: Representation): ProductInput {
-  const input: ProductInput = { file: rep.source.path, preprocessing: { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose } };
+  const input: ProductInput = { file: rep.source.path, preprocessing: { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose, ...(rep.source.axes ? { axes: rep.source.axes } : {}), ...(rep.source.units ? { units: rep.source.units } : {}) } };
   if (rep.source.key !== undefined) input.variable = rep.source.key;
   return input;
 }

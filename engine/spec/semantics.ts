@@ -11,6 +11,7 @@ import type { DataSource, Problem, Representation, Spec } from './types';
 import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
+import { arrangeAxes, describeAxis, type AxisName } from '../io/axes';
 
 export interface VariableDescription {
   shape: number[];
@@ -103,6 +104,8 @@ export interface SourceLayout {
   /** Units per stimulus (responses, repeats); undefined for RDMs. */
   units?: number;
   repeats?: number;
+  /** With `axes`: the stored axis (or axes) holding the stimuli, as messages name it. */
+  stimulusAxis?: string;
 }
 
 const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json)$/i;
@@ -112,8 +115,42 @@ export function condensedToCount(length: number): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
+/** The layout of a source that declares `axes` (engine/io/axes.ts): each axis by name, whatever its position. */
+function layoutFromAxes(source: DataSource, names: readonly string[], shape: readonly number[]): SourceLayout | string {
+  if (source.subjects !== undefined) return '`subjects` axis indices and `axes` are both given: name the subjects axis in `axes` instead';
+  if (source.transpose) return '`transpose` and `axes` are both given: `axes` already says the order, drop `transpose`';
+  const arranged = arrangeAxes(names, shape);
+  if (typeof arranged === 'string') return arranged;
+  const count = (name: AxisName) => arranged.axes[name].length;
+  const subjects = arranged.lengths.subjects;
+  if (count('time') > 0) return `\`axes\` names a \`time\` axis (${describeAxis(arranged, 'time', shape)}), which ${source.kind === 'rdm' ? 'an RDM' : 'a stimulus × unit metric'} does not read: select one time point in the file, or use a time-resolved analysis`;
+  if (source.kind === 'rdm') {
+    const other = names.find((name) => name !== 'subjects' && name !== 'stimuli');
+    if (other !== undefined) return `an RDM's axes are \`subjects\` and \`stimuli\` (two for a square RDM, one for a condensed one), not \`${other}\``;
+    const stimulusAxes = arranged.axes.stimuli.map((axis) => shape[axis]!);
+    if (stimulusAxes.length === 1) {
+      const n = condensedToCount(stimulusAxes[0]!);
+      if (n === undefined) return `${stimulusAxes[0]} entries on ${describeAxis(arranged, 'stimuli', shape)} is not the length of a condensed RDM (n(n−1)/2 for some n)`;
+      return { stimuli: n, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+    }
+    if (stimulusAxes.length !== 2 || stimulusAxes[0] !== stimulusAxes[1]) return `an RDM needs two \`stimuli\` axes of equal length (square) or one (condensed); \`axes\` gives ${describeAxis(arranged, 'stimuli', shape)}`;
+    return { stimuli: stimulusAxes[0]!, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+  }
+  if (count('stimuli') !== 1) return `\`axes\` must name exactly one \`stimuli\` axis, got ${count('stimuli')}`;
+  if (count('units') === 0) return '`axes` must name at least one `units` axis';
+  if (source.kind === 'repeats' && count('repeats') !== 1) return `responses with repeats need exactly one \`repeats\` axis in \`axes\`, got ${count('repeats')}`;
+  if (source.kind === 'responses' && count('repeats') > 0) return `a \`repeats\` axis needs \`kind: repeats\` (this source is \`kind: responses\`)`;
+  const layout: SourceLayout = { stimuli: arranged.lengths.stimuli, units: arranged.lengths.units, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+  if (source.kind === 'repeats') layout.repeats = arranged.lengths.repeats;
+  return layout;
+}
+
 /** Interpret a source's raw shape given its kind and subjects axes; returns a problem text when it does not fit. */
 export function layoutOf(source: DataSource, shape: readonly number[]): SourceLayout | string {
+  if (source.axes) return layoutFromAxes(source, source.axes, shape);
+  if (source.transpose && source.kind !== 'responses') {
+    return `\`transpose\` applies only to a 2-D response matrix; for \`kind: ${source.kind}\` say which axis is which with \`axes\`, e.g. ${source.kind === 'repeats' ? '`axes: [units, stimuli, repeats]`' : '`axes: [subjects, stimuli, stimuli]`'}`;
+  }
   const subjectAxes = source.subjects ?? [];
   for (const axis of subjectAxes) {
     if (axis >= shape.length) return `subjects axis ${axis} is out of range for an array of shape (${shape.join(', ')}) with ${shape.length} axes`;
@@ -152,6 +189,26 @@ interface Located {
   layout: SourceLayout;
   /** Position in the spec (layers, then regions), to report in spec order. */
   order: number;
+  /** The stored shape (to name the axis that may hold the stimuli). */
+  shape: readonly number[];
+}
+
+/** The warning on `transpose` (kept as an alias of `axes: [units, stimuli]`), with the `axes` to write instead. */
+export function transposeDeprecation(source: DataSource): string {
+  return `\`transpose\` is deprecated: write \`axes: [units, stimuli]\`${source.subjects ? ' (naming the subjects axes too, in place of `subjects`)' : ''} instead.`;
+}
+
+/**
+ * The stimulus-count mismatch (`check` and the loader word it alike): how many stimuli were read and
+ * from which axis, and — when another stored axis has the expected length — the `axes` to write.
+ */
+export function stimulusCountMismatch(layout: SourceLayout, shape: readonly number[], expected: number, source: DataSource): { counted: string; hint: string } {
+  const counted = `${layout.stimuli} stimuli${layout.stimulusAxis ? ` on ${layout.stimulusAxis}` : ''}`;
+  const candidate = shape.findIndex((length) => length === expected);
+  if (candidate < 0 || source.kind === 'rdm' || source.subjects !== undefined || shape.length > 3) return { counted, hint: '' };
+  const others = source.kind === 'repeats' ? ['units', 'repeats'] : ['units', 'units'];
+  const names = shape.map((_, axis) => (axis === candidate ? 'stimuli' : others.shift()!));
+  return { counted, hint: ` Axis ${candidate} of the stored shape (${shape.join(', ')}) has ${expected}: say which axis is which with \`axes\`, e.g. \`axes: [${names.join(', ')}]\`.` };
 }
 
 export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
@@ -200,7 +257,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       }
       const layout = layoutOf(source, description.shape);
       if (typeof layout === 'string') {
-        error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat(source.subjects && /subjects axis/.test(layout) ? ['subjects'] : ['kind']), 'data.shape');
+        const onKey = source.axes ? (source.subjects !== undefined && /subjects/.test(layout) ? 'subjects' : source.transpose && /transpose/.test(layout) ? 'transpose' : 'axes') : source.transpose && /`transpose`/.test(layout) ? 'transpose' : source.subjects && /subjects axis/.test(layout) ? 'subjects' : 'kind';
+        error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat([onKey]), 'data.shape');
         return;
       }
       // The run's own refusals, in its words (engine/run/load.ts), so that `check` reports them first.
@@ -225,7 +283,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         }
         if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
       }
-      located.push({ representation, layout, order });
+      if (source.transpose) warning(transposeDeprecation(source), [...source.specPath, 'transpose'], 'spec.transpose-deprecated');
+      located.push({ representation, layout, order, shape: description.shape });
     }),
   );
 
@@ -257,7 +316,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const { source, name, role } = item.representation;
       const otherPath = spec.stimulusCount !== undefined ? ['stimuli', 'count'] : [...reference!.representation.source.specPath, 'file'];
       const otherText = spec.stimulusCount !== undefined ? '`stimuli.count`' : `${reference!.representation.role} ${reference!.representation.name}`;
-      error(`${role === 'model' ? 'Layer' : 'Region'} \`${name}\` has ${item.layout.stimuli} stimuli but ${otherText} has ${expected}: every matrix must have the same stimuli, in the same order.`, [...source.specPath, 'file'], 'data.stimulus-count', 'value', {
+      const { counted, hint } = stimulusCountMismatch(item.layout, item.shape, expected, source);
+      error(`${role === 'model' ? 'Layer' : 'Region'} \`${name}\` has ${counted} but ${otherText} has ${expected}: every matrix must have the same stimuli, in the same order.${hint}`, [...source.specPath, source.axes ? 'axes' : 'file'], 'data.stimulus-count', 'value', {
         related: [{ message: `${otherText} has ${expected} stimuli`, range: rangeAt(parsed, otherPath) }],
       });
     }
