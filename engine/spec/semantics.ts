@@ -12,6 +12,15 @@ import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 import { arrangeAxes, describeAxis, type AxisName } from '../io/axes';
+import { selectedStimuli, selectTableRows, unitSelectionProblem } from './selection';
+import { singleSubjectCeilingMessage, unsupportedStatisticMessage } from './statisticsSupport';
+
+/** The value at a path of the parsed spec (undefined when absent). */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
+}
 
 export interface VariableDescription {
   shape: number[];
@@ -283,6 +292,15 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         }
         if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
       }
+      if (source.units) {
+        const unitProblem = unitSelectionProblem(source.units, { kind: source.kind, ...layout });
+        if (unitProblem) {
+          const written = valueAt(parsed.value, [...source.specPath, 'units']);
+          const at = Array.isArray(written) && unitProblem.at[0] === 'indices' ? unitProblem.at.slice(1) : unitProblem.at;
+          error(unitProblem.message, [...source.specPath, 'units', ...at], 'spec.units');
+          return;
+        }
+      }
       if (source.transpose) warning(transposeDeprecation(source), [...source.specPath, 'transpose'], 'spec.transpose-deprecated');
       located.push({ representation, layout, order, shape: description.shape });
     }),
@@ -347,8 +365,26 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   let labelTable: StimulusTable | undefined;
   if (spec.labels && labelColumns !== undefined && io.labelTable) labelTable = await io.labelTable(spec.labels.path, spec.labels.header).catch(() => undefined);
 
+  // 3b. `stimuli.select` (engine/spec/selection.ts): the folds, strata and families' checks see the selected stimuli.
+  let selectedCount = expected;
+  if (spec.select && expected !== undefined) {
+    const canFilter = spec.select.indices !== undefined || !spec.labels || labelTable !== undefined;
+    const chosen = canFilter ? selectedStimuli(spec.select, expected, labelTable) : undefined;
+    if (Array.isArray(chosen)) {
+      selectedCount = chosen.length;
+      if (labelTable) labelTable = selectTableRows(labelTable, chosen);
+    } else if (chosen) {
+      error(chosen.message, ['stimuli', 'select', ...chosen.at], 'spec.select', chosen.at.length && typeof chosen.at[0] === 'string' ? 'key' : 'value', chosen.suggestions ? { suggestions: chosen.suggestions } : {});
+    }
+  }
+
   // 4. Comparisons.
-  const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
+  // Each layout as the comparisons see it: after `stimuli.select`, and after explicit `units` indices.
+  const selectedLayout = (l: Located): SourceLayout => {
+    const indices = l.representation.source.units?.indices;
+    return { ...l.layout, ...(selectedCount !== undefined && l.layout.stimuli === expected ? { stimuli: selectedCount } : {}), ...(indices ? { units: indices.length } : {}) };
+  };
+  const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, selectedLayout(l)]));
   // Name lookups by set, built once: a comparison listing every one of 100k layers stays linear.
   const layerNames = spec.activations ? activationNames : spec.layers.map((r) => r.name);
   const regionNames = spec.regions.map((r) => r.name);
@@ -384,8 +420,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       }
     }
     const cv = comparison.params.cv as { scheme?: string; folds?: number } | undefined;
-    if (cv && expected !== undefined && typeof cv.folds === 'number' && cv.folds > expected) {
-      error(`${cv.folds} folds cannot be made from ${expected} stimuli.`, [...at, 'cv', 'folds'], 'spec.cv-folds');
+    if (cv && selectedCount !== undefined && typeof cv.folds === 'number' && cv.folds > selectedCount) {
+      error(`${cv.folds} folds cannot be made from ${selectedCount} stimuli.`, [...at, 'cv', 'folds'], 'spec.cv-folds');
     }
     if (cv && (cv.scheme === 'group-kfold' || (comparison.params.cv as { stratify?: string }).stratify) && !spec.labels) {
       error('This cross-validation scheme reads a label column, but `stimuli.labels` is not set.', [...at, 'cv'], 'spec.cv-labels', 'key');
@@ -397,12 +433,13 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
     }
     const statisticsPath = (raw.statistics as { bootstrap?: unknown } | undefined)?.bootstrap === undefined ? ['statistics'] : [...at, 'statistics'];
-    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
+    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: selectedCount, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
       const path = key[0] === '/' ? key.slice(1) : [...at, ...key];
       const problem: Partial<Problem> = extra?.suggestions ? { suggestions: extra.suggestions } : {};
       if (extra?.severity === 'warning') warning(message, path, code);
       else error(message, path, code, extra?.part ?? 'value', problem);
     });
+    warnUnsupportedStatistics(comparison, raw, parsed.value, spec.regions.filter((r) => comparison.regions.includes(r.name)).map((r) => ({ name: r.name, layout: layoutByName.get(`brain:${r.name}`) })), warning);
     const stats = comparison.statistics;
     const hasSubjects = pairs.some(([, brain]) => (brain?.subjects ?? 1) > 1);
     if (stats.bootstrap?.over.includes('subjects') && pairs.length > 0 && !hasSubjects) {
@@ -413,6 +450,43 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     }
   });
   return problems;
+}
+
+/**
+ * Requested statistics the comparison's family does not compute, and a leave-one-subject-out ceiling
+ * on a region without subjects (engine/spec/statisticsSupport.ts): warnings, on the key that asked.
+ * A ceiling counts as asked only when `noise_ceiling` is written (it is on by default).
+ */
+function warnUnsupportedStatistics(
+  comparison: Spec['comparisons'][number],
+  raw: Record<string, unknown>,
+  root: unknown,
+  regions: { name: string; layout: SourceLayout | undefined }[],
+  warning: (message: string, path: (string | number)[], code: string) => void,
+): void {
+  const at = ['comparisons', comparison.index];
+  const own = (raw.statistics ?? {}) as Record<string, unknown>;
+  const shared = (valueAt(root, ['statistics']) ?? {}) as Record<string, unknown>;
+  const pathOf = (key: string) => (own[key] !== undefined ? [...at, 'statistics', key] : ['statistics', key]);
+  const stats = comparison.statistics;
+  if (stats.bootstrap) {
+    const message = unsupportedStatisticMessage(comparison.metric, 'bootstrap');
+    if (message) warning(message, pathOf('bootstrap'), 'spec.statistic-unsupported');
+  }
+  if (stats.permutation) {
+    const message = unsupportedStatisticMessage(comparison.metric, 'permutation');
+    if (message) warning(message, pathOf('permutation'), 'spec.statistic-unsupported');
+  }
+  const written = own.noise_ceiling !== undefined ? own.noise_ceiling : shared.noise_ceiling;
+  if (!stats.noiseCeiling || (written !== true && written !== 'leave-one-subject-out')) return;
+  const message = unsupportedStatisticMessage(comparison.metric, 'noise_ceiling');
+  if (message) {
+    warning(message, pathOf('noise_ceiling'), 'spec.statistic-unsupported');
+    return;
+  }
+  for (const { name, layout } of regions) {
+    if (layout && layout.subjects < 2) warning(singleSubjectCeilingMessage(name, layout.subjects), pathOf('noise_ceiling'), 'spec.ceiling-one-subject');
+  }
 }
 
 /**

@@ -1,0 +1,39 @@
+/**
+ * Which requested statistics each metric family computes (README "Statistics each family
+ * supports" and docs/metrics.md §9.4 hold the same table). `check` warns — and the run repeats the
+ * warning in the results — whenever a spec asks a family for something it does not compute, so that
+ * nothing asked for is dropped silently. A family that gains a statistic flips its line here.
+ */
+export interface StatisticsSupport {
+  /** `statistics.bootstrap` gives an interval. */
+  bootstrap: boolean;
+  /** `statistics.permutation` gives a p-value. */
+  permutation: boolean;
+  /** `noise_ceiling: leave-one-subject-out` gives a ceiling (brain data with several subjects). */
+  subjectCeiling: boolean;
+  /** What to use instead of a leave-one-subject-out ceiling, when the family has another. */
+  ceilingInstead?: string;
+}
+
+export const STATISTICS_SUPPORT: Readonly<Record<string, StatisticsSupport>> = {
+  rsa: { bootstrap: true, permutation: true, subjectCeiling: true },
+  regression: { bootstrap: false, permutation: false, subjectCeiling: false, ceilingInstead: '`ceiling: split-half` (per-unit ceiling from repeats)' },
+  shape: { bootstrap: true, permutation: true, subjectCeiling: false },
+  cka: { bootstrap: true, permutation: true, subjectCeiling: false },
+  cca: { bootstrap: true, permutation: true, subjectCeiling: false },
+  knn: { bootstrap: true, permutation: true, subjectCeiling: false },
+};
+
+export function unsupportedStatisticMessage(metric: string, statistic: 'bootstrap' | 'permutation' | 'noise_ceiling'): string | undefined {
+  const support = STATISTICS_SUPPORT[metric];
+  if (!support) return undefined;
+  if (statistic === 'bootstrap' && !support.bootstrap) return `\`metric: ${metric}\` computes no bootstrap interval: \`statistics.bootstrap\` is not used by this comparison.`;
+  if (statistic === 'permutation' && !support.permutation) return `\`metric: ${metric}\` computes no permutation test: \`statistics.permutation\` is not used by this comparison.`;
+  if (statistic === 'noise_ceiling' && !support.subjectCeiling) return `\`metric: ${metric}\` computes no leave-one-subject-out noise ceiling: \`noise_ceiling\` is not used by this comparison${support.ceilingInstead ? `; use ${support.ceilingInstead}` : ''}.`;
+  return undefined;
+}
+
+/** A leave-one-subject-out ceiling asked for a region with fewer than two subjects. */
+export function singleSubjectCeilingMessage(region: string, subjects: number): string {
+  return `\`noise_ceiling: leave-one-subject-out\` needs at least 2 subjects, but region \`${region}\` has ${subjects} (no \`subjects\` axis, or one of length ${subjects}): it gets no leave-one-subject-out ceiling.`;
+}
