@@ -1,6 +1,6 @@
 /**
- * Which requested statistics each metric family computes (README "Statistics each family
- * supports" and docs/metrics.md §9.4 hold the same table). `check` warns — and the run repeats the
+ * Which requested statistics each metric family computes (the README's table "Guards and the
+ * statistics each family computes" shows the same; docs/metrics.md §9.4). `check` warns — and the run repeats the
  * warning in the results — whenever a spec asks a family for something it does not compute, so that
  * nothing asked for is dropped silently. A family that gains a statistic flips its line here.
  */
