@@ -19,6 +19,7 @@ export { withoutHeader };
 import { loadRepresentation } from './load';
 import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
 import { selectedStimuli, selectTableRows } from '../spec/selection';
+import { layoutOf, sourceOrigin } from '../spec/semantics';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
 import { runnerFor } from '../families';
 import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer';
@@ -315,6 +316,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   }
   if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
+  await recordUnitSelections(state);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
   const results = assembleResults(state);
@@ -394,14 +396,28 @@ async function resolveStimulusSelection(state: RunState, representations: Map<st
   const { spec } = state;
   let stored = spec.stimulusCount;
   if (stored === undefined) {
+    // The first source's stored count, from its header (the reference `check` compared all with).
     const first = [...spec.layers, ...spec.regions][0] ?? [...representations.values()][0];
     if (!first) return;
-    stored = (await loadRepresentation(first)).stimuli;
+    const layout = layoutOf(first.source, (await createFileIntrospector().describe(first.source.path, first.source.key)).shape);
+    if (typeof layout === 'string') throw new SimspecError(layout, { ...sourceOrigin(first.source), code: 'data.shape' });
+    stored = layout.stimuli;
   }
   const chosen = selectedStimuli(spec.select!, stored, state.labels);
   if (!Array.isArray(chosen)) throw new SimspecError(chosen.message, { file: spec.specFile, variable: ['stimuli', 'select', ...chosen.at].join('.'), code: 'spec.select' });
   state.selectedStimuli = { of: stored, indices: chosen };
   if (state.labels) state.labels = selectTableRows(state.labels, chosen);
+}
+
+/**
+ * Sources with `units` whose scores all came from the cache (or from shards) were never loaded here:
+ * load them now, so that the results record the units used whatever served the scores.
+ */
+async function recordUnitSelections(state: RunState): Promise<void> {
+  const used = new Set(state.jobs.flatMap((job) => [`model:${job.layer}`, `brain:${job.region}`]));
+  for (const id of used) {
+    if (state.representations.get(id)?.source.units && !state.unitSelections.has(id)) await loadStage(state, id, 0.96);
+  }
 }
 
 /** Which stimuli and units the scores used, for the results file (absent when nothing was selected). */

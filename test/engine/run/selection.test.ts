@@ -165,3 +165,15 @@ test('bad selections are refused by check and run alike, on the key at fault', a
   assert.deepEqual(problems.map((p) => p.path), [['model', 'layers', 'm', 'units', 'reliability']]);
   assert.match(problems[0]!.message, /needs repeats/);
 });
+
+test('a re-run served from the cache records the same selection (and the same scores)', async () => {
+  const file = join(dir, 'cached.simspec.yaml');
+  writeFileSync(file, stringify({ simspec: 1, stimuli: { labels: 'labels.csv', select: { category: 'face' } }, model: { layers: { m: { file: 'model.npy' } } }, brain: { r: { file: 'repeats.npy', kind: 'repeats', units: { reliability: { min: 0.3 } } } }, comparisons: COMPARISONS.slice(0, 2) }));
+  const cacheFolder = join(dir, 'cache');
+  const first = await runSpec(file, { write: false, cacheFolder });
+  const second = await runSpec(file, { write: false, cacheFolder });
+  assert.ok(second.scores.every((s) => s.fromCache));
+  assert.deepEqual(values(second), values(first));
+  assert.deepEqual(second.selection, first.selection);
+  assert.ok(first.selection?.units?.brain.r?.[0]?.indices.length);
+});
