@@ -406,6 +406,7 @@ async function resolveStimulusSelection(state: RunState, representations: Map<st
   const chosen = selectedStimuli(spec.select!, stored, state.labels);
   if (!Array.isArray(chosen)) throw new SimspecError(chosen.message, { file: spec.specFile, variable: ['stimuli', 'select', ...chosen.at].join('.'), code: 'spec.select' });
   state.selectedStimuli = { of: stored, indices: chosen };
+  state.stimuli = chosen.length;
   if (state.labels) state.labels = selectTableRows(state.labels, chosen);
 }
 

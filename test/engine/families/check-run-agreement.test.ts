@@ -196,7 +196,8 @@ test('the linear-group guard is right: with a network wider than the stimuli spa
   writeFileSync(file, stringify({ simspec: 1, model: { layers: { a: data.layers.wide, b: { file: 'wide-other.npy' } } }, brain: { x: data.regions.plain, y: { file: 'plain-other.npy' } }, comparisons: [{ name: 'c', metric: 'shape', group: 'linear' }] }));
   const values = (await runSpec(file, { write: false })).scores.map((s) => s.value as number);
   assert.equal(values.length, 4);
-  for (const v of values) assert.ok(Math.abs(v - values[0]!) < 1e-9, `${values}`);
+  // The value the shapes fix (docs/metrics.md §9.4): cos d = ‖Z_xᵀZ_y‖_* / (‖Z_x‖_F ‖Z_y‖_F) = q / √((n − 1) q).
+  for (const v of values) assert.ok(Math.abs(v - Math.acos(Math.sqrt(4 / 9))) < 1e-9, `${values}`);
   // And it is not a constant of the metric: a narrow network (3 units) against the same regions differs by pair.
   writeFileSync(file, stringify({ simspec: 1, model: { layers: { n: data.layers.narrow } }, brain: { x: data.regions.plain, y: { file: 'plain-other.npy' } }, comparisons: [{ name: 'c', metric: 'shape', group: 'linear' }] }));
   const narrow = (await runSpec(file, { write: false })).scores.map((s) => s.value as number);

@@ -115,10 +115,11 @@ test('stimuli.select by indices (in the order given) and explicit unit indices e
   const units = [6, 0, 3, 9];
   writeSubset('indexed', stimuli, units);
   const comparisons = COMPARISONS.slice(0, 3);
-  const selected = await run('select-indices', { stimuli: { select: stimuli }, model: { layers: { m: { file: 'model.npy' } } }, brain: { r: { file: 'repeats.npy', kind: 'repeats', units } }, comparisons });
+  const selected = await run('select-indices', { stimuli: { count: STIMULI, select: stimuli }, model: { layers: { m: { file: 'model.npy' } } }, brain: { r: { file: 'repeats.npy', kind: 'repeats', units } }, comparisons });
   const subset = await run('subset-indices', { model: { layers: { m: { file: 'indexed-model.npy' } } }, brain: { r: { file: 'indexed-repeats.npy', kind: 'repeats' } }, comparisons });
   assert.deepEqual(values(selected), values(subset));
   assert.deepEqual(selected.selection?.units?.brain.r?.[0]?.indices, units);
+  assert.equal(selected.stimuli, stimuli.length, 'the results count the stimuli used, not `stimuli.count`');
 });
 
 test('a boolean label column selects the rows marked true (True/1/yes)', async () => {
