@@ -13,7 +13,7 @@ import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
 import { arrangeAxes, describeAxis, type AxisName } from '../io/axes';
 import { selectedStimuli, selectTableRows, unitSelectionProblem } from './selection';
-import { singleSubjectCeilingMessage, unsupportedStatisticMessage } from './statisticsSupport';
+import { resamplingWithCvMessage, singleSubjectCeilingMessage, unsupportedStatisticMessage } from './statisticsSupport';
 
 /** The value at a path of the parsed spec (undefined when absent). */
 function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
@@ -469,6 +469,8 @@ function warnUnsupportedStatistics(
   const shared = (valueAt(root, ['statistics']) ?? {}) as Record<string, unknown>;
   const pathOf = (key: string) => (own[key] !== undefined ? [...at, 'statistics', key] : ['statistics', key]);
   const stats = comparison.statistics;
+  const cvNote = comparison.params.cv !== undefined && (stats.bootstrap || stats.permutation) ? resamplingWithCvMessage(comparison.metric) : undefined;
+  if (cvNote) warning(cvNote, pathOf(stats.bootstrap ? 'bootstrap' : 'permutation'), 'spec.statistic-unsupported');
   if (stats.bootstrap) {
     const message = unsupportedStatisticMessage(comparison.metric, 'bootstrap');
     if (message) warning(message, pathOf('bootstrap'), 'spec.statistic-unsupported');

@@ -4,6 +4,8 @@
  * warning in the results — whenever a spec asks a family for something it does not compute, so that
  * nothing asked for is dropped silently. A family that gains a statistic flips its line here.
  */
+import { RESAMPLING_WITH_CV_NOTE } from '../families/runner';
+
 export interface StatisticsSupport {
   /** `statistics.bootstrap` gives an interval. */
   bootstrap: boolean;
@@ -11,18 +13,26 @@ export interface StatisticsSupport {
   permutation: boolean;
   /** `noise_ceiling: leave-one-subject-out` gives a ceiling (brain data with several subjects). */
   subjectCeiling: boolean;
+  /** Bootstrap and permutation are also computed when the comparison has `cv`. */
+  resamplingWithCv: boolean;
   /** What to use instead of a leave-one-subject-out ceiling, when the family has another. */
   ceilingInstead?: string;
 }
 
 export const STATISTICS_SUPPORT: Readonly<Record<string, StatisticsSupport>> = {
-  rsa: { bootstrap: true, permutation: true, subjectCeiling: true },
-  regression: { bootstrap: false, permutation: false, subjectCeiling: false, ceilingInstead: '`ceiling: split-half` (per-unit ceiling from repeats)' },
-  shape: { bootstrap: true, permutation: true, subjectCeiling: false },
-  cka: { bootstrap: true, permutation: true, subjectCeiling: false },
-  cca: { bootstrap: true, permutation: true, subjectCeiling: false },
-  knn: { bootstrap: true, permutation: true, subjectCeiling: false },
+  rsa: { bootstrap: true, permutation: true, resamplingWithCv: true, subjectCeiling: true },
+  regression: { bootstrap: false, permutation: false, resamplingWithCv: false, subjectCeiling: false, ceilingInstead: '`ceiling: split-half` (per-unit ceiling from repeats)' },
+  shape: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
+  cka: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
+  cca: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
+  knn: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
 };
+
+/** The pair runner's own note (engine/families/runner.ts), for a family that resamples but not under `cv`. */
+export function resamplingWithCvMessage(metric: string): string | undefined {
+  const support = STATISTICS_SUPPORT[metric];
+  return support && (support.bootstrap || support.permutation) && !support.resamplingWithCv ? `${RESAMPLING_WITH_CV_NOTE}.` : undefined;
+}
 
 export function unsupportedStatisticMessage(metric: string, statistic: 'bootstrap' | 'permutation' | 'noise_ceiling'): string | undefined {
   const support = STATISTICS_SUPPORT[metric];

@@ -152,6 +152,13 @@ test('guards and dropped statistics: each warning of check appears, in the same 
       pattern: /`metric: cka` computes no leave-one-subject-out noise ceiling/,
     },
     {
+      name: 'shape-cv-bootstrap',
+      text: specWith({ metric: 'shape', cv: { scheme: 'kfold', folds: 2 }, layers: ['narrow'], regions: ['plain'], statistics: { bootstrap: { samples: 3 } } }),
+      code: 'spec.statistic-unsupported',
+      path: ['comparisons', 0, 'statistics', 'bootstrap'],
+      pattern: /^bootstrap intervals and permutation tests are not computed with `cv` \(every draw would refit every fold\)\.$/,
+    },
+    {
       name: 'transpose',
       text: stringify({ simspec: 1, model: { layers: { t: { file: 'wide.npy', transpose: true } } }, brain: { plain: { file: 'wide.npy', axes: ['units', 'stimuli'] } }, comparisons: [{ name: 'c', metric: 'cka' }] }),
       code: 'spec.transpose-deprecated',
