@@ -224,7 +224,14 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   const problems: Problem[] = [];
   const error = (message: string, path: (string | number)[], code: string, part: 'key' | 'value' = 'value', extra: Partial<Problem> = {}) =>
     problems.push({ severity: 'error', message, range: rangeAt(parsed, path, part), code, path, ...extra });
-  const warning = (message: string, path: (string | number)[], code: string) => problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
+  // One warning per message and place: a spec-level key inherited by several comparisons warns once.
+  const warned = new Set<string>();
+  const warning = (message: string, path: (string | number)[], code: string) => {
+    const key = `${JSON.stringify(path)}\u0000${message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
+    problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
+  };
 
   // 1. Files, variables, shapes.
   const located: Located[] = [];
