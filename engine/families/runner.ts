@@ -82,6 +82,9 @@ export function drawnSubjectMean(x: Matrix, ys: readonly Matrix[], pairValue: (x
   };
 }
 
+/** Why a cross-validated pair score gets no interval or p-value; `check` gives the same note first (engine/spec/statisticsSupport.ts). */
+export const RESAMPLING_WITH_CV_NOTE = 'bootstrap intervals and permutation tests are not computed with `cv` (every draw would refit every fold)';
+
 /** Bootstrap interval and permutation p-value of a matrix-pair score (see the header). */
 export function addResamplingStatistics(
   score: Score,
@@ -96,7 +99,7 @@ export function addResamplingStatistics(
   const { bootstrap, permutation } = comparison.statistics;
   if (!bootstrap && !permutation) return;
   if (crossValidated) {
-    warnings.push('bootstrap intervals and permutation tests are not computed with `cv` (every draw would refit every fold)');
+    warnings.push(RESAMPLING_WITH_CV_NOTE);
     return;
   }
   const identity = Int32Array.from({ length: n }, (_, i) => i);

@@ -50,7 +50,7 @@ import {
   subjectMeanScore,
   type CvParams,
 } from './runner';
-import type { FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
+import type { CheckContext, FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
 
 export interface ShapeParams {
   group: 'permutation' | 'orthogonal' | 'linear' | 'soft-matching';
@@ -69,6 +69,21 @@ export interface ShapeParams {
 const defaults = { group: 'orthogonal', score: 'angular', center: true, whitening: 'netrep', zero_pad: true, 'reduce.seed': 0, warping: false, mds: false } as const;
 
 /** Keys that do not apply to the soft-matching distance (the plan is not a map to held-out stimuli). */
+/**
+ * The guard of docs/metrics.md §9.4: full whitening (the linear group at α = 0) on all stimuli, with
+ * a network as wide as the centred stimulus space (n − 1 directions; n uncentred), aligns that
+ * network to any other exactly in every direction the other has, so the distance depends only on the
+ * two widths. A warning, not a refusal: the number is netrep's and well defined, but meaningless as
+ * a comparison. Under `cv`, the automatic PCA to n_train − 1 components already prevents it.
+ */
+function linearGroupFixedByShapes(p: ShapeParams, context: CheckContext): string | undefined {
+  if (p.group !== 'linear' || (p.alpha ?? 0) !== 0 || p.reduce || p.cv || context.stimuli === undefined) return undefined;
+  const span = p.center ? context.stimuli - 1 : context.stimuli;
+  const widest = Math.max(0, ...context.pairs.flatMap(({ model, brain }) => [model.units ?? 0, brain.units ?? 0]));
+  if (widest < span) return undefined;
+  return `\`group: linear\` (α = 0) without \`reduce\` or \`cv\`: a network of this comparison has ${widest} units for ${context.stimuli} stimuli (at least the ${span} directions the ${p.center ? 'centred ' : ''}stimuli span), so whitening aligns it exactly and the distance is fixed by the two widths, not by the data. Add \`reduce\` (fewer than ${span} components) or \`cv\`.`;
+}
+
 const NOT_WITH_SOFT_MATCHING = ['cv', 'alpha', 'reduce', 'warping', 'mds'] as const;
 
 const MDS_LIMIT = 60;
@@ -329,6 +344,8 @@ export const shape: FamilyDefinition<'shape', ShapeParams> = {
     checkCv(p.cv, { index: 0 }, context, report);
     const problem = optionProblem(p);
     if (problem) report(`${problem.message}.`, problem.key.split('.'), 'spec.shape-options');
+    const degenerate = linearGroupFixedByShapes(p, context);
+    if (degenerate) report(degenerate, ['group'], 'spec.linear-degenerate', { severity: 'warning' });
     if (p.reduce && context.stimuli !== undefined && p.reduce.components >= context.stimuli) {
       report(`Reducing to ${p.reduce.components} components needs more than ${p.reduce.components} stimuli; there are ${context.stimuli}.`, ['reduce', 'components'], 'spec.reduce-components');
     }

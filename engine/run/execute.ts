@@ -17,6 +17,9 @@ import { createFileIntrospector, withoutHeader } from '../spec/introspector';
 
 export { withoutHeader };
 import { loadRepresentation } from './load';
+import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
+import { selectedStimuli, selectTableRows } from '../spec/selection';
+import { layoutOf, sourceOrigin } from '../spec/semantics';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
 import { runnerFor } from '../families';
 import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer';
@@ -144,8 +147,9 @@ interface CachedJob {
 }
 
 /** A representation as the product cache sees it: its file (hashed by content), variable and reading. */
-function productInputOf(rep: Representation): ProductInput {
-  const input: ProductInput = { file: rep.source.path, preprocessing: { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose } };
+function productInputOf(rep: Representation, select: Spec['select']): ProductInput {
+  const preprocessing = { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose, ...(rep.source.axes ? { axes: rep.source.axes } : {}), ...(rep.source.units ? { units: rep.source.units } : {}), ...(select ? { select } : {}) };
+  const input: ProductInput = { file: rep.source.path, preprocessing };
   if (rep.source.key !== undefined) input.variable = rep.source.key;
   return input;
 }
@@ -245,6 +249,10 @@ interface RunState {
   loaded: Map<string, LoadedRepresentation>;
   loadMilliseconds: number;
   labels?: StimulusTable;
+  /** `stimuli.select` resolved against the stored stimuli and the label table (engine/spec/selection.ts). */
+  selectedStimuli?: { of: number; indices: number[] };
+  /** What each source's `units` kept, per subject, by `role:name`. */
+  unitSelections: Map<string, UnitSelectionRecord[]>;
   cache?: ProductCache;
   inputs: Map<string, ProductInput>;
   shared: SharedProducts;
@@ -276,10 +284,11 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   if (options.write !== false && !options.cells) checkResultsPath(outputPath, outputGuard);
   const { jobs, representations } = await planJobs(spec, specFile, comparisons);
   const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
-  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep)]));
+  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep, spec.select)]));
   const state: RunState = {
     spec, path, text, started, options, report, warnings, comparisons, jobs, representations,
     loaded: new Map(),
+    unitSelections: new Map(),
     loadMilliseconds: 0,
     ...(cache ? { cache } : {}),
     inputs,
@@ -294,6 +303,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
     cellRecords: [],
   };
   if (spec.labels) state.labels = withoutHeader(await readTable(spec.labels.path), spec.labels.header);
+  if (spec.select) await resolveStimulusSelection(state, representations);
   if (options.precomputed) {
     const missing = jobs.filter((job) => !options.precomputed!.has(cellKey({ comparison: job.comparison.name, layer: job.layer, region: job.region })));
     if (missing.length) throw new SimspecError(`${missing.length} cell(s) of the plan are missing from the shards, first ${missing[0]!.comparison.name}: ${missing[0]!.layer} × ${missing[0]!.region}`, { file: specFile, code: 'merge.missing-cell' });
@@ -306,6 +316,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   }
   if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
+  await recordUnitSelections(state);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
   const results = assembleResults(state);
@@ -377,6 +388,55 @@ async function planJobs(spec: Spec, specFile: string, comparisons: ComparisonSpe
 }
 
 /**
+ * `stimuli.select` against the stored stimulus count (the count `check` compared every source with:
+ * `stimuli.count`, or the first representation's) and the label table. The spec check has already
+ * refused a bad selection in the same words; this only guards a run whose data changed since.
+ */
+async function resolveStimulusSelection(state: RunState, representations: Map<string, Representation>): Promise<void> {
+  const { spec } = state;
+  let stored = spec.stimulusCount;
+  if (stored === undefined) {
+    // The first source's stored count, from its header (the reference `check` compared all with).
+    const first = [...spec.layers, ...spec.regions][0] ?? [...representations.values()][0];
+    if (!first) return;
+    const layout = layoutOf(first.source, (await createFileIntrospector().describe(first.source.path, first.source.key)).shape);
+    if (typeof layout === 'string') throw new SimspecError(layout, { ...sourceOrigin(first.source), code: 'data.shape' });
+    stored = layout.stimuli;
+  }
+  const chosen = selectedStimuli(spec.select!, stored, state.labels);
+  if (!Array.isArray(chosen)) throw new SimspecError(chosen.message, { file: spec.specFile, variable: ['stimuli', 'select', ...chosen.at].join('.'), code: 'spec.select' });
+  state.selectedStimuli = { of: stored, indices: chosen };
+  state.stimuli = chosen.length;
+  if (state.labels) state.labels = selectTableRows(state.labels, chosen);
+}
+
+/**
+ * Sources with `units` whose scores all came from the cache (or from shards) were never loaded here:
+ * load them now, so that the results record the units used whatever served the scores.
+ */
+async function recordUnitSelections(state: RunState): Promise<void> {
+  const used = new Set(state.jobs.flatMap((job) => [`model:${job.layer}`, `brain:${job.region}`]));
+  for (const id of used) {
+    if (state.representations.get(id)?.source.units && !state.unitSelections.has(id)) await loadStage(state, id, 0.96);
+  }
+}
+
+/** Which stimuli and units the scores used, for the results file (absent when nothing was selected). */
+function selectionRecord(state: RunState): Results['selection'] {
+  const units: NonNullable<NonNullable<Results['selection']>['units']> = { model: {}, brain: {} };
+  for (const [id, records] of state.unitSelections) {
+    const [role, ...name] = id.split(':');
+    units[role as 'model' | 'brain'][name.join(':')] = records;
+  }
+  const hasUnits = state.unitSelections.size > 0;
+  if (!state.selectedStimuli && !hasUnits) return undefined;
+  return {
+    ...(state.selectedStimuli ? { stimuli: { of: state.selectedStimuli.of, count: state.selectedStimuli.indices.length, indices: state.selectedStimuli.indices } } : {}),
+    ...(hasUnits ? { units } : {}),
+  };
+}
+
+/**
  * A representation, loaded on first use, so that a re-run whose scores all come from the cache
  * reads no data at all.
  */
@@ -388,7 +448,13 @@ async function loadStage(state: RunState, id: string, fraction: number): Promise
   state.report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
   const started = Date.now();
   startStage('load');
-  const value = await loadRepresentation(rep);
+  let value = await loadRepresentation(rep);
+  if (state.selectedStimuli) value = selectStimuliOf(value, state.selectedStimuli.indices);
+  if (rep.source.units) {
+    const selected = selectUnitsOf(value, rep.source.units);
+    value = selected.loaded;
+    state.unitSelections.set(id, selected.records);
+  }
   stopStage();
   state.loadMilliseconds += Date.now() - started;
   state.loaded.set(id, value);
@@ -523,6 +589,8 @@ function assembleResults(state: RunState): Results {
   if (spec.title) results.title = spec.title;
   if (spec.modelName) results.model = spec.modelName;
   if (Object.keys(state.rdms.model).length || Object.keys(state.rdms.brain).length) results.rdms = state.rdms;
+  const selection = selectionRecord(state);
+  if (selection) results.selection = selection;
   return results;
 }
 

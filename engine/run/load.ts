@@ -8,6 +8,7 @@ import { readArray } from '../io';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { permuteAxes, product, splitLeading } from '../core/ndarray';
+import { arrangeAxes, toEngineLayout, type AxisArrangement } from '../io/axes';
 import { squareToCondensed } from '../metrics/rsa';
 import { layoutOf, sizeProblem, sourceOrigin, valueProblem } from '../spec/semantics';
 import type { Representation } from '../spec/types';
@@ -47,9 +48,19 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
   const bad = valueProblem(raw.data, raw.shape, source.kind);
   if (bad) throw new SimspecError(bad.problem, { ...origin, expected: bad.expected, code: bad.code });
 
-  const subjectAxes = source.subjects ?? [];
-  const otherAxes = raw.shape.map((_, axis) => axis).filter((axis) => !subjectAxes.includes(axis));
-  const ordered = permuteAxes(raw, [...subjectAxes, ...otherAxes]);
+  // Declared axes: permute once into the engine's layout (subjects, stimuli, repeats, units); the
+  // subjects are then the leading axes and everything below reads the array as if stored that way.
+  const arranged = source.axes ? (arrangeAxes(source.axes, raw.shape) as AxisArrangement) : undefined;
+  const subjectAxes = arranged ? arranged.axes.subjects.map((_, k) => k) : source.subjects ?? [];
+  let ordered: NDArray;
+  if (arranged) {
+    ordered = toEngineLayout(raw, arranged);
+    // Several unit axes flatten into one for repeats (responses keep them as the unit shape).
+    if (source.kind === 'repeats') ordered = { ...ordered, shape: [...ordered.shape.slice(0, subjectAxes.length), layout.stimuli, layout.repeats!, layout.units!] };
+  } else {
+    const otherAxes = raw.shape.map((_, axis) => axis).filter((axis) => !subjectAxes.includes(axis));
+    ordered = permuteAxes(raw, [...subjectAxes, ...otherAxes]);
+  }
   const items = splitLeading(ordered, subjectAxes.length);
   const subjects: SubjectData[] = [];
   let unitShape: number[] | undefined;
@@ -65,7 +76,7 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
     } else if (source.kind === 'repeats') {
       const repeats: NDArray = { shape, data: item.data, dtype: item.dtype };
       subjects.push({ repeats, responses: { rows: shape[0]!, cols: shape[2]!, data: meanOverRepeats(repeats, subjectOrigin) } });
-    } else if (source.transpose) {
+    } else if (source.transpose && !arranged) {
       const t = permuteAxes({ shape, data: item.data, dtype: item.dtype }, [1, 0]);
       subjects.push({ responses: { rows: t.shape[0]!, cols: t.shape[1]!, data: t.data } });
     } else {

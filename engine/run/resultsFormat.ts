@@ -5,6 +5,15 @@
  */
 import type { ScoreRecord } from './types';
 
+/** What a source's `units` kept for one subject. */
+export interface UnitsKept {
+  of: number;
+  count: number;
+  indices: number[];
+  reliability?: (number | null)[];
+  threshold?: number;
+}
+
 export interface Results {
   format: 'simspec-results';
   version: 1;
@@ -21,6 +30,15 @@ export interface Results {
   derived: Record<string, Record<string, unknown>>;
   /** Condensed RDMs (squareform order; brain: mean over subjects) for the panel's heat maps, when stimuli ≤ 400. */
   rdms?: { model: Record<string, number[]>; brain: Record<string, number[]> };
+  /**
+   * Which stimuli and units the scores used, when the spec selected some (`stimuli.select`, a
+   * source's `units`): stimulus indices of the stored order, and per source and subject the units kept
+   * (with each considered unit's split-half reliability when selected by reliability).
+   */
+  selection?: {
+    stimuli?: { of: number; count: number; indices: number[] };
+    units?: { model: Record<string, UnitsKept[]>; brain: Record<string, UnitsKept[]> };
+  };
   warnings: string[];
   timings: { totalMilliseconds: number; loadMilliseconds: number };
   /** Where runSpec wrote this file (set after writing; not part of the file itself). */

@@ -3,7 +3,7 @@
  * spec's folder. Pure (no file access), so the language server can call it on every keystroke.
  */
 import { dirname, isAbsolute, resolve, basename } from 'node:path';
-import type { ComparisonSpec, DataSource, MetricFamily, Representation, SourceKind, Spec, StatisticsSettings } from './types';
+import type { ComparisonSpec, DataSource, MetricFamily, Representation, SourceKind, Spec, StatisticsSettings, StimulusSelection, UnitSelection } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -22,17 +22,46 @@ function asSubjects(value: unknown): number[] | undefined {
   return undefined;
 }
 
+/** A `kind` as written, or the one the axes imply: a `repeats` axis means responses with repeats. */
+function kindOf(raw: Json): SourceKind {
+  if (raw.kind !== undefined) return raw.kind as SourceKind;
+  return Array.isArray(raw.axes) && raw.axes.includes('repeats') ? 'repeats' : 'responses';
+}
+
+function asUnitSelection(value: unknown): UnitSelection | undefined {
+  if (Array.isArray(value)) return { indices: value.map(Number) };
+  if (!value || typeof value !== 'object') return undefined;
+  const raw = value as Json;
+  const out: UnitSelection = {};
+  if (Array.isArray(raw.indices)) out.indices = raw.indices.map(Number);
+  const reliability = raw.reliability as Json | undefined;
+  if (reliability && typeof reliability === 'object') out.reliability = { min: Number(reliability.min), method: 'split-half' };
+  return out;
+}
+
+/** `stimuli.select` as written: a list of indices, or `{ column: value | [values] }` filters. */
+export function asStimulusSelection(value: unknown): StimulusSelection | undefined {
+  if (Array.isArray(value)) return { indices: value.map(Number) };
+  if (!value || typeof value !== 'object') return undefined;
+  const where: Record<string, string[]> = {};
+  for (const [column, accepted] of Object.entries(value as Json)) where[column] = (Array.isArray(accepted) ? accepted : [accepted]).map(String);
+  return { where };
+}
+
 function toSource(baseDir: string, raw: Json, specPath: (string | number)[]): DataSource {
   const source: DataSource = {
     file: String(raw.file),
     path: resolvePath(baseDir, String(raw.file)),
-    kind: (raw.kind as SourceKind | undefined) ?? 'responses',
+    kind: kindOf(raw),
     transpose: raw.transpose === true,
     specPath,
   };
   if (typeof raw.key === 'string') source.key = raw.key;
   const subjects = asSubjects(raw.subjects);
   if (subjects) source.subjects = subjects;
+  if (Array.isArray(raw.axes)) source.axes = raw.axes.map(String);
+  const units = asUnitSelection(raw.units);
+  if (units) source.units = units;
   return source;
 }
 
@@ -94,6 +123,8 @@ export function resolveSpec(value: Json, specFile: string): Spec {
   if (typeof value.description === 'string') spec.description = value.description;
   if (typeof model.name === 'string') spec.modelName = model.name;
   if (typeof stimuli.count === 'number') spec.stimulusCount = stimuli.count;
+  const select = asStimulusSelection(stimuli.select);
+  if (select) spec.select = select;
   if (stimuli.labels !== undefined) {
     const labels = typeof stimuli.labels === 'string' ? { file: stimuli.labels, header: true } : (stimuli.labels as Json);
     spec.labels = { file: String(labels.file), path: resolvePath(baseDir, String(labels.file)), header: labels.header !== false };
@@ -103,10 +134,11 @@ export function resolveSpec(value: Json, specFile: string): Spec {
     spec.activations = {
       file: String(activations.file),
       path: resolvePath(baseDir, String(activations.file)),
-      kind: (activations.kind as SourceKind | undefined) ?? 'responses',
+      kind: kindOf(activations),
       transpose: activations.transpose === true,
       specPath: ['model', 'activations'],
     };
+    if (Array.isArray(activations.axes)) spec.activations.axes = activations.axes.map(String);
   }
   return spec;
 }

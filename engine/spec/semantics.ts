@@ -11,6 +11,16 @@ import type { DataSource, Problem, Representation, Spec } from './types';
 import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
 import type { CheckReport, LayoutInfo, StimulusTable } from '../families/types';
+import { arrangeAxes, describeAxis, type AxisName } from '../io/axes';
+import { selectedStimuli, selectTableRows, unitSelectionProblem } from './selection';
+import { resamplingWithCvMessage, singleSubjectCeilingMessage, unsupportedStatisticMessage } from './statisticsSupport';
+
+/** The value at a path of the parsed spec (undefined when absent). */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
+}
 
 export interface VariableDescription {
   shape: number[];
@@ -103,6 +113,8 @@ export interface SourceLayout {
   /** Units per stimulus (responses, repeats); undefined for RDMs. */
   units?: number;
   repeats?: number;
+  /** With `axes`: the stored axis (or axes) holding the stimuli, as messages name it. */
+  stimulusAxis?: string;
 }
 
 const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json)$/i;
@@ -112,8 +124,42 @@ export function condensedToCount(length: number): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
+/** The layout of a source that declares `axes` (engine/io/axes.ts): each axis by name, whatever its position. */
+function layoutFromAxes(source: DataSource, names: readonly string[], shape: readonly number[]): SourceLayout | string {
+  if (source.subjects !== undefined) return '`subjects` axis indices and `axes` are both given: name the subjects axis in `axes` instead';
+  if (source.transpose) return '`transpose` and `axes` are both given: `axes` already says the order, drop `transpose`';
+  const arranged = arrangeAxes(names, shape);
+  if (typeof arranged === 'string') return arranged;
+  const count = (name: AxisName) => arranged.axes[name].length;
+  const subjects = arranged.lengths.subjects;
+  if (count('time') > 0) return `\`axes\` names a \`time\` axis (${describeAxis(arranged, 'time', shape)}), which ${source.kind === 'rdm' ? 'an RDM' : 'a stimulus × unit metric'} does not read: select one time point in the file, or use a time-resolved analysis`;
+  if (source.kind === 'rdm') {
+    const other = names.find((name) => name !== 'subjects' && name !== 'stimuli');
+    if (other !== undefined) return `an RDM's axes are \`subjects\` and \`stimuli\` (two for a square RDM, one for a condensed one), not \`${other}\``;
+    const stimulusAxes = arranged.axes.stimuli.map((axis) => shape[axis]!);
+    if (stimulusAxes.length === 1) {
+      const n = condensedToCount(stimulusAxes[0]!);
+      if (n === undefined) return `${stimulusAxes[0]} entries on ${describeAxis(arranged, 'stimuli', shape)} is not the length of a condensed RDM (n(n−1)/2 for some n)`;
+      return { stimuli: n, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+    }
+    if (stimulusAxes.length !== 2 || stimulusAxes[0] !== stimulusAxes[1]) return `an RDM needs two \`stimuli\` axes of equal length (square) or one (condensed); \`axes\` gives ${describeAxis(arranged, 'stimuli', shape)}`;
+    return { stimuli: stimulusAxes[0]!, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+  }
+  if (count('stimuli') !== 1) return `\`axes\` must name exactly one \`stimuli\` axis, got ${count('stimuli')}`;
+  if (count('units') === 0) return '`axes` must name at least one `units` axis';
+  if (source.kind === 'repeats' && count('repeats') !== 1) return `responses with repeats need exactly one \`repeats\` axis in \`axes\`, got ${count('repeats')}`;
+  if (source.kind === 'responses' && count('repeats') > 0) return `a \`repeats\` axis needs \`kind: repeats\` (this source is \`kind: responses\`)`;
+  const layout: SourceLayout = { stimuli: arranged.lengths.stimuli, units: arranged.lengths.units, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+  if (source.kind === 'repeats') layout.repeats = arranged.lengths.repeats;
+  return layout;
+}
+
 /** Interpret a source's raw shape given its kind and subjects axes; returns a problem text when it does not fit. */
 export function layoutOf(source: DataSource, shape: readonly number[]): SourceLayout | string {
+  if (source.axes) return layoutFromAxes(source, source.axes, shape);
+  if (source.transpose && source.kind !== 'responses') {
+    return `\`transpose\` applies only to a 2-D response matrix; for \`kind: ${source.kind}\` say which axis is which with \`axes\`, e.g. ${source.kind === 'repeats' ? '`axes: [units, stimuli, repeats]`' : '`axes: [subjects, stimuli, stimuli]`'}`;
+  }
   const subjectAxes = source.subjects ?? [];
   for (const axis of subjectAxes) {
     if (axis >= shape.length) return `subjects axis ${axis} is out of range for an array of shape (${shape.join(', ')}) with ${shape.length} axes`;
@@ -152,13 +198,40 @@ interface Located {
   layout: SourceLayout;
   /** Position in the spec (layers, then regions), to report in spec order. */
   order: number;
+  /** The stored shape (to name the axis that may hold the stimuli). */
+  shape: readonly number[];
+}
+
+/** The warning on `transpose` (kept as an alias of `axes: [units, stimuli]`), with the `axes` to write instead. */
+export function transposeDeprecation(source: DataSource): string {
+  return `\`transpose\` is deprecated: write \`axes: [units, stimuli]\`${source.subjects ? ' (naming the subjects axes too, in place of `subjects`)' : ''} instead.`;
+}
+
+/**
+ * The stimulus-count mismatch (`check` and the loader word it alike): how many stimuli were read and
+ * from which axis, and — when another stored axis has the expected length — the `axes` to write.
+ */
+export function stimulusCountMismatch(layout: SourceLayout, shape: readonly number[], expected: number, source: DataSource): { counted: string; hint: string } {
+  const counted = `${layout.stimuli} stimuli${layout.stimulusAxis ? ` on ${layout.stimulusAxis}` : ''}`;
+  const candidate = shape.findIndex((length) => length === expected);
+  if (candidate < 0 || source.kind === 'rdm' || source.subjects !== undefined || shape.length > 3) return { counted, hint: '' };
+  const others = source.kind === 'repeats' ? ['units', 'repeats'] : ['units', 'units'];
+  const names = shape.map((_, axis) => (axis === candidate ? 'stimuli' : others.shift()!));
+  return { counted, hint: ` Axis ${candidate} of the stored shape (${shape.join(', ')}) has ${expected}: say which axis is which with \`axes\`, e.g. \`axes: [${names.join(', ')}]\`.` };
 }
 
 export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
   const problems: Problem[] = [];
   const error = (message: string, path: (string | number)[], code: string, part: 'key' | 'value' = 'value', extra: Partial<Problem> = {}) =>
     problems.push({ severity: 'error', message, range: rangeAt(parsed, path, part), code, path, ...extra });
-  const warning = (message: string, path: (string | number)[], code: string) => problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
+  // One warning per message and place: a spec-level key inherited by several comparisons warns once.
+  const warned = new Set<string>();
+  const warning = (message: string, path: (string | number)[], code: string) => {
+    const key = `${JSON.stringify(path)}\u0000${message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
+    problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
+  };
 
   // 1. Files, variables, shapes.
   const located: Located[] = [];
@@ -200,7 +273,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       }
       const layout = layoutOf(source, description.shape);
       if (typeof layout === 'string') {
-        error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat(source.subjects && /subjects axis/.test(layout) ? ['subjects'] : ['kind']), 'data.shape');
+        const onKey = source.axes ? (source.subjects !== undefined && /subjects/.test(layout) ? 'subjects' : source.transpose && /transpose/.test(layout) ? 'transpose' : 'axes') : source.transpose && /`transpose`/.test(layout) ? 'transpose' : source.subjects && /subjects axis/.test(layout) ? 'subjects' : 'kind';
+        error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat([onKey]), 'data.shape');
         return;
       }
       // The run's own refusals, in its words (engine/run/load.ts), so that `check` reports them first.
@@ -225,7 +299,17 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         }
         if (values.skipped) problems.push({ severity: 'information', message: `Values of ${source.file} not checked here: ${values.skipped}.`, range: rangeAt(parsed, filePath), code: 'data.values-unchecked', path: filePath });
       }
-      located.push({ representation, layout, order });
+      if (source.units) {
+        const unitProblem = unitSelectionProblem(source.units, { kind: source.kind, ...layout });
+        if (unitProblem) {
+          const written = valueAt(parsed.value, [...source.specPath, 'units']);
+          const at = Array.isArray(written) && unitProblem.at[0] === 'indices' ? unitProblem.at.slice(1) : unitProblem.at;
+          error(unitProblem.message, [...source.specPath, 'units', ...at], 'spec.units');
+          return;
+        }
+      }
+      if (source.transpose) warning(transposeDeprecation(source), [...source.specPath, 'transpose'], 'spec.transpose-deprecated');
+      located.push({ representation, layout, order, shape: description.shape });
     }),
   );
 
@@ -257,7 +341,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const { source, name, role } = item.representation;
       const otherPath = spec.stimulusCount !== undefined ? ['stimuli', 'count'] : [...reference!.representation.source.specPath, 'file'];
       const otherText = spec.stimulusCount !== undefined ? '`stimuli.count`' : `${reference!.representation.role} ${reference!.representation.name}`;
-      error(`${role === 'model' ? 'Layer' : 'Region'} \`${name}\` has ${item.layout.stimuli} stimuli but ${otherText} has ${expected}: every matrix must have the same stimuli, in the same order.`, [...source.specPath, 'file'], 'data.stimulus-count', 'value', {
+      const { counted, hint } = stimulusCountMismatch(item.layout, item.shape, expected, source);
+      error(`${role === 'model' ? 'Layer' : 'Region'} \`${name}\` has ${counted} but ${otherText} has ${expected}: every matrix must have the same stimuli, in the same order.${hint}`, [...source.specPath, source.axes ? 'axes' : 'file'], 'data.stimulus-count', 'value', {
         related: [{ message: `${otherText} has ${expected} stimuli`, range: rangeAt(parsed, otherPath) }],
       });
     }
@@ -287,8 +372,26 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   let labelTable: StimulusTable | undefined;
   if (spec.labels && labelColumns !== undefined && io.labelTable) labelTable = await io.labelTable(spec.labels.path, spec.labels.header).catch(() => undefined);
 
+  // 3b. `stimuli.select` (engine/spec/selection.ts): the folds, strata and families' checks see the selected stimuli.
+  let selectedCount = expected;
+  if (spec.select && expected !== undefined) {
+    const canFilter = spec.select.indices !== undefined || !spec.labels || labelTable !== undefined;
+    const chosen = canFilter ? selectedStimuli(spec.select, expected, labelTable) : undefined;
+    if (Array.isArray(chosen)) {
+      selectedCount = chosen.length;
+      if (labelTable) labelTable = selectTableRows(labelTable, chosen);
+    } else if (chosen) {
+      error(chosen.message, ['stimuli', 'select', ...chosen.at], 'spec.select', chosen.at.length && typeof chosen.at[0] === 'string' ? 'key' : 'value', chosen.suggestions ? { suggestions: chosen.suggestions } : {});
+    }
+  }
+
   // 4. Comparisons.
-  const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, l.layout]));
+  // Each layout as the comparisons see it: after `stimuli.select`, and after explicit `units` indices.
+  const selectedLayout = (l: Located): SourceLayout => {
+    const indices = l.representation.source.units?.indices;
+    return { ...l.layout, ...(selectedCount !== undefined && l.layout.stimuli === expected ? { stimuli: selectedCount } : {}), ...(indices ? { units: indices.length } : {}) };
+  };
+  const layoutByName = new Map(located.map((l) => [`${l.representation.role}:${l.representation.name}`, selectedLayout(l)]));
   // Name lookups by set, built once: a comparison listing every one of 100k layers stays linear.
   const layerNames = spec.activations ? activationNames : spec.layers.map((r) => r.name);
   const regionNames = spec.regions.map((r) => r.name);
@@ -324,8 +427,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       }
     }
     const cv = comparison.params.cv as { scheme?: string; folds?: number } | undefined;
-    if (cv && expected !== undefined && typeof cv.folds === 'number' && cv.folds > expected) {
-      error(`${cv.folds} folds cannot be made from ${expected} stimuli.`, [...at, 'cv', 'folds'], 'spec.cv-folds');
+    if (cv && selectedCount !== undefined && typeof cv.folds === 'number' && cv.folds > selectedCount) {
+      error(`${cv.folds} folds cannot be made from ${selectedCount} stimuli.`, [...at, 'cv', 'folds'], 'spec.cv-folds');
     }
     if (cv && (cv.scheme === 'group-kfold' || (comparison.params.cv as { stratify?: string }).stratify) && !spec.labels) {
       error('This cross-validation scheme reads a label column, but `stimuli.labels` is not set.', [...at, 'cv'], 'spec.cv-labels', 'key');
@@ -337,12 +440,13 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       error(`The label file has no column \`${column}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''} Columns: ${labelColumns.map((c) => `\`${c}\``).join(', ')}.`, [...at, 'cv', key], 'spec.label-column', 'value', { suggestions });
     }
     const statisticsPath = (raw.statistics as { bootstrap?: unknown } | undefined)?.bootstrap === undefined ? ['statistics'] : [...at, 'statistics'];
-    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: expected, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
+    checkFamilyParameters(comparison, raw, knownPairs, { stimuli: selectedCount, statisticsPath, labelColumns, labelTable, hasLabels: spec.labels !== undefined, baseDir: spec.baseDir }, (message, key, code, extra) => {
       const path = key[0] === '/' ? key.slice(1) : [...at, ...key];
       const problem: Partial<Problem> = extra?.suggestions ? { suggestions: extra.suggestions } : {};
       if (extra?.severity === 'warning') warning(message, path, code);
       else error(message, path, code, extra?.part ?? 'value', problem);
     });
+    warnUnsupportedStatistics(comparison, raw, parsed.value, spec.regions.filter((r) => comparison.regions.includes(r.name)).map((r) => ({ name: r.name, layout: layoutByName.get(`brain:${r.name}`) })), warning);
     const stats = comparison.statistics;
     const hasSubjects = pairs.some(([, brain]) => (brain?.subjects ?? 1) > 1);
     if (stats.bootstrap?.over.includes('subjects') && pairs.length > 0 && !hasSubjects) {
@@ -353,6 +457,45 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     }
   });
   return problems;
+}
+
+/**
+ * Requested statistics the comparison's family does not compute, and a leave-one-subject-out ceiling
+ * on a region without subjects (engine/spec/statisticsSupport.ts): warnings, on the key that asked.
+ * A ceiling counts as asked only when `noise_ceiling` is written (it is on by default).
+ */
+function warnUnsupportedStatistics(
+  comparison: Spec['comparisons'][number],
+  raw: Record<string, unknown>,
+  root: unknown,
+  regions: { name: string; layout: SourceLayout | undefined }[],
+  warning: (message: string, path: (string | number)[], code: string) => void,
+): void {
+  const at = ['comparisons', comparison.index];
+  const own = (raw.statistics ?? {}) as Record<string, unknown>;
+  const shared = (valueAt(root, ['statistics']) ?? {}) as Record<string, unknown>;
+  const pathOf = (key: string) => (own[key] !== undefined ? [...at, 'statistics', key] : ['statistics', key]);
+  const stats = comparison.statistics;
+  const cvNote = comparison.params.cv !== undefined && (stats.bootstrap || stats.permutation) ? resamplingWithCvMessage(comparison.metric) : undefined;
+  if (cvNote) warning(cvNote, pathOf(stats.bootstrap ? 'bootstrap' : 'permutation'), 'spec.statistic-unsupported');
+  if (stats.bootstrap) {
+    const message = unsupportedStatisticMessage(comparison.metric, 'bootstrap');
+    if (message) warning(message, pathOf('bootstrap'), 'spec.statistic-unsupported');
+  }
+  if (stats.permutation) {
+    const message = unsupportedStatisticMessage(comparison.metric, 'permutation');
+    if (message) warning(message, pathOf('permutation'), 'spec.statistic-unsupported');
+  }
+  const written = own.noise_ceiling !== undefined ? own.noise_ceiling : shared.noise_ceiling;
+  if (!stats.noiseCeiling || (written !== true && written !== 'leave-one-subject-out')) return;
+  const message = unsupportedStatisticMessage(comparison.metric, 'noise_ceiling');
+  if (message) {
+    warning(message, pathOf('noise_ceiling'), 'spec.statistic-unsupported');
+    return;
+  }
+  for (const { name, layout } of regions) {
+    if (layout && layout.subjects < 2) warning(singleSubjectCeilingMessage(name, layout.subjects), pathOf('noise_ceiling'), 'spec.ceiling-one-subject');
+  }
 }
 
 /**

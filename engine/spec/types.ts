@@ -55,9 +55,28 @@ export interface DataSource {
   kind: SourceKind;
   /** Axes that index subjects (merged in row-major order). */
   subjects?: number[];
+  /** Deprecated alias of `axes: [units, stimuli]` for a 2-D response matrix. */
   transpose: boolean;
+  /** Names of the stored axes, in stored order (engine/io/axes.ts); replaces `transpose`. */
+  axes?: string[];
+  /** Units kept (engine/spec/selection.ts): explicit indices and/or a split-half reliability threshold. */
+  units?: UnitSelection;
   /** Where this source is declared in the spec (for diagnostics). */
   specPath: (string | number)[];
+}
+
+export interface UnitSelection {
+  /** 0-based unit indices (after flattening trailing unit axes), in the order given. */
+  indices?: number[];
+  /** Keep units whose split-half reliability over repeats (Spearman–Brown corrected) is at least `min`. */
+  reliability?: { min: number; method: 'split-half' };
+}
+
+/** `stimuli.select`: 0-based indices, or label-column filters (every column must match). */
+export interface StimulusSelection {
+  indices?: number[];
+  /** Column → accepted values (as text; `true` also accepts 1/yes/True). */
+  where?: Record<string, string[]>;
 }
 
 export interface Representation {
@@ -86,6 +105,8 @@ export interface Spec {
   baseDir: string;
   stimulusCount?: number;
   labels?: StimulusLabels;
+  /** `stimuli.select`, applied to every source after loading. */
+  select?: StimulusSelection;
   modelName?: string;
   layers: Representation[];
   /** Set when layers come from `model.activations` (one file, every variable a layer). */
