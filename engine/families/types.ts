@@ -42,6 +42,12 @@ export interface BootstrapSettings {
 
 export interface StatisticsSettings {
   noiseCeiling: boolean;
+  /**
+   * The ceiling asked for by name (`noise_ceiling: leave-one-subject-out | split-half`); absent for
+   * `true` or by default, where RSA uses leave-one-subject-out with subjects and split-half over
+   * repeats for one subject with repeats (docs/metrics.md §2.4).
+   */
+  noiseCeilingMethod?: 'leave-one-subject-out' | 'split-half';
   bootstrap?: BootstrapSettings;
   permutation?: { samples: number; seed: number };
   test: 'one-sided' | 'two-sided';
