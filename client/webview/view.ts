@@ -140,7 +140,7 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     directions.forEach((direction, i) => {
       html += `<figure>${perUnitHistogram(selected, direction, `units-${i}`)}${exportButton(`units-${i}`, `units-${selected.layer}-${selected.region}-${direction.direction ?? i}`)}</figure>`;
     });
-    if (!model && !brain && selected.metric === 'rsa') html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
+    if (!model && !brain && selected.metric === 'rsa') html += `<p class="note">No RDMs in this results file (up to 400 stimuli they are stored in it; above, in the .rdms.npz sidecar beside it).</p>`;
     const curve = warpingCurve(selected, 'warping-curve');
     if (curve) html += `<figure>${curve}${exportButton('warping-curve', `warping-${selected.layer}-${selected.region}`)}</figure>`;
     const histogram = nullHistogram(selected, 'null');
