@@ -107,7 +107,7 @@ const softMatchingRun = pairRunner<ShapeParams>({
 });
 
 /**
- * Results name the two networks `model` and `brain` in every detail (docs/engineering.md, "Results
+ * Results name the two networks `model` and `brain` in every detail (docs/results.md, "`details`
  * details"); the metric functions, which know nothing of roles, say x and y.
  */
 function byRole<T>(pair: { x: T; y: T } | null | undefined): { model: T; brain: T } | null | undefined {
