@@ -108,7 +108,7 @@ const softMatchingRun = pairRunner<ShapeParams>({
 
 /**
  * Results name the two networks `model` and `brain` in every detail (docs/results.md, "`details`
- * details"); the metric functions, which know nothing of roles, say x and y.
+ * keys"); the metric functions, which know nothing of roles, say x and y.
  */
 function byRole<T>(pair: { x: T; y: T } | null | undefined): { model: T; brain: T } | null | undefined {
   return pair ? { model: pair.x, brain: pair.y } : pair;
