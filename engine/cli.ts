@@ -3,7 +3,7 @@
  * Every user error ends in one `error:` line (or `file:line:col: error: ...` lines for spec
  * problems) and a non-zero exit; a stack trace means a bug in simspec.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { CancelledError, isSimspecError, SimspecError } from './core/errors';
@@ -17,7 +17,8 @@ import { describeProgress, errorOf, progressMessage, startRunWorker, type RunPro
 import type { Results } from './run/results';
 import { loadRepresentation } from './run/load';
 import { familyUsage, runnerFor } from './families';
-import { checkResultsPath, ENGINE_VERSION, runInputFiles, toJson } from './run/results';
+import { checkResultsPath, ENGINE_VERSION, isUnderSystemFolder, runInputFiles, toJson, writeTextAtomically } from './run/results';
+import { EXPORT_COLUMNS, readResultsFile, tidyCsv } from './run/export';
 import { formatScoreTable } from './run/table';
 import { cacheFolderProblem, loadCacheKey } from './run/cache';
 import { runScaleCommand, SCALE_USAGE, SCALE_VALUE_OPTIONS, shardRunRequested } from './scale/commands';
@@ -37,6 +38,9 @@ Usage:
 ${familyUsage().lines.map((line) => `        ${line}`).join('\n')}
   simspec score --case DIR
       Run a reference case folder (DIR/case.json or DIR/expected.json); prints {"value": ...}.
+  simspec export RESULTS [--format csv] [--out FILE]
+      Write a results file as a tidy long CSV (one row per score, statistic, subject, split and
+      unit; columns in docs/results.md) to FILE (atomically) or to standard output.
 ${SCALE_USAGE}
   simspec --version | --help
 `;
@@ -47,7 +51,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache', '--threads', ...SCALE_VALUE_OPTIONS]);
+const VALUE_OPTIONS = new Set(['--out', '--comparison', '--metric', '--param', '--case', '--kind', '--cache', '--threads', '--format', ...SCALE_VALUE_OPTIONS]);
 
 function parseArgs(argv: string[]): Parsed {
   const parsed: Parsed = { positional: [], options: new Map(), flags: new Set() };
@@ -306,6 +310,48 @@ async function commandScore(parsed: Parsed): Promise<number> {
   return 0;
 }
 
+/** `simspec export RESULTS [--format csv] [--out FILE]` (engine/run/export.ts). */
+function commandExport(parsed: Parsed): number {
+  const [file, ...extra] = parsed.positional;
+  if (!file || extra.length) throw new UsageError('export needs exactly one results file');
+  const formats = parsed.options.get('--format') ?? ['csv'];
+  if (formats.length > 1 || formats[0] !== 'csv') throw new UsageError(`--format ${formats.join(', ')} is not supported: the export format is csv`);
+  const outs = parsed.options.get('--out') ?? [];
+  if (outs.length > 1) throw new UsageError('--out given more than once');
+  const csv = tidyCsv(readResultsFile(file));
+  if (outs.length === 0) {
+    process.stdout.write(csv);
+    return 0;
+  }
+  const out = resolve(outs[0]!);
+  const problem = exportPathProblem(out, resolve(file));
+  if (problem) throw new SimspecError(`will not write the export here: ${problem}`, { file: out, expected: 'a new path or an earlier CSV export', code: 'output.refused' });
+  writeTextAtomically(out, csv);
+  console.error(`wrote ${displayPath(out)}`);
+  return 0;
+}
+
+/** Why the CSV may not go to `out`: the results file itself, a system folder, or something that is not a regular file. */
+function exportPathProblem(out: string, resultsFile: string): string | undefined {
+  if (isUnderSystemFolder(out)) return 'the path is under /proc, /sys or /dev';
+  if (!existsSync(out)) return undefined;
+  const st = statSync(out);
+  if (!st.isFile()) return 'it is not a regular file';
+  const input = statSync(resultsFile);
+  if (st.dev === input.dev && st.ino === input.ino) return 'it is the results file being exported';
+  const header = `${EXPORT_COLUMNS.join(',')}\n`;
+  const fd = openSync(out, 'r');
+  const bytes = Buffer.alloc(Buffer.byteLength(header));
+  try {
+    readSync(fd, bytes, 0, bytes.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const head = bytes.toString('utf8');
+  if (head !== header) return 'an existing file there is not a simspec CSV export (move it away or choose another --out)';
+  return undefined;
+}
+
 /** Entry point; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -327,6 +373,8 @@ export async function main(argv: string[]): Promise<number> {
         return await commandCheck(parsed.positional);
       case 'score':
         return await commandScore(parsed);
+      case 'export':
+        return commandExport(parsed);
       case 'plan':
       case 'merge':
       case 'submit':

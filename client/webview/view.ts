@@ -35,14 +35,44 @@ function valueCell(s: PanelScore): string {
   return `<span class="nan-reason" title="${esc(reason)}">NaN: ${esc(reason)}</span>`;
 }
 
-function row(s: PanelScore, selected: boolean): string {
+/** Columns shown only when some score fills them: the raw value of a normalised score, and ridge's α. */
+interface OptionalColumns {
+  raw: boolean;
+  alpha: boolean;
+}
+
+function optionalColumns(results: PanelResults): OptionalColumns {
+  return { raw: results.scores.some((s) => s.raw), alpha: results.scores.some((s) => s.alpha) };
+}
+
+/** A ceiling whose bounds agree (a split-half ceiling) is one number, not "0.7595 – 0.7595". */
+function ceilingCell(c: PanelScore['noiseCeiling']): string {
+  if (!c) return '–';
+  return c.lower === c.upper ? formatNumber(c.upper) : `${formatNumber(c.lower)} – ${formatNumber(c.upper)}`;
+}
+
+function alphaNumber(a: number | null | undefined): string {
+  if (typeof a !== 'number' || !Number.isFinite(a)) return '–';
+  if (a !== 0 && (Math.abs(a) >= 1e4 || Math.abs(a) < 1e-2)) return a.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return String(Number(a.toPrecision(3)));
+}
+
+/** The α used (or its range over splits and targets), with the grid's range when it was chosen. */
+function alphaCell(a: PanelScore['alpha']): string {
+  if (!a) return '–';
+  const used = a.min === a.max ? alphaNumber(a.min) : `${alphaNumber(a.min)}–${alphaNumber(a.max)}`;
+  return a.grid ? `${used} (of ${alphaNumber(a.grid.min)}–${alphaNumber(a.grid.max)})` : used;
+}
+
+function row(s: PanelScore, selected: boolean, optional: OptionalColumns): string {
   const ci = s.ci ? `${formatNumber(s.ci.lower)} – ${formatNumber(s.ci.upper)}` : '–';
-  const ceiling = s.noiseCeiling ? `${formatNumber(s.noiseCeiling.lower)} – ${formatNumber(s.noiseCeiling.upper)}` : '–';
   const warn = s.warnings && s.warnings.length ? ` <span class="warn" title="${esc(s.warnings.join('\n'))}">⚠</span>` : '';
+  const raw = optional.raw ? `<td data-col="raw" class="num">${s.raw ? `${esc(formatNumber(s.raw.value))} <span class="note">→ ${esc(s.raw.normalization ?? '')}</span>` : '–'}</td>` : '';
+  const alpha = optional.alpha ? `<td data-col="alpha" class="num">${esc(alphaCell(s.alpha))}</td>` : '';
   return `<tr class="score${selected ? ' selected' : ''}" data-key="${esc(rowKey(s))}" tabindex="0" title="${esc(s.measure ?? '')}">` +
     `<td data-col="comparison">${esc(s.comparison)}</td><td data-col="layer">${esc(s.layer)}</td><td data-col="region">${esc(s.region)}</td>` +
-    `<td data-col="value" class="num">${valueCell(s)}${warn}</td><td data-col="ci" class="num">${esc(ci)}</td>` +
-    `<td data-col="p" class="num">${esc(formatNumber(s.p?.value))}</td><td data-col="ceiling" class="num">${esc(ceiling)}</td></tr>`;
+    `<td data-col="value" class="num">${valueCell(s)}${warn}</td>${raw}<td data-col="ci" class="num">${esc(ci)}</td>` +
+    `<td data-col="p" class="num">${esc(formatNumber(s.p?.value))}</td><td data-col="ceiling" class="num">${esc(ceilingCell(s.noiseCeiling))}</td>${alpha}</tr>`;
 }
 
 export function renderBody(results: PanelResults, state: ViewState): string {
@@ -53,13 +83,18 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   html += `<button class="export" id="export-csv" title="Save the table as CSV">Export CSV</button></header>`;
   for (const w of results.warnings ?? []) html += `<p class="warning">${esc(w)}</p>`;
   html += `<section><h2>Scores</h2><div id="scores-wrap"><table id="scores"><thead><tr>`;
-  for (const c of columns) {
-    const sortable = c.id !== 'ci';
+  const optional = optionalColumns(results);
+  const shown: { id: SortColumn | 'ci' | 'raw' | 'alpha'; label: string }[] = [...columns];
+  // The raw value sits right of the (normalised) value; α after the ceiling. Neither sorts.
+  if (optional.raw) shown.splice(4, 0, { id: 'raw', label: 'Raw → normalised by' });
+  if (optional.alpha) shown.push({ id: 'alpha', label: 'Ridge α' });
+  for (const c of shown) {
+    const sortable = c.id !== 'ci' && c.id !== 'raw' && c.id !== 'alpha';
     const active = state.sort.column === c.id;
     const arrow = active ? (state.sort.descending ? ' ▼' : ' ▲') : '';
     html += sortable ? `<th data-sort="${c.id}" class="sortable${active ? ' active' : ''}" aria-sort="${active ? (state.sort.descending ? 'descending' : 'ascending') : 'none'}">${c.label}${arrow}</th>` : `<th>${c.label}</th>`;
   }
-  html += `</tr></thead><tbody>${rows.map((s) => row(s, s === selected)).join('')}</tbody></table></div></section>`;
+  html += `</tr></thead><tbody>${rows.map((s) => row(s, s === selected, optional)).join('')}</tbody></table></div></section>`;
 
   html += `<section><h2>Layer × region</h2><div class="plots">`;
   results.comparisons.forEach((c, i) => {
@@ -105,7 +140,7 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     directions.forEach((direction, i) => {
       html += `<figure>${perUnitHistogram(selected, direction, `units-${i}`)}${exportButton(`units-${i}`, `units-${selected.layer}-${selected.region}-${direction.direction ?? i}`)}</figure>`;
     });
-    if (!model && !brain && selected.metric === 'rsa') html += `<p class="note">No RDMs in this results file (they are stored for up to 400 stimuli).</p>`;
+    if (!model && !brain && selected.metric === 'rsa') html += `<p class="note">No RDMs in this results file (up to 400 stimuli they are stored in it; above, in the .rdms.npz sidecar beside it).</p>`;
     const curve = warpingCurve(selected, 'warping-curve');
     if (curve) html += `<figure>${curve}${exportButton('warping-curve', `warping-${selected.layer}-${selected.region}`)}</figure>`;
     const histogram = nullHistogram(selected, 'null');

@@ -28,7 +28,7 @@ import type { Aggregate } from '../metrics/regression/scores';
 import { brainScoreSplitHalfSplits, normalizeByCeiling, splitHalfReliability, type CeilingNormalization } from '../inference';
 import { caseHandlers } from '../cases/regression';
 import { checkCv, foldsFromCv, modelMatrix, paramPath, parseCv, responsesOf, runnerOf, sharedCentredGram, type CvParams } from './runner';
-import type { FamilyComparison, FamilyDefinition, RunContext } from './types';
+import type { FamilyComparison, FamilyDefinition, RunContext, Score } from './types';
 
 export interface RegressionSettings {
   method: 'ridge' | 'ols' | 'pls';
@@ -186,9 +186,49 @@ function summary(result: EncodingResult): Record<string, unknown> {
     error: result.error,
     perSplit: result.splits.map((s) => s.aggregate),
     perTarget: Array.from(result.perTargetMean, (v) => (Number.isNaN(v) ? null : v)),
+    // splits × target units: the score of every unit on every split's held-out stimuli (NaN → null).
+    perSplitPerTarget: result.splits.map((s) => Array.from(s.perTarget, (v) => (Number.isNaN(v) ? null : v))),
     nanTargets: result.splits.map((s) => s.nanTargets),
     fit: result.splits.map((s) => s.info),
   };
+}
+
+/** Every ridge penalty chosen in `results` (one per split, or one per split and target). */
+function chosenAlphas(results: readonly EncodingResult[], shared: boolean): number[] {
+  const out: number[] = [];
+  for (const result of results) {
+    for (const split of result.splits) {
+      const alpha = split.info.alpha;
+      if (typeof alpha === 'number') out.push(alpha);
+      // A shared choice may still be reported once per target (himalaya's `local_alpha=False`): count it once.
+      else if (Array.isArray(alpha)) for (const a of shared ? alpha.slice(0, 1) : alpha) if (typeof a === 'number') out.push(a);
+    }
+  }
+  return out;
+}
+
+/**
+ * The α a ridge fit used, as its range over splits and targets, with the grid when α was chosen; and
+ * a note when the chosen α is the smallest or largest candidate (the best α may lie outside the grid).
+ * Only the data can tell, so `check` cannot report it (docs/metrics.md §3.2).
+ */
+function alphaSummary(settings: RegressionSettings, results: readonly EncodingResult[], warnings: string[]): Score['alpha'] {
+  if (settings.method !== 'ridge') return undefined;
+  const perTarget = settings.alphaSelection === 'loo-per-target' || settings.alphaSelection === 'kfold';
+  const chosen = chosenAlphas(results, !perTarget);
+  if (chosen.length === 0) return undefined;
+  const summary: NonNullable<Score['alpha']> = { min: Math.min(...chosen), max: Math.max(...chosen) };
+  if (settings.alphas.length > 1) {
+    const low = Math.min(...settings.alphas);
+    const high = Math.max(...settings.alphas);
+    summary.grid = { min: low, max: high, count: settings.alphas.length };
+    const perSplit = perTarget ? 'split × target choices' : 'splits';
+    for (const [edge, name, hint] of [[high, 'largest', 'larger'], [low, 'smallest', 'smaller']] as const) {
+      const count = chosen.filter((a) => a === edge).length;
+      if (count > 0) warnings.push(`the chosen ridge α sits at the edge of the grid: the ${name} candidate (α = ${edge}) was chosen in ${count} of ${chosen.length} ${perSplit}; the best α may be ${hint} — extend \`alphas\``);
+    }
+  }
+  return summary;
 }
 
 export const regression: FamilyDefinition<'regression', RegressionSettings> = {
@@ -364,6 +404,8 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
     const perSubject: number[] = [];
     const rawPerSubject: number[] = [];
     const ceilings: number[] = [];
+    const ceilingsPerUnit: (number | null)[][] = [];
+    const allResults: EncodingResult[] = [];
     const secondary: Record<string, unknown>[] = [];
     let first: EncodingResult | undefined;
     const jobs = brainMatrices.length * settings.directions.length;
@@ -384,6 +426,7 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
         }),
       );
       const main = results[0]!;
+      allResults.push(...results);
       first ??= main;
       results.slice(1).forEach((r) => secondary.push({ subject: s, ...summary(r) }));
       main.notes.slice(0, 3).forEach((n) => warnings.push(n));
@@ -399,9 +442,12 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
             code: 'data.kind',
           });
         }
-        const ceiling = context.shared.get(`regression:split-half:${brain.name}:${s}`, () =>
-          splitHalfReliability(repeats, brainScoreSplitHalfSplits(repeats.shape[1]!, 10, 1), brainName).meanOverSplitsOfMedianRSb,
-        );
+        const reliability = context.shared.get(`regression:split-half:${brain.name}:${s}`, () => {
+          const result = splitHalfReliability(repeats, brainScoreSplitHalfSplits(repeats.shape[1]!, 10, 1), brainName);
+          return { ceiling: result.meanOverSplitsOfMedianRSb, perUnit: Array.from(result.perUnitRSb, (v) => (Number.isNaN(v) ? null : v)) };
+        });
+        const ceiling = reliability.ceiling;
+        ceilingsPerUnit.push(reliability.perUnit);
         ceilings.push(ceiling);
         if (settings.normalization !== 'none') value = normalizeByCeiling(main.mean, ceiling, settings.normalization);
       }
@@ -415,12 +461,16 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
       `${normalized ? `ceiling-normalised ${settings.normalization} of ` : ''}held-out ${scoreName}, ${settings.aggregate} over ${directionText === 'model → brain' ? 'brain units' : 'model units'}, ` +
       `mean over ${folds.length} splits; ${description}, ${directionText}${brainMatrices.length > 1 ? `; mean over ${brainMatrices.length} subjects` : ''}`;
     const ceilingValue = ceilings.length ? mean(ceilings) : undefined;
+    const alpha = alphaSummary(settings, allResults, warnings);
+    const raw = mean(rawPerSubject);
     return {
       measure,
       value: mean(perSubject),
       higherIsBetter: true,
       ...(brainMatrices.length > 1 ? { perSubject } : {}),
       ...(ceilingValue !== undefined ? { noiseCeiling: { lower: ceilingValue, upper: ceilingValue, convention: 'split-half Spearman–Brown per unit, median over units, mean over 10 repeat splits (Brain-Score, seed 1)' } } : {}),
+      ...(normalized ? { raw: { value: raw, normalization: settings.normalization } } : {}),
+      ...(alpha ? { alpha } : {}),
       folds: folds.map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) })),
       details: {
         preset: settings.preset ?? null,
@@ -428,8 +478,10 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
         estimator: description,
         score: settings.score,
         aggregate: settings.aggregate,
-        raw: mean(rawPerSubject),
+        raw,
         ceilingNormalization: normalized ? settings.normalization : 'none',
+        // Per brain unit, the split-half Spearman–Brown reliability (mean over the 10 repeat splits); one list per subject.
+        ...(ceilingsPerUnit.length ? { ceilingPerUnit: ceilingsPerUnit.length === 1 ? ceilingsPerUnit[0] : ceilingsPerUnit } : {}),
         [first!.direction]: summary(first!),
         ...(secondary.length ? { [secondary[0]!.direction as string]: secondary.length === 1 ? secondary[0] : secondary } : {}),
       },

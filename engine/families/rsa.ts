@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { SimspecError } from '../core/errors';
 import type { Matrix, NDArray } from '../core/matrix';
 import { readArray } from '../io';
-import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod, type CompareMethod } from '../metrics/rsa';
+import { compareRdms, noiseCeiling, rdmFromResponses, canonicalCompareMethod, splitHalfRdmCeiling, SPLIT_HALF_RDM_CONVENTION, type CompareMethod } from '../metrics/rsa';
 import { bootstrapRsa, type BootstrapOver, type BootstrapSummary, type RsaBootstrapResult } from '../metrics/rsa/bootstrap';
 import { isDotMethod } from '../metrics/rsa/prepared';
 import { permutationTest } from '../metrics/rsa/permutation';
@@ -23,7 +23,7 @@ import { oneSampleTTest, summarize } from '../stats/summary';
 import { caseHandlers } from '../cases/rsa';
 import { presortTies } from '../stats/ranks';
 import { countedProgress, runnerOf } from './runner';
-import type { FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
+import type { FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
 
 export interface RsaParams {
   rdm: 'correlation' | 'euclidean' | 'cosine' | 'mahalanobis' | 'crossnobis' | 'poisson';
@@ -174,6 +174,52 @@ function meanRdm(rdms: Float64Array[]): Float64Array {
   return out;
 }
 
+/** Why the split-half ceiling over repeats cannot be computed for these settings (the same words in check and run), or undefined. */
+function splitHalfProblem(p: RsaParams, brainKind: string): string | undefined {
+  if (brainKind !== 'repeats') return 'no split-half noise ceiling: it needs the brain region as `kind: repeats` (stimuli × repeats × units)';
+  if (p.rdm === 'crossnobis') return 'no split-half noise ceiling: a crossnobis RDM needs the runs of both halves (use `noise_ceiling: leave-one-subject-out` with subjects)';
+  if (p.square) return 'no split-half noise ceiling with `square: true` (its ceiling follows the Algonauts convention over subjects)';
+  return undefined;
+}
+
+/** Whether the comparison's ceiling is the split-half one over repeats: asked by name, or `true` on one subject with repeats. */
+function wantsSplitHalf(statistics: FamilyComparison['statistics'], brain: { subjects: number; kind: string }, p: RsaParams): boolean {
+  if (!statistics.noiseCeiling || statistics.noiseCeilingMethod === 'leave-one-subject-out') return false;
+  if (statistics.noiseCeilingMethod === 'split-half') return true;
+  return brain.subjects <= 1 && splitHalfProblem(p, brain.kind) === undefined;
+}
+
+/**
+ * The split-half ceiling over repeats (metrics/rsa/splitHalfCeiling.ts) of each brain subject, shared
+ * by every layer; undefined (with a note) when it cannot be had.
+ */
+function splitHalfCeilingOf(comparison: FamilyComparison, p: RsaParams, brain: LoadedRepresentation, context: RunContext, precision: { key: string; matrix: Matrix } | undefined, warnings: string[]) {
+  if (!wantsSplitHalf(comparison.statistics, { subjects: brain.subjects.length, kind: brain.kind }, p)) return undefined;
+  const problem = splitHalfProblem(p, brain.kind);
+  if (problem) {
+    warnings.push(problem);
+    return undefined;
+  }
+  const perSubject = brain.subjects.map((subject, s) =>
+    context.shared.get(`rsa:split-half:${brain.name}:${s}:${p.rdm}:${p.compare}:${precision?.key ?? ''}`, () => {
+      const variable = brain.subjects.length > 1 ? `${brain.key ?? brain.name} (subject ${s})` : brain.key ?? brain.name;
+      try {
+        return splitHalfRdmCeiling(subject.repeats!, { rdm: p.rdm, compare: p.compare, file: brain.file, variable, ...(precision ? { precision: precision.matrix } : {}) });
+      } catch (error) {
+        if (error instanceof SimspecError) return { ceiling: NaN, splits: [], skipped: 0, problem: error.message };
+        throw error;
+      }
+    }),
+  );
+  for (const result of perSubject) {
+    if ('problem' in result) warnings.push(`no split-half noise ceiling: ${result.problem}`);
+    else if (result.skipped > 0) warnings.push(`split-half noise ceiling: ${result.skipped} of ${result.splits.length} repeat splits left out (a stimulus had no repeat in one half)`);
+  }
+  const values = perSubject.map((r) => r.ceiling);
+  if (values.some(Number.isNaN)) return undefined;
+  return { ceiling: values.reduce((a, b) => a + b, 0) / values.length, perSubject: perSubject.map((r) => ({ ceiling: r.ceiling, r: r.splits.map((x) => x.r), spearmanBrown: r.splits.map((x) => x.spearmanBrown) })) };
+}
+
 export const rsa: FamilyDefinition<'rsa', RsaParams> = {
   id: 'rsa',
   summary: 'representational similarity analysis (RDMs compared by a correlation)',
@@ -250,6 +296,10 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     return params;
   },
   check(p, context, report) {
+    if (context.statistics.noiseCeilingMethod === 'split-half') {
+      const problem = context.pairs.map(({ brain }) => splitHalfProblem(p, brain.kind)).find((m) => m !== undefined);
+      if (problem) report(problem, ['/', ...context.statisticsPath, 'noise_ceiling'], 'spec.ceiling-split-half', { severity: 'warning' });
+    }
     if (p.rdm === 'crossnobis') {
       const plain = context.pairs.flatMap(({ model, brain }) => [model, brain]).find((l) => l.kind === 'responses');
       if (plain) report('The crossnobis RDM needs runs: give every representation of this comparison as `kind: repeats` (stimuli × runs × units), or as `kind: rdm`.', ['rdm'], 'spec.crossnobis-input');
@@ -298,7 +348,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
       const alternative = comparison.statistics.test === 'one-sided' ? 'greater' : 'two-sided';
       const test = oneSampleTTest(perSubject, alternative);
       score.p = { value: test.p, test: `one-sample t-test against 0 (${comparison.statistics.test}, t(${test.df}) = ${test.t.toFixed(3)})` };
-      if (comparison.statistics.noiseCeiling) {
+      if (comparison.statistics.noiseCeiling && comparison.statistics.noiseCeilingMethod !== 'split-half') {
         const convention = square ? 'algonauts' : 'rsatoolbox';
         const ceilingMethod = square ? 'spearman' : compareMethod;
         const ceiling = context.shared.get(`rsa:nc:${brain.name}:${rdmMethod}:${ceilingMethod}:${convention}`, () => {
@@ -310,6 +360,11 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
           convention: square ? 'Algonauts 2019: mean over subjects of squared Spearman ρ with the leave-one-out (lower) and all-subject (upper) mean RDM' : `rsatoolbox leave-one-subject-out (${ceilingMethod})`,
         };
       }
+    }
+    const repeatCeiling = splitHalfCeilingOf(comparison, params, brain, context, precision, warnings);
+    if (repeatCeiling) {
+      score.noiseCeiling = { lower: repeatCeiling.ceiling, upper: repeatCeiling.ceiling, convention: `${SPLIT_HALF_RDM_CONVENTION} (${compareMethod})` };
+      score.details = { ...score.details, ceilingSplits: repeatCeiling.perSubject };
     }
     const { bootstrap, permutation } = comparison.statistics;
     if (bootstrap) {

@@ -122,6 +122,18 @@ const softMatchingRun = pairRunner<ShapeParams>({
   details: (p) => ({ group: 'soft-matching', center: p.center, regime: 'all stimuli' }),
 });
 
+/**
+ * Results name the two networks `model` and `brain` in every detail (docs/results.md, "`details`
+ * keys"); the metric functions, which know nothing of roles, say x and y.
+ */
+function byRole<T>(pair: { x: T; y: T } | null | undefined): { model: T; brain: T } | null | undefined {
+  return pair ? { model: pair.x, brain: pair.y } : pair;
+}
+
+function reductionByRole<R extends { components: { x: number; y: number } }>(reduction: R | null | undefined) {
+  return reduction ? { ...reduction, components: byRole(reduction.components) } : reduction;
+}
+
 async function shapeRun(comparison: FamilyComparison, p: ShapeParams, model: LoadedRepresentation, brain: LoadedRepresentation, context: RunContext): Promise<Score> {
   if (p.group === 'soft-matching') return softMatchingRun(comparison, p, model, brain, context);
   const problem = optionProblem(p);
@@ -179,9 +191,9 @@ async function shapeRun(comparison: FamilyComparison, p: ShapeParams, model: Loa
       perSubject.push(r.distance);
       if (s === 0) {
         details.regime = 'all stimuli (training distance)';
-        details.route = r.route;
-        details.rank = r.rank;
-        details.reduction = r.reduction;
+        details.route = byRole(r.route);
+        details.rank = byRole(r.rank);
+        details.reduction = reductionByRole(r.reduction);
       }
     }
   }

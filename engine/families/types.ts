@@ -42,6 +42,12 @@ export interface BootstrapSettings {
 
 export interface StatisticsSettings {
   noiseCeiling: boolean;
+  /**
+   * The ceiling asked for by name (`noise_ceiling: leave-one-subject-out | split-half`); absent for
+   * `true` or by default, where RSA uses leave-one-subject-out with subjects and split-half over
+   * repeats for one subject with repeats (docs/metrics.md §2.4).
+   */
+  noiseCeilingMethod?: 'leave-one-subject-out' | 'split-half';
   bootstrap?: BootstrapSettings;
   permutation?: { samples: number; seed: number };
   test: 'one-sided' | 'two-sided';
@@ -154,6 +160,16 @@ export interface Score {
   ci?: ConfidenceInterval;
   p?: { value: number; test: string };
   noiseCeiling?: NoiseCeiling;
+  /**
+   * When `value` is normalised (e.g. divided by a noise ceiling): the value before normalisation and
+   * the rule, named (`r/c`, `(r/c)^2`, `r^2/c`). The table shows both side by side.
+   */
+  raw?: { value: number; normalization: string };
+  /**
+   * Ridge penalty used: its range over splits (and targets, when chosen per target), and the grid it
+   * was chosen from when there were several candidates. min = max for a single α.
+   */
+  alpha?: { min: number; max: number; grid?: { min: number; max: number; count: number } };
   /** Permutation null distribution (for the panel's histogram). */
   nullDistribution?: number[];
   /** Cross-validation folds actually used (0-based stimulus indices). */

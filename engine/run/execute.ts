@@ -4,9 +4,9 @@
  * and write the results file atomically. Cancellation (AbortSignal) is checked between pairs and
  * inside long loops; a cancelled or failed run writes nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { CancelledError, SimspecError } from '../core/errors';
+import { CancelledError, isSimspecError, SimspecError } from '../core/errors';
 import { readTable, listVariables } from '../io';
 import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
 import { fileContentHash, productKey, ProductCache, type ProductInput } from './cache';
@@ -20,7 +20,8 @@ import { loadRepresentation } from './load';
 import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
 import { selectedStimuli, selectTableRows } from '../spec/selection';
 import { layoutOf, sourceOrigin } from '../spec/semantics';
-import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, type OutputGuard, type Results } from './results';
+import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, writeTextAtomically, type OutputGuard, type Results } from './results';
+import { encodeRdmSidecar, RDMS_IN_RESULTS_MAX, rdmSidecarEntry, rdmSidecarPath, type LargeRdms } from './rdmSidecar';
 import { runnerFor } from '../families';
 import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
@@ -257,6 +258,8 @@ interface RunState {
   inputs: Map<string, ProductInput>;
   shared: SharedProducts;
   rdms: NonNullable<Results['rdms']>;
+  /** RDMs over more than RDMS_IN_RESULTS_MAX stimuli, for the sidecar (engine/run/rdmSidecar.ts). */
+  largeRdms: LargeRdms;
   scores: ScoreRecord[];
   derived: Results['derived'];
   jobKeys: Map<string, string[]>;
@@ -294,6 +297,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
     inputs,
     shared: cache ? withDiskCache(createSharedProducts(), cache, inputsFromKeyTokens(inputs)) : createSharedProducts(),
     rdms: { model: {}, brain: {} },
+    largeRdms: { stimuli: 0, model: new Map(), brain: new Map() },
     scores: [],
     derived: {},
     jobKeys: new Map(),
@@ -477,6 +481,9 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
     scores.push({ comparison: comparison.name, metric: comparison.metric, layer, region, ...score, fromCache: true });
     state.stimuli ||= n;
     for (const [role, name, values] of recorded) if (n <= 400) (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
+    if (n > RDMS_IN_RESULTS_MAX && comparison.metric === 'rsa') {
+      state.warnings.push(`${comparison.name} (${layer} × ${region}): score from the cache, so its RDMs (${n} stimuli, more than ${RDMS_IN_RESULTS_MAX}) are not in the RDM sidecar; run with --no-cache to write them`);
+    }
     const { milliseconds, ...bare } = score;
     state.cellRecords.push({ key: cellKey({ comparison: comparison.name, layer, region }), score: bare, rdms: recorded, stimuli: n, warnings: [], milliseconds, fromCache: true });
     return;
@@ -492,7 +499,12 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
     shared: state.shared,
     warn: (message) => state.warnings.push(`${comparison.name} (${layer} × ${region}): ${message}`),
     recordRdm: (role, name, condensed) => {
-      if (model.stimuli > 400) return;
+      if (model.stimuli > RDMS_IN_RESULTS_MAX) {
+        // Too large for the JSON: kept for the sidecar, and not in the job cache (see the cache hit above).
+        state.largeRdms.stimuli = model.stimuli;
+        if (!(role === 'model' ? state.largeRdms.model : state.largeRdms.brain).has(name)) (role === 'model' ? state.largeRdms.model : state.largeRdms.brain).set(name, Float64Array.from(condensed));
+        return;
+      }
       const values = Array.from(condensed);
       (role === 'model' ? rdms.model : rdms.brain)[name] ??= values;
       recorded.push([role, name, values]);
@@ -594,9 +606,56 @@ function assembleResults(state: RunState): Results {
   return results;
 }
 
+/**
+ * RDMs over more than RDMS_IN_RESULTS_MAX stimuli go to `<output>.rdms.npz`, written (atomically)
+ * before the results file that names it; an archive too large for a plain .npz is a warning.
+ */
+function writeRdmSidecar(state: RunState, results: Results): void {
+  const large = state.largeRdms;
+  if (large.model.size === 0 && large.brain.size === 0) return;
+  checkResultsPath(state.outputPath, state.outputGuard);
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeRdmSidecar(large, state.outputPath);
+  } catch (error) {
+    if (!isSimspecError(error)) throw error;
+    results.warnings.push(`RDMs not written: ${error.message}`);
+    return;
+  }
+  const sidecar = rdmSidecarPath(state.outputPath);
+  const problem = sidecarProblem(sidecar, state.outputGuard.inputs);
+  if (problem) {
+    results.warnings.push(`RDMs not written: ${sidecar} ${problem}; move it away to keep the RDMs of this run`);
+    return;
+  }
+  writeTextAtomically(sidecar, bytes);
+  results.rdmSidecar = rdmSidecarEntry(state.outputPath, large);
+}
+
+/** Why an existing file at the sidecar's path must not be replaced (an input, not a file, not an .npz), or undefined. */
+function sidecarProblem(path: string, inputs: readonly string[]): string | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined; // nothing there
+  }
+  if (!st.isFile()) return 'exists and is not a regular file';
+  if (inputs.some((input) => resolve(input) === path)) return 'is an input of this run';
+  const fd = openSync(path, 'r');
+  const magic = Buffer.alloc(2);
+  try {
+    readSync(fd, magic, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return magic.toString('latin1') === 'PK' || st.size === 0 ? undefined : 'exists and is not an .npz archive';
+}
+
 /** Write the results file atomically (a failed or cancelled run leaves an earlier file intact). */
 function writeResults(state: RunState, results: Results): void {
   state.report('write', 0.97, 'writing results');
+  writeRdmSidecar(state, results);
   writeResultsAtomically(state.outputPath, results, state.outputGuard);
   results.outputPath = state.outputPath;
 }

@@ -267,6 +267,11 @@ export function writeResultsAtomically(path: string, results: Results, guard: Ou
 }
 
 function writeJsonAtomically(path: string, value: unknown): void {
+  writeTextAtomically(path, toJson(value) + '\n');
+}
+
+/** Write `text` to `path` by a temporary file in the same folder, fsync and rename (see above). */
+export function writeTextAtomically(path: string, text: string | Uint8Array): void {
   const absolute = resolve(path);
   const folder = dirname(absolute);
   const temporary = join(folder, `.${basename(absolute)}.${process.pid}.${Date.now()}.tmp`);
@@ -275,7 +280,7 @@ function writeJsonAtomically(path: string, value: unknown): void {
     mkdirSync(folder, { recursive: true });
     removeStaleTemporaries(absolute);
     fd = openSync(temporary, 'wx', 0o644);
-    writeFileSync(fd, toJson(value) + '\n');
+    writeFileSync(fd, text);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

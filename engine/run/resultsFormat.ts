@@ -39,6 +39,10 @@ export interface Results {
     stimuli?: { of: number; count: number; indices: number[] };
     units?: { model: Record<string, UnitsKept[]>; brain: Record<string, UnitsKept[]> };
   };
+  // --- RDM sidecar (h14results; engine/run/rdmSidecar.ts) ---
+  /** RDMs over more than 400 stimuli, in `<output>.rdms.npz` beside this file: its name, the stimuli, and which RDMs it holds (arrays `model/<layer>`, `brain/<region>`). */
+  rdmSidecar?: { file: string; stimuli: number; model: string[]; brain: string[] };
+  // --- end RDM sidecar ---
   warnings: string[];
   timings: { totalMilliseconds: number; loadMilliseconds: number };
   /** Where runSpec wrote this file (set after writing; not part of the file itself). */

@@ -68,7 +68,12 @@ function toSource(baseDir: string, raw: Json, specPath: (string | number)[]): Da
 export function resolveStatistics(raw: Json | undefined, base?: StatisticsSettings): StatisticsSettings {
   const out: StatisticsSettings = base ? { ...base } : { noiseCeiling: true, test: 'two-sided' };
   if (!raw) return out;
-  if (raw.noise_ceiling !== undefined) out.noiseCeiling = raw.noise_ceiling === true || raw.noise_ceiling === 'leave-one-subject-out';
+  if (raw.noise_ceiling !== undefined) {
+    out.noiseCeiling = raw.noise_ceiling === true || raw.noise_ceiling === 'leave-one-subject-out' || raw.noise_ceiling === 'split-half';
+    // `true` lets the family choose (subjects → leave-one-subject-out, one subject with repeats → split-half).
+    if (raw.noise_ceiling === 'leave-one-subject-out' || raw.noise_ceiling === 'split-half') out.noiseCeilingMethod = raw.noise_ceiling;
+    else delete out.noiseCeilingMethod;
+  }
   if (raw.test !== undefined) out.test = raw.test as StatisticsSettings['test'];
   const bootstrap = raw.bootstrap as Json | undefined;
   if (bootstrap) {

@@ -72,3 +72,24 @@ test('a NaN score shows its reason where the value would be, escaped (in the row
   assert.ok(cell, 'the NaN row shows its reason in the value cell');
   assert.equal(cell[1], escapeHtml(nan.reason as string));
 });
+
+test('the table shows one ceiling when its bounds agree, the raw value beside a normalised one, and ridge α', () => {
+  const r = results();
+  r.scores = [
+    { comparison: 'e', metric: 'regression', layer: 'L1', region: 'V1', value: 0.8, higherIsBetter: true, raw: { value: 0.6, normalization: 'r/c' }, noiseCeiling: { lower: 0.75, upper: 0.75, convention: 'split-half' }, alpha: { min: 10, max: 100000, grid: { min: 0.01, max: 10000000, count: 99 } } },
+    { comparison: 'c', metric: 'rsa', layer: 'L1', region: 'V1', value: 0.3, higherIsBetter: true, noiseCeiling: { lower: 0.5, upper: 0.6, convention: 'rsatoolbox' } },
+  ];
+  r.comparisons = [{ name: 'e', metric: 'regression' }, { name: 'c', metric: 'rsa' }];
+  const html = renderBody(r, { sort: { column: 'comparison', descending: false } });
+  const rowHtml = (comparison: string) => html.split('<tr class="score').find((r) => r.includes(`<td data-col="comparison">${comparison}</td>`)) ?? '';
+  const cell = (row: string, col: string) => new RegExp(`data-col="${col}"[^>]*>([^<]*(?:<span[^>]*>[^<]*</span>)?)</td>`).exec(rowHtml(row))?.[1];
+  assert.equal(cell('e', 'ceiling'), '0.7500');
+  assert.equal(cell('c', 'ceiling'), '0.5000 – 0.6000');
+  assert.equal(cell('e', 'raw'), '0.6000 <span class="note">→ r/c</span>');
+  assert.equal(cell('c', 'raw'), '–');
+  assert.equal(cell('e', 'alpha'), '10–1e5 (of 0.01–1e7)');
+  assert.match(html, /<th>Raw → normalised by<\/th>/);
+  assert.match(html, /<th>Ridge α<\/th>/);
+  // Without such scores the columns are not there at all.
+  assert.doesNotMatch(renderBody(results(), { sort: { column: 'value', descending: true } }), /data-col="raw"|data-col="alpha"/);
+});

@@ -30,3 +30,4 @@ export { buresMetric, buresSimilarity } from './bures';
 export { noiseCeiling, type NoiseCeiling, type NoiseCeilingConvention, type NoiseCeilingOptions } from './noise-ceiling';
 export { evaluatePerSubject, type PerSubjectEvaluation, type PerSubjectOptions } from './evaluate';
 export { comparePrepared, isDotMethod, prepareVector } from './prepared';
+export { splitHalfRdmCeiling, SPLIT_HALF_RDM_CONVENTION, type SplitHalfRdmCeiling, type SplitHalfRdmOptions } from './splitHalfCeiling';
