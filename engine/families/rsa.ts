@@ -21,6 +21,8 @@ import { permutationTest } from '../metrics/rsa/permutation';
 import { oneSampleTTest, summarize } from '../stats/summary';
 import { caseHandlers } from '../cases/rsa';
 import { presortTies } from '../stats/ranks';
+import { encodeFloat32Base64, STANDARD_ERROR_CONVENTION } from '../inference/bootstrap';
+import { permutationPValue } from '../inference/permutation';
 import { countedProgress, runnerOf } from './runner';
 import type { FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
 
@@ -106,6 +108,9 @@ function meanRdm(rdms: Float64Array[]): Float64Array {
   for (const rdm of rdms) for (let k = 0; k < out.length; k++) out[k]! += rdm[k]! / rdms.length;
   return out;
 }
+
+/** RSA keeps rsatoolbox's percentile interval (bit-identical draws and summary); said in check and run alike. */
+const RSA_BCA_NOTE = 'RSA intervals stay rsatoolbox percentile intervals: `interval: bca` applies to shape, CKA, CCA and k-NN';
 
 export const rsa: FamilyDefinition<'rsa', RsaParams> = {
   id: 'rsa',
@@ -195,6 +200,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     if (bootstrap && !p.square && overStimuli && (p.compare === 'bures' || p.compare === 'bures_metric')) {
       report(`\`compare: ${p.compare}\` needs complete RDMs, but a bootstrap over stimuli repeats stimuli, whose dissimilarities are then undefined: bootstrap over subjects only, or use another \`compare\`.`, ['/', ...context.statisticsPath, 'bootstrap'], 'spec.bootstrap-bures');
     }
+    if (bootstrap?.interval === 'bca') report(`${RSA_BCA_NOTE[0]!.toUpperCase()}${RSA_BCA_NOTE.slice(1)}.`, ['/', ...context.statisticsPath, 'bootstrap', 'interval'], 'spec.bootstrap-bca-rsa', { severity: 'warning' });
     if (bootstrap && !p.square && bootstrap.samples < 2) {
       report(`An RSA bootstrap needs at least 2 samples; \`samples: ${bootstrap.samples}\` gives no interval.`, ['/', ...context.statisticsPath, 'bootstrap', 'samples'], 'spec.bootstrap-samples');
     }
@@ -246,6 +252,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     }
     const { bootstrap, permutation } = comparison.statistics;
     if (bootstrap) {
+      if (bootstrap.interval === 'bca') warnings.push(RSA_BCA_NOTE);
       const subjectsToo = bootstrap.over.includes('subjects') && brainRdms.length > 1;
       const over: BootstrapOver = subjectsToo ? (bootstrap.over.includes('stimuli') ? 'both' : 'subjects') : 'stimuli';
       if (square) {
@@ -266,7 +273,18 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
           onProgress: countedProgress(context, 'bootstrap', bootstrap.samples, 0, permutation ? 0.5 : 1),
         });
         const summary = result.models[0]!;
-        score.ci = { lower: summary.ciLow, upper: summary.ciHigh, level: bootstrap.ci, method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`, samples: bootstrap.samples, seed: bootstrap.seed, standardError: summary.sem };
+        score.ci = {
+          lower: summary.ciLow,
+          upper: summary.ciHigh,
+          level: bootstrap.ci,
+          method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`,
+          samples: bootstrap.samples,
+          seed: bootstrap.seed,
+          standardError: summary.sem,
+          // rsatoolbox's SD·√(n/(n−1)) is the shared convention's form for draws with replacement (docs/metrics.md §2.6).
+          standardErrorConvention: STANDARD_ERROR_CONVENTION,
+          draws: { encoding: 'float32-base64', count: result.evaluations[0]!.length, values: encodeFloat32Base64(result.evaluations[0]!), adjusted: 'none (NaN: a dropped draw)' },
+        };
         if (result.dropped > 0) warnings.push(`${result.dropped} bootstrap samples had fewer than 3 distinct stimuli and were dropped`);
       }
     }
@@ -282,9 +300,14 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
         onProgress: countedProgress(context, 'permutation test', permutation.samples, bootstrap ? 0.5 : 0, bootstrap ? 0.5 : 1),
       });
       score.nullDistribution = Array.from(result.nullDistribution);
-      const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), p = (1 + #{null ≥ observed})/(1 + B), against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;
-      if (score.p) score.details = { ...score.details, permutation: { p: result.p, observed: result.observed, test } };
-      else score.p = { value: result.p, test };
+      // Sidedness per `statistics.test` (docs/metrics.md §2.6): two-sided is twice the smaller tail.
+      const twoSided = comparison.statistics.test === 'two-sided';
+      const p = twoSided ? permutationPValue(result.nullDistribution, result.observed, 'two-sided') : result.p;
+      const extreme = result.tail === 'greater' ? '≥' : '≤';
+      const rule = twoSided ? 'two-sided: min(1, 2·min(p≥, p≤)), p≥ = (1 + #{null ≥ observed})/(1 + B)' : `one-sided: p = (1 + #{null ${extreme} observed})/(1 + B)`;
+      const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), ${rule}, against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;
+      if (score.p) score.details = { ...score.details, permutation: { p, observed: result.observed, test } };
+      else score.p = { value: p, test };
     }
     if (warnings.length) score.warnings = warnings;
     return score;
