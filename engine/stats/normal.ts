@@ -4,7 +4,7 @@
  *   Φ(x) = ½·erfc(−x/√2); erf by its Maclaurin series for |z| < 3 (terms alternate; ~1e-14
  *   absolute), erfc by its continued fraction (modified Lentz) beyond, where the series would cancel.
  *   Φ⁻¹(p): Acklam's rational approximation (relative error < 1.2e-9), then two Halley steps on Φ,
- *   which bring it to the accuracy of Φ itself.
+ *   which bring it to the accuracy of Φ itself; p > ½ as −Φ⁻¹(1 − p).
  * Checked against scipy's ndtr / ndtri in test/engine/stats/normal.test.ts.
  */
 
@@ -68,6 +68,8 @@ export function normalQuantile(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
   if (p === 1) return Number.POSITIVE_INFINITY;
+  // Upper half by symmetry: 1 − p is exact there, and the lower tail's Φ has full relative precision.
+  if (p > 0.5) return -normalQuantile(1 - p);
   const low = 0.02425;
   let x: number;
   if (p < low) {
