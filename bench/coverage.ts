@@ -10,7 +10,7 @@
  *   npx tsx bench/coverage.ts --datasets=100 --draws=100   # a quick look
  *   npx tsx bench/coverage.ts --interval=bca               # BCa instead of percentile
  *   npx tsx bench/coverage.ts --scheme=with-replacement    # the pre-issue-14 resampling, for contrast
- *   npx tsx bench/coverage.ts --only=cka                   # one family
+ *   npx tsx bench/coverage.ts --only=cka,cca --truth=1000  # some families; E[θ̂_n] from 1000 datasets
  * The simulation itself is test/helpers/coverage.ts (also run, smaller, by test/engine/inference/coverage.test.ts).
  */
 import { simulateCoverage } from '../test/helpers/coverage';
@@ -21,7 +21,8 @@ const datasets = Number(args.get('datasets') ?? 500);
 const draws = Number(args.get('draws') ?? 200);
 const interval = (args.get('interval') ?? 'percentile') as 'percentile' | 'bca';
 const scheme = (args.get('scheme') ?? 'simspec') as 'simspec' | 'with-replacement';
-const only = args.get('only');
+const only = args.get('only')?.split(',');
+const truthDatasets = Number(args.get('truth') ?? 2000);
 const stimuli = Number(args.get('stimuli') ?? 60);
 const units = Number(args.get('units') ?? 10);
 const BAND = [0.9, 0.99] as const;
@@ -35,13 +36,13 @@ const families: { metric: MetricFamily; params: Record<string, unknown>; label: 
 ];
 
 async function main(): Promise<void> {
-  console.log(`coverage of nominal 95% ${scheme === 'simspec' ? interval : 'with-replacement percentile (pre-issue-14)'} intervals: ${stimuli} stimuli × ${units} units, ${datasets} datasets per row, ${draws} draws each; band [${BAND.join(', ')}]`);
+  console.log(`coverage of nominal 95% ${scheme === 'simspec' ? interval : 'with-replacement percentile (pre-issue-14)'} intervals: ${stimuli} stimuli × ${units} units, ${datasets} datasets per row, ${draws} draws each, E[θ̂_n] from ${truthDatasets} datasets; band [${BAND.join(', ')}]`);
   console.log(['family'.padEnd(32), 'scenario', 'E[θ̂_n]'.padStart(9), 'coverage'.padStart(9), 'contains θ̂'.padStart(11), 'width'.padStart(8), 'in band', 'seconds'].join('  '));
   for (const family of families) {
-    if (only && family.metric !== only) continue;
+    if (only && !only.includes(family.metric)) continue;
     for (const effect of [0, 1]) {
       const started = Date.now();
-      const r = await simulateCoverage({ ...family, effect, stimuli, units, datasets, draws, truthDatasets: 2000, level: 0.95, interval, scheme, seed: 14 });
+      const r = await simulateCoverage({ ...family, effect, stimuli, units, datasets, draws, truthDatasets, level: 0.95, interval, scheme, seed: 14 });
       const inBand = r.coverage >= BAND[0] && r.coverage <= BAND[1];
       console.log(
         [
