@@ -107,6 +107,17 @@ export function regressionSettings(comparison: FamilyComparison): RegressionSett
   return parseRegression(comparison.params, comparison);
 }
 
+/**
+ * Regression's uncertainty is the spread over its cross-validation splits; a stimulus bootstrap or
+ * permutation test would refit every fold of every draw, so the spec-level blocks are not run for it
+ * and `check` and the run say so in these words (docs/metrics.md §2.6).
+ */
+function ignoredResampling(statistics: { bootstrap?: unknown; permutation?: unknown }): string | undefined {
+  const asked = [statistics.bootstrap ? '`statistics.bootstrap`' : '', statistics.permutation ? '`statistics.permutation`' : ''].filter(Boolean);
+  if (!asked.length) return undefined;
+  return `regression does not run ${asked.join(' or ')} (every draw would refit every cross-validation fold)`;
+}
+
 function estimatorOf(settings: RegressionSettings, warnings: string[]): { estimator: Estimator; description: string } {
   if (settings.method === 'ols') return { estimator: olsEstimator(), description: 'OLS (minimum-norm)' };
   if (settings.method === 'pls') return { estimator: plsEstimator({ nComponents: settings.components }), description: `PLS-${settings.components} (NIPALS, scikit-learn parity)` };
@@ -391,7 +402,8 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
       const plain = context.pairs.find(({ brain }) => brain.kind !== 'repeats');
       const key = context.rawKeys.includes('ceiling') ? ['ceiling'] : ['preset'];
       if (plain) report(`A split-half ceiling needs the brain data's repeats: give each region of this comparison as \`kind: repeats\` (stimuli × repeats × units), or set \`ceiling: none\`.`, key, 'spec.ceiling-repeats');
-    }
+    }    const ignored = ignoredResampling(context.statistics);
+    if (ignored) report(`${ignored[0]!.toUpperCase()}${ignored.slice(1)}.`, ['/', ...context.statisticsPath, context.statistics.bootstrap ? 'bootstrap' : 'permutation'], 'spec.regression-resampling', { severity: 'warning' });
   },
   async run(comparison, settings, model, brain, context) {
     const warnings: string[] = [];
@@ -400,6 +412,8 @@ export const regression: FamilyDefinition<'regression', RegressionSettings> = {
     const x: Matrix = modelMatrix(model, 'a regression', warnings);
     const brainMatrices = responsesOf(brain, 'a regression');
     if (settings.cvDefaulted) warnings.push('no cv given: 10 random splits with 90% training stimuli, seed 1 (Brain-Score)');
+    const ignored = ignoredResampling(comparison.statistics);
+    if (ignored) warnings.push(ignored);
     const folds = foldsFromCv(settings.cv, comparison, x.rows, context)!;
     const perSubject: number[] = [];
     const rawPerSubject: number[] = [];

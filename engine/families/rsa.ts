@@ -22,6 +22,8 @@ import { permutationTest } from '../metrics/rsa/permutation';
 import { oneSampleTTest, summarize } from '../stats/summary';
 import { caseHandlers } from '../cases/rsa';
 import { presortTies } from '../stats/ranks';
+import { encodeFloat32Base64, STANDARD_ERROR_CONVENTION } from '../inference/bootstrap';
+import { permutationPValue } from '../inference/permutation';
 import { countedProgress, runnerOf } from './runner';
 import type { FamilyComparison, FamilyDefinition, LoadedRepresentation, RunContext, Score } from './types';
 
@@ -104,11 +106,13 @@ function isComplete(rdm: Float64Array): boolean {
 /** One layer's part of a bootstrap: its summary and the draws dropped (the same for every layer). */
 interface LayerBootstrap {
   summary: BootstrapSummary;
+  /** This layer's evaluation in each draw (NaN: a dropped draw). */
+  evaluations: Float64Array;
   dropped: number;
 }
 
 function oneLayer(result: RsaBootstrapResult, j = 0): LayerBootstrap {
-  return { summary: result.models[j]!, dropped: result.dropped };
+  return { summary: result.models[j]!, evaluations: result.evaluations[j]!, dropped: result.dropped };
 }
 
 /** Model RDMs held by one shared bootstrap call: 24 bytes a pair per layer (RDM, presort, draw). */
@@ -220,6 +224,9 @@ function splitHalfCeilingOf(comparison: FamilyComparison, p: RsaParams, brain: L
   return { ceiling: values.reduce((a, b) => a + b, 0) / values.length, perSubject: perSubject.map((r) => ({ ceiling: r.ceiling, r: r.splits.map((x) => x.r), spearmanBrown: r.splits.map((x) => x.spearmanBrown) })) };
 }
 
+/** RSA keeps rsatoolbox's percentile interval (bit-identical draws and summary); said in check and run alike. */
+const RSA_BCA_NOTE = 'RSA intervals stay rsatoolbox percentile intervals: `interval: bca` applies to shape, CKA, CCA and k-NN';
+
 export const rsa: FamilyDefinition<'rsa', RsaParams> = {
   id: 'rsa',
   summary: 'representational similarity analysis (RDMs compared by a correlation)',
@@ -312,6 +319,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     if (bootstrap && !p.square && overStimuli && (p.compare === 'bures' || p.compare === 'bures_metric')) {
       report(`\`compare: ${p.compare}\` needs complete RDMs, but a bootstrap over stimuli repeats stimuli, whose dissimilarities are then undefined: bootstrap over subjects only, or use another \`compare\`.`, ['/', ...context.statisticsPath, 'bootstrap'], 'spec.bootstrap-bures');
     }
+    if (bootstrap?.interval === 'bca') report(`${RSA_BCA_NOTE[0]!.toUpperCase()}${RSA_BCA_NOTE.slice(1)}.`, ['/', ...context.statisticsPath, 'bootstrap', 'interval'], 'spec.bootstrap-bca-rsa', { severity: 'warning' });
     if (bootstrap && !p.square && bootstrap.samples < 2) {
       report(`An RSA bootstrap needs at least 2 samples; \`samples: ${bootstrap.samples}\` gives no interval.`, ['/', ...context.statisticsPath, 'bootstrap', 'samples'], 'spec.bootstrap-samples');
     }
@@ -368,6 +376,7 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
     }
     const { bootstrap, permutation } = comparison.statistics;
     if (bootstrap) {
+      if (bootstrap.interval === 'bca') warnings.push(RSA_BCA_NOTE);
       const subjectsToo = bootstrap.over.includes('subjects') && brainRdms.length > 1;
       const over: BootstrapOver = subjectsToo ? (bootstrap.over.includes('stimuli') ? 'both' : 'subjects') : 'stimuli';
       if (square) {
@@ -390,7 +399,18 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
         const shareable = isDotMethod(compareMethod) && isComplete(modelRdm) && brainRdms.every(isComplete);
         const result = shareable ? await bootstrapAcrossLayers(comparison.index, model, modelRdm, brain.name, rdmMethod, context, run) : oneLayer(run([modelRdm]));
         const summary = result.summary;
-        score.ci = { lower: summary.ciLow, upper: summary.ciHigh, level: bootstrap.ci, method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`, samples: bootstrap.samples, seed: bootstrap.seed, standardError: summary.sem };
+        score.ci = {
+          lower: summary.ciLow,
+          upper: summary.ciHigh,
+          level: bootstrap.ci,
+          method: `bootstrap percentile over ${over === 'both' ? 'stimuli and subjects' : over} (rsatoolbox conventions)`,
+          samples: bootstrap.samples,
+          seed: bootstrap.seed,
+          standardError: summary.sem,
+          // rsatoolbox's SD·√(n/(n−1)) is the shared convention's form for draws with replacement (docs/metrics.md §2.6).
+          standardErrorConvention: STANDARD_ERROR_CONVENTION,
+          draws: { encoding: 'float32-base64', count: result.evaluations.length, values: encodeFloat32Base64(result.evaluations), adjusted: 'none (NaN: a dropped draw)' },
+        };
         if (result.dropped > 0) warnings.push(`${result.dropped} bootstrap samples had fewer than 3 distinct stimuli and were dropped`);
       }
     }
@@ -406,9 +426,14 @@ export const rsa: FamilyDefinition<'rsa', RsaParams> = {
         onProgress: countedProgress(context, 'permutation test', permutation.samples, bootstrap ? 0.5 : 0, bootstrap ? 0.5 : 1),
       });
       score.nullDistribution = Array.from(result.nullDistribution);
-      const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), p = (1 + #{null ≥ observed})/(1 + B), against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;
-      if (score.p) score.details = { ...score.details, permutation: { p: result.p, observed: result.observed, test } };
-      else score.p = { value: result.p, test };
+      // Sidedness per `statistics.test` (docs/metrics.md §2.6): two-sided is twice the smaller tail.
+      const twoSided = comparison.statistics.test === 'two-sided';
+      const p = twoSided ? permutationPValue(result.nullDistribution, result.observed, 'two-sided') : result.p;
+      const extreme = result.tail === 'greater' ? '≥' : '≤';
+      const rule = twoSided ? 'two-sided: min(1, 2·min(p≥, p≤)), p≥ = (1 + #{null ≥ observed})/(1 + B)' : `one-sided: p = (1 + #{null ${extreme} observed})/(1 + B)`;
+      const test = `stimulus-label permutation test, ${permutation.samples} permutations (seed ${permutation.seed}), ${rule}, against the ${brainRdms.length > 1 ? 'mean subject ' : ''}RDM`;
+      if (score.p) score.details = { ...score.details, permutation: { p, observed: result.observed, test } };
+      else score.p = { value: p, test };
     }
     if (warnings.length) score.warnings = warnings;
     return score;

@@ -3,10 +3,12 @@
  * CCA, and new families such as k-NN alignment): per brain subject one value of `scorePair(model,
  * subject)`, the model's subjects averaged (with a note), the stimulus counts checked, the value the
  * mean over subjects (SEM, ddof 1), and the resampling statistics of engine/inference:
- *  - bootstrap: B draws over stimuli (and subjects, when asked and present), stimuli drawn first, the
- *    statistic recomputed on the drawn rows, percentile interval and SD of the draws;
- *  - permutation test: the brain's rows permuted against the model's, one-sided in the direction of
- *    `higherIsBetter` (≥ for similarities, ≤ for distances), p = (1 + #extreme)/(1 + B).
+ *  - bootstrap: B draws over stimuli (half-samples without replacement, so no stimulus enters twice,
+ *    centred on the point value; docs/metrics.md §2.6) and subjects (with replacement), stimuli drawn
+ *    first, the statistic recomputed on the drawn rows; percentile or BCa interval, the SE convention
+ *    named, the draws kept (float32, base64);
+ *  - permutation test: the brain's rows permuted against the model's; two-sided or one-sided in the
+ *    direction of `higherIsBetter` per `statistics.test`, p = (1 + #extreme)/(1 + B).
  * A draw whose statistic is undefined (e.g. too few distinct stimuli) is dropped and counted. Not
  * with `cv` (each draw would refit every fold). Families with special needs (shape's cached factors
  * and folds) call the pieces — `modelMatrix`, `responsesOf`, `subjectMeanScore`,
@@ -17,7 +19,7 @@ import { resolve } from 'node:path';
 import { CancelledError, SimspecError } from '../core/errors';
 import { ProgressCounter } from '../core/progressCounter';
 import { selectRows, type Matrix } from '../core/matrix';
-import { forEachBootstrapDraw, percentileInterval } from '../inference/bootstrap';
+import { bcaInterval, centredHalfSampleDraws, encodeFloat32Base64, forEachBootstrapDraw, percentileInterval, STANDARD_ERROR_CONVENTION } from '../inference/bootstrap';
 import { forEachPermutation, permutationPValue } from '../inference/permutation';
 import { explicitSplits, groupKFoldSplits, kFoldSplits, leaveOneOutSplits, shuffleSplits, stratifiedShuffleSplits, type Split } from '../stats/cv';
 import { summarize } from '../stats/summary';
@@ -125,27 +127,37 @@ export function addResamplingStatistics(
   if (bootstrap) {
     const overSubjects = bootstrap.over.includes('subjects') && subjects > 1;
     const overStimuli = bootstrap.over.includes('stimuli') || !overSubjects;
-    const values: number[] = [];
+    const raw: number[] = [];
     let dropped = 0;
-    const plan = { samples: bootstrap.samples, seed: bootstrap.seed, stimuli: n, subjects, resampleStimuli: overStimuli, resampleSubjects: overSubjects, order: 'stimuli-first' as const, signal: context.signal };
+    const plan = { samples: bootstrap.samples, seed: bootstrap.seed, stimuli: n, subjects, resampleStimuli: overStimuli, resampleSubjects: overSubjects, order: 'stimuli-first' as const, stimulusDraw: 'half-sample' as const, signal: context.signal };
     forEachBootstrapDraw(plan, (draw) => {
       const rows = draw.stimuli ?? identity;
       const v = attempt(() => scoreFor(rows, rows, draw.subjects ?? allSubjects));
       if (v === null) dropped++;
-      else values.push(v);
+      else raw.push(v);
       tick('bootstrap');
     });
-    if (values.length >= 2) {
+    if (raw.length >= 2) {
       const level = bootstrap.ci;
-      const interval = percentileInterval(values, level * 100);
+      // Half-samples are centred on the point value and scaled (docs/metrics.md §2.6); a bootstrap
+      // over subjects only draws with replacement, whose SE takes rsatoolbox's n/(n−1) factor.
+      const draws = overStimuli ? centredHalfSampleDraws(raw, score.value, n) : Float64Array.from(raw);
+      const seFactor = overStimuli ? 1 : Math.sqrt(subjects / (subjects - 1));
+      const interval =
+        bootstrap.interval === 'bca'
+          ? bcaInterval(draws, score.value, jackknifeValues(overStimuli ? n : subjects, (keep) => (overStimuli ? scoreFor(keep, keep, allSubjects) : scoreFor(identity, identity, keep))), level * 100)
+          : percentileInterval(draws, level * 100);
+      const what = overStimuli && overSubjects ? 'stimuli (half-samples) and subjects' : overSubjects ? 'subjects' : 'stimuli (half-samples)';
       score.ci = {
         lower: interval.lower,
         upper: interval.upper,
         level,
-        method: `bootstrap percentile over ${overStimuli && overSubjects ? 'stimuli and subjects' : overSubjects ? 'subjects' : 'stimuli'}`,
-        samples: values.length,
+        method: `bootstrap ${bootstrap.interval === 'bca' ? 'BCa' : 'percentile'} over ${what}${overStimuli ? ', centred on the point value' : ''}`,
+        samples: raw.length,
         seed: bootstrap.seed,
-        standardError: summarize(values).sd,
+        standardError: summarize(Array.from(draws)).sd * seFactor,
+        standardErrorConvention: STANDARD_ERROR_CONVENTION,
+        draws: { encoding: 'float32-base64', count: raw.length, values: encodeFloat32Base64(raw), adjusted: overStimuli ? 'centred half-sample (docs/metrics.md §2.6)' : 'none' },
       };
     }
     if (dropped > 0) warnings.push(`${dropped} of ${bootstrap.samples} bootstrap draws gave an undefined score and were dropped`);
@@ -164,11 +176,31 @@ export function addResamplingStatistics(
       context.signal,
     );
     score.nullDistribution = nullDistribution;
+    const twoSided = comparison.statistics.test === 'two-sided';
+    const oneTail = score.higherIsBetter ? 'greater' : 'less';
     score.p = {
-      value: permutationPValue(nullDistribution, score.value, score.higherIsBetter ? 'greater' : 'less'),
-      test: `stimulus-label permutation test (${nullDistribution.length} permutations, seed ${permutation.seed}; one-sided, ${score.higherIsBetter ? 'larger' : 'smaller'} is more extreme)`,
+      value: permutationPValue(nullDistribution, score.value, twoSided ? 'two-sided' : oneTail),
+      test: `stimulus-label permutation test (${nullDistribution.length} permutations, seed ${permutation.seed}; ${
+        twoSided ? 'two-sided: twice the smaller one-sided p, at most 1' : `one-sided, ${score.higherIsBetter ? 'larger' : 'smaller'} is more extreme`
+      })`,
     };
   }
+}
+
+/** Leave-one-out values of a statistic over `count` items (for BCa's acceleration); undefined ones are NaN. */
+function jackknifeValues(count: number, statistic: (keep: Int32Array) => number): Float64Array {
+  const out = new Float64Array(count);
+  for (let left = 0; left < count; left++) {
+    const keep = new Int32Array(count - 1);
+    for (let i = 0, k = 0; i < count; i++) if (i !== left) keep[k++] = i;
+    try {
+      out[left] = statistic(keep);
+    } catch (e) {
+      if (!(e instanceof SimspecError)) throw e;
+      out[left] = Number.NaN;
+    }
+  }
+  return out;
 }
 
 /** The `cv` block of a comparison, with its defaults filled (engine/stats/cv splitters, seeded). */

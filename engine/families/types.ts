@@ -38,6 +38,8 @@ export interface BootstrapSettings {
   samples: number;
   ci: number;
   seed: number;
+  /** 'percentile' (default) or 'bca' (bias-corrected and accelerated; docs/metrics.md §2.6). */
+  interval?: 'percentile' | 'bca';
 }
 
 export interface StatisticsSettings {
@@ -138,6 +140,17 @@ export interface ConfidenceInterval {
   samples: number;
   seed: number;
   standardError?: number;
+  /** Resampling statistics (issue 14): which SE convention `standardError` follows, and the draws. */
+  standardErrorConvention?: string;
+  draws?: BootstrapDraws;
+}
+
+/** The bootstrap draws of a score, kept in the results: the values as computed, before any adjustment named in `adjusted`. */
+export interface BootstrapDraws {
+  encoding: 'float32-base64';
+  count: number;
+  values: string;
+  adjusted: string;
 }
 
 export interface NoiseCeiling {

@@ -83,6 +83,7 @@ export function resolveStatistics(raw: Json | undefined, base?: StatisticsSettin
       samples: Number(bootstrap.samples),
       ci: typeof bootstrap.ci === 'number' ? bootstrap.ci : 0.95,
       seed: typeof bootstrap.seed === 'number' ? bootstrap.seed : 0,
+      ...(bootstrap.interval === 'bca' || bootstrap.interval === 'percentile' ? { interval: bootstrap.interval } : {}),
     };
   }
   const permutation = raw.permutation as Json | undefined;

@@ -94,8 +94,11 @@ test('bootstrap and permutation statistics: seeded, deterministic; a rotated cop
   assert.ok(a.ci!.lower <= a.ci!.upper);
   close(a.value, 0, 1e-12, 'identical data');
   assert.equal(a.nullDistribution!.length, 25);
-  close(a.p!.value, 1 / 26, 1e-15, 'p');
-  const cka = await ckaRunner.run({ ...comparison('cka', { estimator: 'biased' }), statistics }, model, rotated, context());
+  // Two-sided (statistics.test): twice the smaller tail, 2/(1 + B); one-sided: 1/(1 + B).
+  close(a.p!.value, 2 / 26, 1e-15, 'p');
+  const oneSided = { ...statistics, test: 'one-sided' as const };
+  close((await shapeRunner.run({ ...comp, statistics: oneSided }, model, rotated, context())).p!.value, 1 / 26, 1e-15, 'one-sided p');
+  const cka = await ckaRunner.run({ ...comparison('cka', { estimator: 'biased' }), statistics: oneSided }, model, rotated, context());
   close(cka.p!.value, 1 / 26, 1e-15, 'CKA p');
   const withCv = await shapeRunner.run({ ...comparison('shape', { cv: { scheme: 'kfold', folds: 4 } }), statistics }, model, rotated, context());
   assert.ok(withCv.warnings!.some((w) => /not computed with `cv`/.test(w)));
