@@ -73,6 +73,11 @@ export function kendallCounts(a: Float64Array, b: Float64Array): KendallCounts {
       runB = 1;
     }
   }
+  return countsFromTies(n, tiedInA, tiedInB, tiedInBoth, discordant);
+}
+
+/** The counts of n paired values from their tied and discordant pair counts (concordant = all − ties − discordant). */
+function countsFromTies(n: number, tiedInA: number, tiedInB: number, tiedInBoth: number, discordant: number): KendallCounts {
   const totalPairs = (n * (n - 1)) / 2;
   return {
     concordantMinusDiscordant: totalPairs - tiedInA - tiedInB + tiedInBoth - 2 * discordant,
@@ -180,14 +185,7 @@ export function kendallCountsOfDraw(presort: KendallPresort, counts: Float64Arra
   tiedInBoth += (runBoth * (runBoth - 1)) / 2;
   let tiedInB = 0;
   for (let r = 0; r < distinctB; r++) tiedInB += (perB[r]! * (perB[r]! - 1)) / 2;
-  const totalPairs = (inserted * (inserted - 1)) / 2;
-  return {
-    concordantMinusDiscordant: totalPairs - tiedInA - tiedInB + tiedInBoth - 2 * discordant,
-    totalPairs,
-    tiedInA,
-    tiedInB,
-    tiedInBoth,
-  };
+  return countsFromTies(inserted, tiedInA, tiedInB, tiedInBoth, discordant);
 }
 
 /**
