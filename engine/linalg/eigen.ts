@@ -286,8 +286,9 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 /**
  * tql2 / tql1: implicit QL on the tridiagonal (d, e[1..n-1]); eigenvalues overwrite d (unsorted).
  * If v (row-major n×n) is given, the rotations are applied to its columns.
+ * Also the leaf solver of the divide-and-conquer tridiagonal eigensolver (tridiagonal-dc.ts).
  */
-function qlImplicit(d: Float64Array, e: Float64Array, n: number, v: Float64Array | null): void {
+export function qlImplicit(d: Float64Array, e: Float64Array, n: number, v: Float64Array | null): void {
   if (n === 0) return;
   const cosines = new Float64Array(n);
   const sines = new Float64Array(n);

@@ -19,6 +19,7 @@ import type { Matrix } from '../../core/matrix';
 import { requireSquare } from '../basics';
 import type { SymmetricEigen } from '../eigen';
 import { powerOfTwoExponent, scaleByPowerOfTwo } from '../scaling';
+import { tridiagonalEigenDC } from '../tridiagonal-dc';
 import { gemmDispatch } from './dispatch';
 import { packPanels } from './gemm';
 import { loadKernels, type KernelVariant, type WasmKernels } from './loader';
@@ -44,12 +45,14 @@ export interface EigenBlocking {
   panel: number;
   reflectorBlock: number;
   minOrder: number;
+  /** Eigenvectors of orders from this one come from divide and conquer on the tridiagonal (tridiagonal-dc.ts) and one GEMM, not QL rotations. */
+  divideConquerMinOrder: number;
 }
 
 // minOrder: CPU-time measurements on the shared 2-vCPU AMD EPYC (FMA module, 2026-12-04): blocked vs
 // tred2 eigh n = 500 0.106 vs 0.086 s, n = 1000 0.619 vs 0.618 s, n = 1500 3.13 vs 3.54 s; the
 // GEMM updates only pay once the trailing matrix no longer fits in cache.
-const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 1000 };
+const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 1000, divideConquerMinOrder: 128 };
 const blocking: EigenBlocking = { ...DEFAULT_BLOCKING };
 
 /** Tests and bench only: change the blocking (undefined fields keep their value; no argument: defaults). */
@@ -61,6 +64,7 @@ export function setEigenBlocking(options?: Partial<EigenBlocking>): void {
   if (options.panel !== undefined) blocking.panel = Math.max(1, Math.floor(options.panel));
   if (options.reflectorBlock !== undefined) blocking.reflectorBlock = Math.max(1, Math.floor(options.reflectorBlock));
   if (options.minOrder !== undefined) blocking.minOrder = Math.max(0, Math.floor(options.minOrder));
+  if (options.divideConquerMinOrder !== undefined) blocking.divideConquerMinOrder = Math.max(0, Math.floor(options.divideConquerMinOrder));
 }
 
 /** Current blocking (bench and tests print it). */
@@ -252,10 +256,20 @@ function formQTransposed(kernels: WasmKernels, L: Layout): void {
 }
 
 /** Runs the reduction + tql2 in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
-function run(variant: KernelVariant, a: Matrix, vectors: boolean): { mem: Float64Array; n: number; d: number; exponent: number } {
+interface RunResult {
+  mem: Float64Array;
+  n: number;
+  d: number;
+  exponent: number;
+  /** Divide and conquer: eigenvalues ascending (scaled) and the eigenvectors in output layout. */
+  sorted?: { values: Float64Array; vectors: Float64Array };
+}
+
+function run(variant: KernelVariant, a: Matrix, vectors: boolean): RunResult {
   const kernels = loadKernels(variant, false, 'eigen');
   const n = a.rows;
-  const L = layout(n, vectors);
+  const divideConquer = vectors && n >= Math.max(2, blocking.divideConquerMinOrder);
+  const L = layout(n, vectors && !divideConquer); // no QL strips with divide and conquer
   let mem = kernels.ensureBytes(8 * L.end);
   const w = L.w;
   const src = a.data;
@@ -277,6 +291,17 @@ function run(variant: KernelVariant, a: Matrix, vectors: boolean): { mem: Float6
     if (vectors) formQTransposed(kernels, L);
   } else {
     ex.tred2(8 * w, 8 * L.d, 8 * L.e, n, vectors ? 1 : 0);
+  }
+  if (divideConquer) {
+    // Eigenvectors of T by divide and conquer (GEMM-rich), then V = Q·Z with Q = Wᵀ: one product.
+    let mem0 = kernels.f64();
+    const diagonal = mem0.slice(L.d, L.d + n);
+    const offDiagonal = mem0.slice(L.e + 1, L.e + n);
+    const tri = tridiagonalEigenDC(diagonal, offDiagonal, n);
+    mem0 = kernels.f64();
+    const v = new Float64Array(n * n);
+    gemmDispatch(n, n, n, { data: mem0, rowStride: 1, colStride: n, offset: L.w }, { data: tri.vectors, rowStride: n, colStride: 1 }, v);
+    return { mem: mem0, n, d: L.d, exponent, sorted: { values: tri.values, vectors: v } };
   }
   let status: number;
   if (vectors) {
@@ -303,7 +328,11 @@ export function wasmSymmetricEigen(variant: KernelVariant, a: Matrix): Symmetric
   if (!allFinite(a.data)) {
     return { values: new Float64Array(n).fill(NaN), vectors: { rows: n, cols: n, data: new Float64Array(n * n).fill(NaN) } };
   }
-  const { mem, d, exponent } = run(variant, a, true);
+  const { mem, d, exponent, sorted } = run(variant, a, true);
+  if (sorted) {
+    scaleByPowerOfTwo(sorted.values, -exponent);
+    return { values: sorted.values, vectors: { rows: n, cols: n, data: sorted.vectors } };
+  }
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => mem[d + x]! - mem[d + y]!);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
