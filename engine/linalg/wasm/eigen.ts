@@ -255,6 +255,53 @@ function formQTransposed(kernels: WasmKernels, L: Layout): void {
   for (let r = 1; r < n; r++) mem[L.w + r * n] = 0;
 }
 
+/**
+ * Z ← Q·Z in place for Q = H_0·H_1·…·H_{n−2} as left by blockedTridiagonalise (reflector i in row i
+ * of W, 1 at column i+1; LAPACK dormtr): blocks of `reflectorBlock` reflectors from the last to the
+ * first, each I − Y·T·Yᵀ in compact WY form (dlarft, forward), applied as
+ * Z_sub ← Z_sub − Y·(T·(Yᵀ·Z_sub)) — three products on the GEMM kernels, 2n³ flops in all, where
+ * forming Q (dorgtr) and then multiplying Q·Z would take 10n³/3. The rows of W are the blocks' Yᵀ
+ * as they stand once the entries left of each reflector (diagonal and lower triangle, no longer
+ * needed: d, e and τ are saved) are zeroed; T comes from the Gram YᵀY, also one product.
+ */
+function applyQ(kernels: WasmKernels, L: Layout, zv: Float64Array): void {
+  const n = L.n;
+  const nb = blocking.reflectorBlock;
+  const reflectors = n - 1;
+  let mem = kernels.f64();
+  for (let i = 0; i < reflectors; i++) mem.fill(0, L.w + i * n, L.w + i * n + i + 1);
+  const t = new Float64Array(nb * nb);
+  const g = new Float64Array(nb * nb);
+  const w1 = new Float64Array(nb * n);
+  const w2 = new Float64Array(nb * n);
+  for (let j0 = Math.floor((reflectors - 1) / nb) * nb; j0 >= 0; j0 -= nb) {
+    const bs = Math.min(nb, reflectors - j0);
+    const first = j0 + 1;
+    const m = n - first;
+    mem = kernels.f64();
+    const offset = L.w + j0 * n + first;
+    // G = YᵀY (upper triangle), then T (dlarft): T[i][i] = τ_i, T[0:i, i] = −τ_i·T[0:i, 0:i]·G[0:i, i]
+    g.fill(0, 0, bs * bs);
+    gemmDispatch(bs, bs, m, { data: mem, rowStride: n, colStride: 1, offset }, { data: mem, rowStride: 1, colStride: n, offset }, g, true, { ldc: bs });
+    t.fill(0, 0, bs * bs);
+    for (let i = 0; i < bs; i++) {
+      const taui = kernels.f64()[L.tau + j0 + i]!;
+      t[i * bs + i] = taui;
+      for (let j = 0; j < i; j++) {
+        let sum = 0;
+        for (let l = j; l < i; l++) sum += t[j * bs + l]! * g[l * bs + i]!;
+        t[j * bs + i] = -taui * sum;
+      }
+    }
+    // W1 = Yᵀ·Z_sub (bs×n), W2 = T·W1, Z_sub −= Y·W2
+    w1.fill(0, 0, bs * n);
+    gemmDispatch(bs, n, m, { data: kernels.f64(), rowStride: n, colStride: 1, offset }, { data: zv, rowStride: n, colStride: 1, offset: first * n }, w1);
+    w2.fill(0, 0, bs * n);
+    gemmDispatch(bs, n, bs, { data: t, rowStride: bs, colStride: 1 }, { data: w1, rowStride: n, colStride: 1 }, w2);
+    gemmDispatch(m, n, bs, { data: kernels.f64(), rowStride: 1, colStride: n, offset }, { data: w2, rowStride: n, colStride: 1 }, zv, false, { alpha: -1, cOffset: first * n, ldc: n });
+  }
+}
+
 /** Runs the reduction + tql2 in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
 interface RunResult {
   mem: Float64Array;
@@ -268,7 +315,7 @@ interface RunResult {
 function run(variant: KernelVariant, a: Matrix, vectors: boolean): RunResult {
   const kernels = loadKernels(variant, false, 'eigen');
   const n = a.rows;
-  const divideConquer = vectors && n >= Math.max(2, blocking.divideConquerMinOrder);
+  const divideConquer = vectors && n >= Math.max(3, blocking.divideConquerMinOrder);
   const L = layout(n, vectors && !divideConquer); // no QL strips with divide and conquer
   let mem = kernels.ensureBytes(8 * L.end);
   const w = L.w;
@@ -285,23 +332,22 @@ function run(variant: KernelVariant, a: Matrix, vectors: boolean): RunResult {
   const exponent = powerOfTwoExponent(matrix);
   scaleByPowerOfTwo(matrix, exponent);
   const ex = kernels.exports as unknown as EigenExports;
-  const blocked = n >= Math.max(3, blocking.minOrder);
+  const blocked = n >= Math.max(3, blocking.minOrder) || divideConquer;
   if (blocked) {
     blockedTridiagonalise(kernels, ex, L);
-    if (vectors) formQTransposed(kernels, L);
+    if (vectors && !divideConquer) formQTransposed(kernels, L);
   } else {
-    ex.tred2(8 * w, 8 * L.d, 8 * L.e, n, vectors ? 1 : 0);
+    ex.tred2(8 * w, 8 * L.d, 8 * L.e, n, vectors && !divideConquer ? 1 : 0);
   }
   if (divideConquer) {
-    // Eigenvectors of T by divide and conquer (GEMM-rich), then V = Q·Z with Q = Wᵀ: one product.
+    // Eigenvectors Z of T by divide and conquer (GEMM-rich), then V = Q·Z by applying the reflectors.
     let mem0 = kernels.f64();
     const diagonal = mem0.slice(L.d, L.d + n);
     const offDiagonal = mem0.slice(L.e + 1, L.e + n);
     const tri = tridiagonalEigenDC(diagonal, offDiagonal, n);
+    applyQ(kernels, L, tri.vectors);
     mem0 = kernels.f64();
-    const v = new Float64Array(n * n);
-    gemmDispatch(n, n, n, { data: mem0, rowStride: 1, colStride: n, offset: L.w }, { data: tri.vectors, rowStride: n, colStride: 1 }, v);
-    return { mem: mem0, n, d: L.d, exponent, sorted: { values: tri.values, vectors: v } };
+    return { mem: mem0, n, d: L.d, exponent, sorted: { values: tri.values, vectors: tri.vectors } };
   }
   let status: number;
   if (vectors) {
