@@ -3,12 +3,16 @@
  * Gram X Xᵀ (1000×4096, 1000×20000), XᵀY (1000×4096), eigh (n = 500, 1000). Ours: the WASM SIMD
  * kernels (FMA module, mul+add module) and the plain-TS kernels; 2 threads through the worker pool
  * when it is available. Times are medians of 3 after a warm-up. Ratio = t_numpy / t_ours.
+ * eigh rows of the WASM modules also show the QL-rotation eigenvectors (before divide and conquer).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Matrix } from '../engine/core/matrix';
 import { crossProduct, gram, kernelVariant, setKernelMode, setThreads, symmetricEigen, symmetricEigenvalues, type KernelMode } from '../engine/linalg/wasm';
+import { eigenBlocking, setEigenBlocking } from '../engine/linalg/wasm/eigen';
 import { peerEnvironment, type PythonInfo } from './python';
+
+const DEFAULT_DC_MIN_ORDER = eigenBlocking().divideConquerMinOrder;
 
 function random(rows: number, cols: number, seed: number): Matrix {
   let s = seed >>> 0 || 1;
@@ -99,6 +103,13 @@ export function kernelTable(options: { quick: boolean; modes: KernelMode[] }): K
       const flops = (4 / 3) * n ** 3 + 2 * n ** 3; // nominal: reduction + accumulation, rotations vary
       const t = medianTime(() => symmetricEigen(a));
       rows.push({ kernel: `eigh ${n}`, ours: label, seconds: t, gflops: flops / t / 1e9 });
+      if (kernelVariant() !== undefined && n >= eigenBlocking().divideConquerMinOrder) {
+        // Before/after of the divide-and-conquer eigenvectors: the same call with QL rotations.
+        setEigenBlocking({ divideConquerMinOrder: Infinity });
+        const tq = medianTime(() => symmetricEigen(a));
+        setEigenBlocking({ divideConquerMinOrder: DEFAULT_DC_MIN_ORDER });
+        rows.push({ kernel: `eigh ${n}`, ours: `${label} (QL vectors)`, seconds: tq, gflops: flops / tq / 1e9 });
+      }
       const tv = medianTime(() => symmetricEigenvalues(a));
       rows.push({ kernel: `eigvalsh ${n}`, ours: label, seconds: tv, gflops: ((4 / 3) * n ** 3) / tv / 1e9 });
     }

@@ -92,12 +92,6 @@ function leaf(d: Float64Array, e: Float64Array, z: Float64Array, ld: number, s: 
   for (let r = 0; r < size; r++) z.set(v.subarray(r * size, r * size + size), (s + r) * ld + s);
 }
 
-/** Roots of the secular equation: λ_i = poles[origin[i]] + tau[i]. */
-interface SecularRoots {
-  origin: Int32Array;
-  tau: Float64Array;
-}
-
 /**
  * Root i (0-based) of 1 + Σ_j w_j/(d_j − λ) = 0 for ascending poles d (strictly increasing) and
  * positive weights w (w_j = ρ'·z_j²): λ ∈ (d_i, d_{i+1}), or (d_{K−1}, d_{K−1} + Σw) for the last.
