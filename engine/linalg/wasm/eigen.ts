@@ -12,6 +12,12 @@
  * all of Q's run on the GEMM kernel instead of rank-1/rank-2 updates. The eigensolver keeps its
  * matrix in its own wasm instance, so the GEMM's packing buffers never overlap it.
  * Smaller orders: EISPACK tred2 + tql2 in wasm, as before (assembly/eigen.ts).
+ *
+ * Eigenvectors from order 320 on (blocking.divideConquerMinOrder): the blocked reduction without
+ * forming Q, the tridiagonal's eigenvectors Z by divide and conquer (engine/linalg/tridiagonal-dc.ts,
+ * LAPACK dstedc: its merges are GEMMs), then V = Q·Z by applying the reflectors to Z in compact-WY
+ * blocks on the GEMM kernel (applyQ, dormtr) — the QL rotations (~3n³ scalar flops per sweep set,
+ * two thirds of eigh's time at n = 1000) are gone. Eigenvalues only: unchanged (tql1).
  * The blocked path differs from tred2 in the last bits (a different, equally stable sequence of
  * reflections); both are backward stable (test/engine/kernels/wasm-eigen-blocked.test.ts).
  */
@@ -52,7 +58,10 @@ export interface EigenBlocking {
 // minOrder: CPU-time measurements on the shared 2-vCPU AMD EPYC (FMA module, 2026-12-04): blocked vs
 // tred2 eigh n = 500 0.106 vs 0.086 s, n = 1000 0.619 vs 0.618 s, n = 1500 3.13 vs 3.54 s; the
 // GEMM updates only pay once the trailing matrix no longer fits in cache.
-const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 1000, divideConquerMinOrder: 128 };
+// divideConquerMinOrder: CPU time of eigh on the same shared machine (FMA module, loaded, 2026-12-05),
+// divide and conquer vs QL vectors: n = 200 9.0 vs 6.6 ms, n = 300 19.9 vs 19.2 ms, n = 500 76 vs
+// 83 ms, n = 1000 491 vs 787 ms (/tmp timing script; the bench's kernel table prints both at 500 and 1000).
+const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 1000, divideConquerMinOrder: 320 };
 const blocking: EigenBlocking = { ...DEFAULT_BLOCKING };
 
 /** Tests and bench only: change the blocking (undefined fields keep their value; no argument: defaults). */
@@ -302,7 +311,6 @@ function applyQ(kernels: WasmKernels, L: Layout, zv: Float64Array): void {
   }
 }
 
-/** Runs the reduction + tql2 in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
 interface RunResult {
   mem: Float64Array;
   n: number;
@@ -312,6 +320,7 @@ interface RunResult {
   sorted?: { values: Float64Array; vectors: Float64Array };
 }
 
+/** Runs the reduction + tql2 (or divide and conquer) in wasm memory on (A + Aᵀ)/2 scaled by 2^exponent (max|a| ≈ 1 when far from it, scaling.ts). */
 function run(variant: KernelVariant, a: Matrix, vectors: boolean): RunResult {
   const kernels = loadKernels(variant, false, 'eigen');
   const n = a.rows;
