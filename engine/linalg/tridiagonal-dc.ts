@@ -106,11 +106,13 @@ function secularRoot(d: Float64Array, w: Float64Array, k: number, i: number, del
   let origin: number;
   let lo: number;
   let hi: number;
+  let fMid = 0;
   if (!last) {
     const gap = d[i + 1]! - d[i]!;
     const mid = gap / 2;
     let f = 1;
     for (let j = 0; j < k; j++) f += w[j]! / (d[j]! - d[i]! - mid);
+    fMid = f;
     if (f >= 0) {
       origin = i;
       lo = 0;
@@ -133,6 +135,14 @@ function secularRoot(d: Float64Array, w: Float64Array, k: number, i: number, del
   const R = last ? 0 : delta[i + 1]!;
   const split = last ? i - 1 : i; // ψ: j ≤ split, φ: j > split
   let tau = (lo + hi) / 2;
+  if (!last) {
+    // Start from the root of the two nearest poles' terms plus the others frozen at the midpoint
+    // (dlaed4's initial guess): usually within a few ulps after two or three model steps.
+    const xMid = origin === i ? hi : lo;
+    const c = fMid - w[i]! / (P - xMid) - w[i + 1]! / (R - xMid);
+    const guess = quadraticRootIn(c, -(c * (P + R) + w[i]! + w[i + 1]!), c * P * R + w[i]! * R + w[i + 1]! * P, lo, hi);
+    if (guess > lo && guess < hi) tau = guess;
+  }
   for (let iteration = 0; iteration < MAX_SECULAR_ITERATIONS; iteration++) {
     let psi = 0;
     let dpsi = 0;
@@ -324,21 +334,14 @@ function merge(d: Float64Array, zMat: Float64Array, ld: number, s: number, n1: n
   }
   // Uᵀ (k×k): row i = the unit eigenvector ẑ_j/(d_j − λ_i) of D + ρ'ẑẑᵀ, entries in type order.
   if (work.u.length < k * k) work.u = new Float64Array(k * k);
-  const ut = work.u;
-  for (let i = 0; i < k; i++) {
-    const row = i * k;
-    const bi = base[i]!;
-    const ti = tau[i]!;
-    let norm = 0;
-    for (let c = 0; c < k; c++) {
-      const j = ordered[c]!;
-      const x = zhat[j]! / (poles[j]! - bi - ti);
-      ut[row + c] = x;
-      norm += x * x;
-    }
-    const inv = 1 / Math.sqrt(norm);
-    for (let c = 0; c < k; c++) ut[row + c] *= inv;
+  const zo = new Float64Array(k);
+  const po = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    zo[c] = zhat[ordered[c]!]!;
+    po[c] = poles[ordered[c]!]!;
   }
+  fillUt(work.u, k, zo, po, base, tau);
+  const ut = work.u;
   for (let r = 0; r < n; r++) zMat.fill(0, (s + r) * ld + s, (s + r) * ld + s + k);
   // Top rows: Q[0..n1, ordered[0..k1+k2]]·U[0..k1+k2, :]; bottom rows: Q[n1..n, ordered[k1..k]]·U[k1..k, :].
   halfProduct(q, n, 0, n1, kept, ordered, 0, k - k3, ut, k, work.a, zMat, s * ld + s, ld);
@@ -351,6 +354,23 @@ function merge(d: Float64Array, zMat: Float64Array, ld: number, s: number, n1: n
     const o = (s + r) * ld + s + k;
     const qr = r * n;
     for (let t = 0; t < nd; t++) zMat[o + t] = q[qr + deflated[t]!]!;
+  }
+}
+
+/** ut[i·k + c] = zo[c]/(po[c] − λ_i), each row normalised (λ_i = base[i] + tau[i]). */
+function fillUt(ut: Float64Array, k: number, zo: Float64Array, po: Float64Array, base: Float64Array, tau: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    const row = i * k;
+    const bi = base[i]!;
+    const ti = tau[i]!;
+    let norm = 0;
+    for (let c = 0; c < k; c++) {
+      const x = zo[c]! / (po[c]! - bi - ti);
+      ut[row + c] = x;
+      norm += x * x;
+    }
+    const inv = 1 / Math.sqrt(norm);
+    for (let c = 0; c < k; c++) ut[row + c] *= inv;
   }
 }
 

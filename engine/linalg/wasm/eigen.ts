@@ -93,7 +93,7 @@ interface Layout {
   panel: number; // n × 3nb
   cs: number;
   sn: number;
-  strips: number; // n × 8⌈n/8⌉ when vectors are wanted
+  strips: number; // n × 8⌈n/8⌉ when QL vectors are wanted; Z (n×n) with divide and conquer
   packA: number; // ⌈n/4⌉·4 × max(2nb, reflectorBlock): −[V W] (or −X·Tᵀ) in the GEMM kernel's 4-row panels
   packB: number; // the same size: [W V]ᵀ (or Yᵀ) in 4-column panels
   end: number;
@@ -107,7 +107,7 @@ const UPDATE_COLS = 256;
 /** macro's `diag` argument when every tile is wanted. */
 const NO_DIAGONAL = -(2 ** 30);
 
-function layout(n: number, vectors: boolean): Layout {
+function layout(n: number, vectors: boolean, divideConquer = false): Layout {
   const nb = Math.max(1, Math.min(blocking.panel, n - 1));
   const w = 0;
   const d = w + n * n;
@@ -118,7 +118,9 @@ function layout(n: number, vectors: boolean): Layout {
   const cs = panel + n * 3 * nb;
   const sn = cs + n;
   const strips = sn + n;
-  const packA = strips + (vectors ? n * 8 * Math.ceil(n / 8) : 0);
+  // Divide and conquer: the region holds Z (n×n, row stride n) plus slack for the padded rows of
+  // the last 4-row tiles of applyQ's in-place update.
+  const packA = strips + (vectors ? n * 8 * Math.ceil(n / 8) : divideConquer ? n * n + 4 * n + 8 : 0);
   const packWidth = Math.max(2 * nb, blocking.reflectorBlock);
   const packB = packA + roundUp4(n) * packWidth;
   const end = packB + roundUp4(n) * packWidth;
@@ -277,12 +279,16 @@ function applyQ(kernels: WasmKernels, L: Layout, zv: Float64Array): void {
   const n = L.n;
   const nb = blocking.reflectorBlock;
   const reflectors = n - 1;
+  const z = L.strips;
   let mem = kernels.f64();
   for (let i = 0; i < reflectors; i++) mem.fill(0, L.w + i * n, L.w + i * n + i + 1);
+  mem.set(zv.subarray(0, n * n), z);
+  mem.fill(0, z + n * n, L.packA);
   const t = new Float64Array(nb * nb);
   const g = new Float64Array(nb * nb);
   const w1 = new Float64Array(nb * n);
   const w2 = new Float64Array(nb * n);
+  const { macro } = kernels.exports;
   for (let j0 = Math.floor((reflectors - 1) / nb) * nb; j0 >= 0; j0 -= nb) {
     const bs = Math.min(nb, reflectors - j0);
     const first = j0 + 1;
@@ -293,8 +299,9 @@ function applyQ(kernels: WasmKernels, L: Layout, zv: Float64Array): void {
     g.fill(0, 0, bs * bs);
     gemmDispatch(bs, bs, m, { data: mem, rowStride: n, colStride: 1, offset }, { data: mem, rowStride: 1, colStride: n, offset }, g, true, { ldc: bs });
     t.fill(0, 0, bs * bs);
+    mem = kernels.f64();
     for (let i = 0; i < bs; i++) {
-      const taui = kernels.f64()[L.tau + j0 + i]!;
+      const taui = mem[L.tau + j0 + i]!;
       t[i * bs + i] = taui;
       for (let j = 0; j < i; j++) {
         let sum = 0;
@@ -302,13 +309,27 @@ function applyQ(kernels: WasmKernels, L: Layout, zv: Float64Array): void {
         t[j * bs + i] = -taui * sum;
       }
     }
-    // W1 = Yᵀ·Z_sub (bs×n), W2 = T·W1, Z_sub −= Y·W2
+    // W1 = Yᵀ·Z_sub (bs×n), W2 = T·W1
     w1.fill(0, 0, bs * n);
-    gemmDispatch(bs, n, m, { data: kernels.f64(), rowStride: n, colStride: 1, offset }, { data: zv, rowStride: n, colStride: 1, offset: first * n }, w1);
+    gemmDispatch(bs, n, m, { data: mem, rowStride: n, colStride: 1, offset }, { data: mem, rowStride: n, colStride: 1, offset: z + first * n }, w1);
     w2.fill(0, 0, bs * n);
     gemmDispatch(bs, n, bs, { data: t, rowStride: bs, colStride: 1 }, { data: w1, rowStride: n, colStride: 1 }, w2);
-    gemmDispatch(m, n, bs, { data: kernels.f64(), rowStride: 1, colStride: n, offset }, { data: w2, rowStride: n, colStride: 1 }, zv, false, { alpha: -1, cOffset: first * n, ldc: n });
+    // Z_sub −= Y·W2 with the macro-kernel straight into Z (see trailingUpdateInPlace): −Y in 4-row
+    // panels, W2's columns in 4-column panels. Padded tile rows and columns add exact zeros (into
+    // the next row of Z, or the slack behind it).
+    mem = kernels.f64();
+    packPanels(mem, 1, n, 0, m, 0, bs, mem, L.packA, offset);
+    for (let i = L.packA, end = L.packA + roundUp4(m) * bs; i < end; i++) mem[i] = -mem[i]!;
+    packPanels(w2, 1, n, 0, n, 0, bs, mem, L.packB);
+    for (let jc = 0; jc < n; jc += UPDATE_COLS) {
+      const nc = Math.min(UPDATE_COLS, n - jc);
+      for (let ic = 0; ic < m; ic += UPDATE_ROWS) {
+        const mc = Math.min(UPDATE_ROWS, m - ic);
+        macro(8 * (L.packA + ic * bs), 8 * (L.packB + jc * bs), 8 * (z + (first + ic) * n + jc), roundUp4(mc), roundUp4(nc), bs, n, NO_DIAGONAL);
+      }
+    }
   }
+  zv.set(kernels.f64().subarray(z, z + n * n));
 }
 
 interface RunResult {
@@ -325,7 +346,7 @@ function run(variant: KernelVariant, a: Matrix, vectors: boolean): RunResult {
   const kernels = loadKernels(variant, false, 'eigen');
   const n = a.rows;
   const divideConquer = vectors && n >= Math.max(3, blocking.divideConquerMinOrder);
-  const L = layout(n, vectors && !divideConquer); // no QL strips with divide and conquer
+  const L = layout(n, vectors && !divideConquer, divideConquer); // no QL strips with divide and conquer
   let mem = kernels.ensureBytes(8 * L.end);
   const w = L.w;
   const src = a.data;
