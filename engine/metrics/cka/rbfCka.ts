@@ -12,7 +12,7 @@
 import type { Matrix } from '../../core/matrix';
 import { gram } from '../../linalg';
 import { checkPairedRows } from '../common/checks';
-import { ckaFromHsic, unbiasedHsic, type CkaEpsilonVariant } from './unbiasedCka';
+import { ckaFromHsic, unbiasedHsicTriple, type CkaEpsilonVariant } from './unbiasedCka';
 
 export type RbfBandwidth = 'kornblith' | 'brain-score' | { sigma: number };
 
@@ -77,7 +77,8 @@ export function rbfCka(x: Matrix, y: Matrix, options: RbfCkaOptions = {}): numbe
   const k = rbfGram(x, options.bandwidth, options.threshold).kernel;
   const l = rbfGram(y, options.bandwidth, options.threshold).kernel;
   if (estimator === 'unbiased') {
-    return ckaFromHsic(unbiasedHsic(k, l), unbiasedHsic(k, k), unbiasedHsic(l, l), options.variant ?? 'kornblith');
+    const h = unbiasedHsicTriple(k, l);
+    return ckaFromHsic(h.xy, h.xx, h.yy, options.variant ?? 'kornblith');
   }
   const kc = doubleCentre(k);
   const lc = doubleCentre(l);

@@ -37,9 +37,13 @@ export function uCentre(k: Matrix): Matrix {
   if (n < 4) throw new SimspecError(`unbiased HSIC needs at least 4 stimuli, got ${n}`, { expected: 'n ≥ 4', code: 'data.rows' });
   const m = new Float64Array(n);
   let total = 0;
+  const a = k.data;
+  // Loops split at the diagonal instead of testing j ≠ i per entry (same order of additions).
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = 0; j < n; j++) if (j !== i) s += k.data[i * n + j]!;
+    const row = i * n;
+    for (let j = 0; j < i; j++) s += a[row + j]!;
+    for (let j = i + 1; j < n; j++) s += a[row + j]!;
     m[i] = s / (n - 2);
     total += s;
   }
@@ -47,19 +51,32 @@ export function uCentre(k: Matrix): Matrix {
   for (let i = 0; i < n; i++) m[i] = m[i]! - shift;
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) if (j !== i) out[i * n + j] = k.data[i * n + j]! - m[i]! - m[j]!;
+    const row = i * n;
+    const mi = m[i]!;
+    for (let j = 0; j < i; j++) out[row + j] = a[row + j]! - mi - m[j]!;
+    for (let j = i + 1; j < n; j++) out[row + j] = a[row + j]! - mi - m[j]!;
   }
   return { rows: n, cols: n, data: out };
 }
 
 /** HSIC_u(K, L) of Song et al. (2012) from two n × n kernel matrices. */
 export function unbiasedHsic(k: Matrix, l: Matrix): number {
-  const n = k.rows;
-  const uk = uCentre(k);
-  const ul = uCentre(l);
+  return centredInner(uCentre(k), uCentre(l));
+}
+
+/** ⟨U(K), U(L)⟩/(n(n−3)) from U-centred matrices. */
+function centredInner(uk: Matrix, ul: Matrix): number {
+  const n = uk.rows;
   let s = 0;
   for (let t = 0; t < n * n; t++) s += uk.data[t]! * ul.data[t]!;
   return s / (n * (n - 3));
+}
+
+/** HSIC_u(K, L), HSIC_u(K, K), HSIC_u(L, L) with each matrix U-centred once (not twice per value). */
+export function unbiasedHsicTriple(k: Matrix, l: Matrix): { xy: number; xx: number; yy: number } {
+  const uk = uCentre(k);
+  const ul = uCentre(l);
+  return { xy: centredInner(uk, ul), xx: centredInner(uk, uk), yy: centredInner(ul, ul) };
 }
 
 /** CKA from the three (scaled) unbiased HSIC values, with the named epsilon convention. */
@@ -121,5 +138,6 @@ export function unbiasedLinearCka(x: Matrix, y: Matrix, options: UnbiasedCkaOpti
   // The run's shared centred Grams when given (docs/performance.md §7.2): the same product.
   const k = options.centredGrams ? options.centredGrams.x() : centredGram(x).gram;
   const l = options.centredGrams ? options.centredGrams.y() : centredGram(y).gram;
-  return ckaFromHsic(unbiasedHsic(k, l), unbiasedHsic(k, k), unbiasedHsic(l, l), variant);
+  const h = unbiasedHsicTriple(k, l);
+  return ckaFromHsic(h.xy, h.xx, h.yy, variant);
 }
