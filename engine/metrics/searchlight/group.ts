@@ -81,21 +81,54 @@ export function components(count: number, adjacency: Int32Array[], above: (c: nu
   return out;
 }
 
-/** TFCE of a map (MNE's form, tail 1; see the header). NaN entries are never above a threshold. */
+/**
+ * TFCE of a map (MNE's form, tail 1; see the header). NaN entries are never above a threshold.
+ * The thresholds are visited from the highest down while a union-find adds the voxels above each
+ * one, so the clusters at every level come from merging, never from a fresh labelling.
+ */
 export function tfceMap(map: ArrayLike<number>, adjacency: Int32Array[], settings: { start: number; step: number; e: number; h: number }): Float64Array {
   const n = map.length;
   const out = new Float64Array(n);
   let stop = -Infinity;
   for (let c = 0; c < n; c++) if (map[c]! > stop) stop = map[c]!;
   const count = Math.max(0, Math.ceil((stop - settings.start) / settings.step));
-  for (let i = 0; i < count; i++) {
+  if (count === 0) return out;
+  const order = Array.from({ length: n }, (_, c) => c).filter((c) => !Number.isNaN(map[c]!)).sort((a, b) => map[b]! - map[a]!);
+  const parent = new Int32Array(n).fill(-1); // -1: not yet above
+  const size = new Int32Array(n);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const active: number[] = [];
+  let next = 0;
+  for (let i = count - 1; i >= 0; i--) {
     const h = settings.start + i * settings.step;
+    while (next < order.length && map[order[next]!]! > h) {
+      const v = order[next++]!;
+      parent[v] = v;
+      size[v] = 1;
+      active.push(v);
+      for (const w of adjacency[v]!) {
+        if (parent[w] === -1) continue;
+        const a = find(v);
+        const b = find(w);
+        if (a === b) continue;
+        if (size[a]! < size[b]!) {
+          parent[a] = b;
+          size[b]! += size[a]!;
+        } else {
+          parent[b] = a;
+          size[a]! += size[b]!;
+        }
+      }
+    }
     const dh = (i === 0 ? Math.abs(h) : settings.step) ** settings.h;
     if (dh === 0) continue;
-    for (const members of components(n, adjacency, (c) => map[c]! > h)) {
-      const w = dh * members.length ** settings.e;
-      for (const c of members) out[c]! += w;
-    }
+    for (const v of active) out[v]! += dh * size[find(v)]! ** settings.e;
   }
   return out;
 }
