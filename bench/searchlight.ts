@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/searchlight.ts                 # rsatoolbox on 2000 centres, extrapolated
  *   npx tsx bench/searchlight.ts --peer-centres=N
- *   SIMSPEC_RSATOOLBOX=/path/to/rsatoolbox/src   # where the peer is (default /tmp/rsatoolbox-src/src)
+ *   SIMSPEC_RSATOOLBOX=/path/to/rsatoolbox/src   # PYTHONPATH of the peer (default /tmp/rsatoolbox-src/src:/tmp/rsatoolbox-meta)
  *
  * Prints time per stage, peak RSS (sampled every 5 ms here, getrusage in the peer), the ratio, and
  * the check that both give the same values on the centres the peer ran.
@@ -82,7 +82,7 @@ const ours = (tSpheres + tMaps) / 1000;
 console.log(`simspec: spheres ${(tSpheres / 1000).toFixed(2)} s (${spheres.centres.length} centres, ${spheres.members.length} members), RDMs + ${layersCount}-layer Spearman maps ${(tMaps / 1000).toFixed(1)} s (${((tMaps * 1000) / spheres.centres.length).toFixed(0)} µs per centre); total ${ours.toFixed(1)} s, peak RSS ${mib(peakRss)} MiB`);
 
 const python = findPython().all;
-const peerPath = process.env.SIMSPEC_RSATOOLBOX ?? '/tmp/rsatoolbox-src/src';
+const peerPath = process.env.SIMSPEC_RSATOOLBOX ?? '/tmp/rsatoolbox-src/src:/tmp/rsatoolbox-meta';
 if (!python) {
   console.log('no python3 with numpy/scipy: rsatoolbox not timed');
   process.exit(0);

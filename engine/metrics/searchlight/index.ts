@@ -21,6 +21,7 @@
  * maps (centres × layers floats) grows with the volume.
  */
 import { SimspecError } from '../../core/errors';
+import { gram } from '../../linalg';
 
 export interface Spheres {
   dims: [number, number, number];
@@ -94,26 +95,58 @@ export function searchlightSpheres(dims: [number, number, number], mask: ArrayLi
 export type SphereRdmMethod = 'correlation' | 'euclidean';
 export type SphereCompare = 'spearman' | 'pearson';
 
-/** Average ranks (ties share their mean rank), as scipy's rankdata; `scratch` is reused. */
+/**
+ * Average ranks (ties share their mean rank), as scipy's rankdata; `scratch` is reused. The sort is
+ * the typed array's own numeric sort on keys that carry each entry's index in the lowest mantissa
+ * bits (ceil(log2 n) of 52 bits), so no comparator is called; ties are then found on the original
+ * values. Two different values closer than that perturbation (2^-39 relative for 4186 pairs) may
+ * swap ranks — far below any difference an RDM holds; exact ties are exact.
+ */
 export function averageRanksInto(values: Float64Array, out: Float64Array, scratch: Float64Array): void {
   const n = values.length;
-  scratch.set(values);
-  scratch.sort();
+  const bits = Math.max(1, Math.ceil(Math.log2(n)));
+  if (bits > 24 || scratch.length < n) return averageRanksBySearch(values, out, scratch);
+  const keys = scratch.subarray(0, n);
+  keys.set(values);
+  const words = new Uint32Array(keys.buffer, keys.byteOffset, 2 * n);
+  const mask = (1 << bits) - 1;
+  const low = LITTLE_ENDIAN ? 0 : 1;
+  for (let k = 0; k < n; k++) words[2 * k + low] = ((words[2 * k + low]! & ~mask) | k) >>> 0;
+  keys.sort();
+  let q = 0;
+  while (q < n) {
+    const first = words[2 * q + low]! & mask;
+    const x = values[first]!;
+    let r = q + 1;
+    while (r < n && values[words[2 * r + low]! & mask] === x) r++;
+    const rank = (q + 1 + r) / 2;
+    for (let t = q; t < r; t++) out[words[2 * t + low]! & mask] = rank;
+    q = r;
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The same ranks by binary search in a sorted copy (long vectors). */
+function averageRanksBySearch(values: Float64Array, out: Float64Array, scratch: Float64Array): void {
+  const n = values.length;
+  const sorted = scratch.length >= n ? scratch.subarray(0, n) : new Float64Array(n);
+  sorted.set(values);
+  sorted.sort();
   for (let k = 0; k < n; k++) {
     const x = values[k]!;
-    // lower and upper bound of x in the sorted copy
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (scratch[mid]! < x) lo = mid + 1;
+      if (sorted[mid]! < x) lo = mid + 1;
       else hi = mid;
     }
     let up = lo;
     let top = n;
     while (up < top) {
       const mid = (up + top) >> 1;
-      if (scratch[mid]! <= x) up = mid + 1;
+      if (sorted[mid]! <= x) up = mid + 1;
       else top = mid;
     }
     out[k] = (lo + 1 + up) / 2;
@@ -147,20 +180,24 @@ function centreAndNormalise(x: Float64Array): Float64Array | undefined {
 /**
  * The condensed RDM of one sphere: `data` is stimuli × columns (row-major), `columns` the data
  * columns of the sphere's voxels. Writes into `out` (length n(n−1)/2); `patterns` is scratch of n·p.
- * Returns false when a correlation RDM is undefined (a stimulus with a constant pattern).
+ * The stimulus × stimulus products come from one Gram matrix (engine/linalg `gram`, the WebAssembly
+ * kernels): correlation rows are centred and scaled to unit norm first (d = 1 − g_ij); for
+ * euclidean each voxel is centred over stimuli first (distances do not change, cancellation does)
+ * and d = (g_ii + g_jj − 2 g_ij)/p. Returns false when a correlation RDM is undefined (a stimulus
+ * with a constant pattern).
  */
 export function sphereRdm(data: Float64Array, n: number, width: number, columns: ArrayLike<number>, method: SphereRdmMethod, out: Float64Array, patterns: Float64Array): boolean {
   const p = columns.length;
   for (let i = 0; i < n; i++) {
     const row = i * width;
     const base = i * p;
-    let mean = 0;
-    for (let c = 0; c < p; c++) {
-      const v = data[row + columns[c]!]!;
-      patterns[base + c] = v;
-      mean += v;
-    }
-    if (method === 'correlation') {
+    for (let c = 0; c < p; c++) patterns[base + c] = data[row + columns[c]!]!;
+  }
+  if (method === 'correlation') {
+    for (let i = 0; i < n; i++) {
+      const base = i * p;
+      let mean = 0;
+      for (let c = 0; c < p; c++) mean += patterns[base + c]!;
       mean /= p;
       let ss = 0;
       for (let c = 0; c < p; c++) {
@@ -172,23 +209,19 @@ export function sphereRdm(data: Float64Array, n: number, width: number, columns:
       const s = 1 / Math.sqrt(ss);
       for (let c = 0; c < p; c++) patterns[base + c]! *= s;
     }
+  } else {
+    for (let c = 0; c < p; c++) {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += patterns[i * p + c]!;
+      mean /= n;
+      for (let i = 0; i < n; i++) patterns[i * p + c]! -= mean;
+    }
   }
+  const g = gram({ rows: n, cols: p, data: patterns.subarray(0, n * p) }).data;
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const a = i * p;
     for (let j = i + 1; j < n; j++) {
-      const b = j * p;
-      let acc = 0;
-      if (method === 'correlation') {
-        for (let c = 0; c < p; c++) acc += patterns[a + c]! * patterns[b + c]!;
-        out[k++] = 1 - acc;
-      } else {
-        for (let c = 0; c < p; c++) {
-          const d = patterns[a + c]! - patterns[b + c]!;
-          acc += d * d;
-        }
-        out[k++] = acc / p;
-      }
+      out[k++] = method === 'correlation' ? 1 - g[i * n + j]! : (g[i * n + i]! + g[j * n + j]! - 2 * g[i * n + j]!) / p;
     }
   }
   return true;
