@@ -7,6 +7,7 @@ import { bestLayers, formatNumber, rowKey, sortedScores, type PanelResults, type
 import { layerProfile, layerRegionMatrix, nullHistogram, rdmHeatmap } from './plots';
 import { metricSpaceMap, warpingCurve, warpingScores, warpingTable } from './shapePlots';
 import { perUnitHistogram, regressionDirections } from './regressionPlots';
+import { searchlightSection } from './searchlightView';
 
 export interface ViewState {
   file?: string;
@@ -129,6 +130,8 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     });
     html += `</div></section>`;
   }
+
+  html += searchlightSection(results);
 
   if (selected) {
     html += `<section id="selection"><h2>Selected: ${esc(selected.comparison)} · ${esc(selected.layer)} × ${esc(selected.region)} = ${valueCell(selected)}</h2><div class="plots">`;

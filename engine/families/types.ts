@@ -129,6 +129,12 @@ export interface RunContext {
    * runs. The RSA bootstrap uses it to draw and rank each brain sample once for all of them.
    */
   layersStillToScore?(): Promise<LoadedRepresentation[]>;
+  /**
+   * Write a file beside the results (`<results file>.<suffix>`, temp file + rename), in `finish`
+   * only and only when the run writes its results; returns the file's name, or undefined (with a
+   * warning) when the path holds a file that is not ours. Absent when nothing is written.
+   */
+  writeOutput?(suffix: string, bytes: Uint8Array): string | undefined;
 }
 
 export interface ConfidenceInterval {

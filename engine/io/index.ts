@@ -28,6 +28,7 @@ import { listHdf5, mat73Roots, readHdf5Dataset, withHdf5 } from './hdf5';
 import { delimiterFor, jsonRoots, numericMatrix, parseDelimited, toTable, type Table } from './text';
 import { collectStrings, nodeInfo, select, stackNumeric, type DataNode } from './tree';
 import type { VariableInfo } from './types';
+import { loadNiftiReader, readNifti, readNiftiHeaderSync } from './nifti';
 
 export type { VariableInfo, VariableKind } from './types';
 export type { Table } from './text';
@@ -35,17 +36,18 @@ export { readNpy, decodeNpy, readNpyHeader, readNpyRows, readNpyColumns, parseNp
 export { readNpz, listNpz } from './npz';
 export { preloadHdf5 } from './hdf5';
 
-export type Format = 'npy' | 'npz' | 'mat' | 'hdf5' | 'csv' | 'json';
+export type Format = 'npy' | 'npz' | 'mat' | 'hdf5' | 'csv' | 'json' | 'nifti';
 
 const EXTENSIONS: Record<string, Format> = {
   '.npy': 'npy', '.npz': 'npz', '.mat': 'mat', '.h5': 'hdf5', '.hdf5': 'hdf5', '.csv': 'csv', '.tsv': 'csv', '.json': 'json',
 };
 
 export function formatOf(file: string): Format {
+  if (/\.nii(\.gz)?$/i.test(file)) return 'nifti';
   const format = EXTENSIONS[extname(file).toLowerCase()];
   if (!format) {
     throw new SimspecError(`unknown data file extension '${extname(file) || '(none)'}'`, {
-      file, expected: `one of ${Object.keys(EXTENSIONS).join(', ')}`, code: 'io.format',
+      file, expected: `one of ${Object.keys(EXTENSIONS).join(', ')}, .nii, .nii.gz`, code: 'io.format',
     });
   }
   return format;
@@ -91,6 +93,12 @@ export async function listVariables(file: string): Promise<VariableInfo[]> {
       return withHdf5(file, (f, h5) => [...mat73Roots(f, h5, file)].map(([name, node]) => nodeInfo(name, node)));
     }
     case 'hdf5': return listHdf5(file);
+    case 'nifti': {
+      // A NIfTI volume reads as volumes × voxels (engine/io/nifti.ts): one variable, header only.
+      await loadNiftiReader();
+      const header = readNiftiHeaderSync(file);
+      return [{ name: 'data', kind: 'numeric', shape: [header.volumes, header.voxels], dtype: 'float64' }];
+    }
     case 'csv': {
       const records = parseDelimited(await readText(file), delimiterFor(file), file);
       try {
@@ -121,6 +129,13 @@ export async function readArray(file: string, variable?: string): Promise<NDArra
       return readNpy(file);
     }
     case 'npz': return readNpz(file, variable);
+    case 'nifti': {
+      if (variable !== undefined && variable !== 'data') {
+        throw new SimspecError('a NIfTI file holds a single volume series and has no variables', { file, variable, expected: 'no variable (or key) for a .nii/.nii.gz file', code: 'io.variable' });
+      }
+      const { header, data } = await readNifti(file);
+      return { shape: [header.volumes, header.voxels], data, dtype: 'float64' };
+    }
     case 'mat': {
       const roots = await mat5Roots(file);
       if (roots) {

@@ -5,7 +5,7 @@
  * inside long loops; a cancelled or failed run writes nothing.
  */
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { CancelledError, isSimspecError, SimspecError } from '../core/errors';
 import { readTable, listVariables } from '../io';
 import { checkSpec, resolvePath, type Problem, type Representation, type Spec } from '../spec';
@@ -574,10 +574,44 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
     progress: () => {},
     shared: state.shared,
     warn: (message) => state.warnings.push(`${comparison.name}: ${message}`),
+    ...(options.write !== false && !options.cells ? { writeOutput: (suffix: string, bytes: Uint8Array) => writeBesideResults(state, comparison.name, suffix, bytes) } : {}),
   });
   stopStage();
   if (extra) state.derived[comparison.name] = extra;
   if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
+}
+
+/**
+ * A family's file beside the results (`<results>.<suffix>`, e.g. searchlight NIfTI maps), written
+ * atomically; a path holding an input of the run or a file that is not a NIfTI volume is left alone
+ * (a warning).
+ */
+function writeBesideResults(state: RunState, comparison: string, suffix: string, bytes: Uint8Array): string | undefined {
+  const path = `${resolve(state.outputPath)}.${suffix.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  let problem: string | undefined;
+  try {
+    const st = lstatSync(path);
+    if (!st.isFile()) problem = 'exists and is not a regular file';
+    else if (state.outputGuard.inputs.some((input) => resolve(input) === path)) problem = 'is an input of this run';
+    else {
+      const fd = openSync(path, 'r');
+      const magic = Buffer.alloc(4);
+      try {
+        readSync(fd, magic, 0, 4, 344);
+      } finally {
+        closeSync(fd);
+      }
+      if (magic.toString('latin1') !== 'n+1\0') problem = 'exists and is not a NIfTI-1 file';
+    }
+  } catch {
+    // nothing there
+  }
+  if (problem) {
+    state.warnings.push(`${comparison}: ${path} ${problem}; not overwritten`);
+    return undefined;
+  }
+  writeTextAtomically(path, bytes);
+  return basename(path);
 }
 
 /** The results document (engine/run/results.ts, schemas/results.schema.json). */

@@ -4,6 +4,7 @@
  * cross-validation and statistics settings are possible on these data. Each problem carries the
  * range of the spec value it concerns, and for mismatches the other side as related information.
  */
+import { loadNiftiReader } from '../io/nifti';
 import { existsSync } from 'node:fs';
 import { rangeAt, type ParsedSpec } from './document';
 import { didYouMean } from './suggest';
@@ -117,7 +118,7 @@ export interface SourceLayout {
   stimulusAxis?: string;
 }
 
-const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json)$/i;
+const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json|nii|nii\.gz)$/i;
 
 export function condensedToCount(length: number): number | undefined {
   const n = (1 + Math.sqrt(1 + 8 * length)) / 2;
@@ -221,6 +222,7 @@ export function stimulusCountMismatch(layout: SourceLayout, shape: readonly numb
 }
 
 export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataIntrospector): Promise<Problem[]> {
+  await loadNiftiReader(); // families' synchronous checks may read NIfTI headers (metric: searchlight)
   const problems: Problem[] = [];
   const error = (message: string, path: (string | number)[], code: string, part: 'key' | 'value' = 'value', extra: Partial<Problem> = {}) =>
     problems.push({ severity: 'error', message, range: rangeAt(parsed, path, part), code, path, ...extra });
@@ -248,7 +250,7 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const { source } = representation;
       const filePath = [...source.specPath, 'file'];
       if (!READABLE.test(source.file)) {
-        error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv or .json.`, filePath, 'data.format');
+        error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv, .json or .nii/.nii.gz.`, filePath, 'data.format');
         return;
       }
       if (!exists(source.path)) {
@@ -422,7 +424,8 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     }));
     if (comparison.metric !== 'rsa') {
       const inComparison = new Set([...comparison.layers.map((name) => `model:${name}`), ...comparison.regions.map((name) => `brain:${name}`)]);
-      for (const rep of [...spec.layers, ...spec.regions].filter((r) => inComparison.has(`${r.role}:${r.name}`))) {
+      // A searchlight compares sphere RDMs with layer RDMs: its layers may be RDMs (its check refuses RDM regions).
+      for (const rep of [...spec.layers, ...spec.regions].filter((r) => inComparison.has(`${r.role}:${r.name}`) && !(comparison.metric === 'searchlight' && r.role === 'model'))) {
         if (rep.source.kind === 'rdm') error(`\`${comparison.metric}\` needs response matrices, but ${rep.role === 'model' ? 'layer' : 'region'} \`${rep.name}\` is given as an RDM (kind: rdm).`, [...at, 'metric'], 'spec.needs-responses', 'value', { related: [{ message: `${rep.name} is an RDM`, range: rangeAt(parsed, [...rep.source.specPath, 'kind']) }] });
       }
     }

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeNpy } from '../../../engine/io/npyWriter';
+import { encodeNifti } from '../../../engine/io/nifti';
 import { specSchema } from '../../../engine/spec';
 import { seededRandom } from '../../helpers/seededRandom';
 
@@ -40,6 +41,8 @@ export function writeFuzzData(dir: string): FuzzData {
     return name;
   };
   writeFileSync(join(dir, 'labels.csv'), `category,block\n${Array.from({ length: n }, (_, i) => `c${i % 3},b${Math.floor(i / 4)}`).join('\n')}\n`);
+  // A searchlight mask on a 5 × 1 × 1 grid, 4 voxels in: `plain` holds the mask's voxels, the 5-unit sources the grid.
+  writeFileSync(join(dir, 'mask.nii'), encodeNifti([5, 1, 1], [[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]], [1, 1, 0, 1, 1]));
   writeFileSync(join(dir, 'folds.json'), JSON.stringify([{ train: [0, 1, 2, 3, 4, 5, 6], test: [7, 8, 9] }, { train: [3, 4, 5, 6, 7, 8, 9], test: [0, 1, 2] }]));
   return {
     dir,
@@ -78,6 +81,7 @@ function valueFor(schema: Schema, rand: () => number, key: string): unknown {
   if (s.const !== undefined) return s.const;
   if (s.enum) return pick(s.enum as unknown[]);
   if (key === 'file') return pick(['folds.json', 'missing.json']);
+  if (key === 'mask') return pick(['mask.nii', 'mask.nii', 'missing.nii', 'labels.csv']);
   if (key === 'stratify' || key === 'group') return pick(['category', 'block', 'nothing']);
   switch (s.type) {
     case 'boolean':
@@ -126,6 +130,8 @@ export function randomSpec(data: FuzzData, family: string, seed: number): string
     if (key in NOT_FUZZED || rand() > 0.35) continue;
     comparison[key] = valueFor(schema, rand, key);
   }
+  // A searchlight without its mask only exercises the check that asks for it: give one most of the time.
+  if (family === 'searchlight' && !('mask' in comparison) && rand() < 0.8) comparison.mask = 'mask.nii';
   comparison.layers = subset(Object.keys(data.layers), rand);
   comparison.regions = subset(Object.keys(data.regions), rand);
   const statistics: Record<string, unknown> = {};
