@@ -275,3 +275,12 @@ export function editedModel(graphInfo: ModelGraph, outputs: string[], lesion?: G
   graph.output = [...outputNames.values()].map((name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
   return { bytes: onnx.ModelProto.encode(model).finish(), outputNames };
 }
+
+/** Tensors computed from `tensor` (itself included): what a lesion of `tensor` can change. */
+export function downstreamTensors(graphInfo: ModelGraph, tensor: string): Set<string> {
+  const reached = new Set([tensor]);
+  for (const node of graphInfo.model.graph?.node ?? []) {
+    if ((node.input ?? []).some((name) => reached.has(name))) for (const out of node.output ?? []) reached.add(out);
+  }
+  return reached;
+}

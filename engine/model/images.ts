@@ -14,6 +14,7 @@
  *  - CenterCrop: top = round((h − ch) / 2), left = round((w − cw) / 2), Python's round (half to even).
  *  - ToTensor + Normalize: float32 (v / 255 − mean) / std, each step rounded to float32.
  */
+/// <reference path="./pngjs.d.ts" />
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { decode as decodeJpeg } from 'jpeg-js';
