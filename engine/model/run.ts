@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import { CancelledError, SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { editedModel, type GraphLesion, type ModelGraph } from './graph';
@@ -27,11 +27,20 @@ export interface ModelRunOptions {
   progress?: (done: number, total: number) => void;
 }
 
-let configured = false;
-/** One WASM thread (no worker files to ship); the .wasm next to a bundled script when there is one. */
-function configureRuntime(): void {
-  if (configured) return;
-  configured = true;
+let runtime: Promise<typeof Ort> | undefined;
+/**
+ * onnxruntime-web, loaded on first use (a spec without `onnx:` never starts it), with one WASM thread
+ * (no worker files to ship) and its .wasm next to a bundled script when there is one.
+ */
+function loadRuntime(): Promise<typeof Ort> {
+  runtime ??= import('onnxruntime-web').then((ort) => {
+    configureRuntime(ort);
+    return ort;
+  });
+  return runtime;
+}
+
+function configureRuntime(ort: typeof Ort): void {
   ort.env.wasm.numThreads = 1;
   ort.env.logLevel = 'error';
   const here = typeof __dirname === 'string' ? __dirname : undefined;
@@ -39,8 +48,8 @@ function configureRuntime(): void {
   else if (here && existsSync(join(dirname(here), 'dist', 'ort-wasm-simd-threaded.wasm'))) ort.env.wasm.wasmPaths = `${join(dirname(here), 'dist')}/`;
 }
 
-export async function createSession(bytes: Uint8Array, file: string): Promise<ort.InferenceSession> {
-  configureRuntime();
+export async function createSession(bytes: Uint8Array, file: string): Promise<Ort.InferenceSession> {
+  const ort = await loadRuntime();
   try {
     return await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
   } catch (e) {
@@ -59,6 +68,7 @@ export async function runModel(options: ModelRunOptions): Promise<Map<string, ND
   if (!graph.input) throw new SimspecError(`the model has ${graph.inputs.length} inputs (${graph.inputs.join(', ')})`, { file, expected: 'exactly one image input', code: 'model.onnx-inputs' });
   const { bytes, outputNames } = editedModel(graph, tensors, options.lesion);
   const session = await createSession(bytes, file);
+  const ort = await loadRuntime();
   try {
     const fixed = fixedBatch(graph);
     const batchSize = fixed ?? Math.max(1, options.batchSize ?? 16);
@@ -76,14 +86,14 @@ export async function runModel(options: ModelRunOptions): Promise<Map<string, ND
       const input = new Float32Array(count * per);
       prepared.forEach((p, i) => writeTensor(p, preprocessing, input, i * per));
       const dims = preprocessing.layout === 'NCHW' ? [count, 3, height, width] : [count, height, width, 3];
-      let out: ort.InferenceSession.OnnxValueMapType;
+      let out: Ort.InferenceSession.OnnxValueMapType;
       try {
         out = await session.run({ [graph.input.name]: new ort.Tensor('float32', input, dims) });
       } catch (e) {
         throw new SimspecError(`inference failed on images ${start}–${start + prepared.length - 1}: ${String((e as Error).message ?? e).split('\n')[0]}`, { file, expected: `the model's input \`${graph.input.name}\` to accept ${JSON.stringify(dims)} float32 (${preprocessing.layout})`, code: 'model.onnx-run' });
       }
       for (const t of tensors) {
-        const value = out[outputNames.get(t)!] as ort.Tensor;
+        const value = out[outputNames.get(t)!] as Ort.Tensor;
         const entry = results.get(t)!;
         const unitShape = value.dims.slice(1).map(Number);
         entry.unitShape ??= unitShape;
