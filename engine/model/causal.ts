@@ -50,7 +50,7 @@ export function predictedChange(intact: Matrix, lesioned: Matrix, brainIntact: M
   return { rows: n, cols: q, data: out };
 }
 
-function scoreChange(predicted: Matrix, observed: Matrix): Pick<CausalScore, 'pooled' | 'perUnit' | 'meanPerUnit'> {
+export function scoreChange(predicted: Matrix, observed: Matrix): Pick<CausalScore, 'pooled' | 'perUnit' | 'meanPerUnit'> {
   const perUnit: number[] = [];
   for (let v = 0; v < observed.cols; v++) {
     const a = Float64Array.from({ length: observed.rows }, (_, i) => predicted.data[i * observed.cols + v]!);

@@ -17,7 +17,7 @@ import { createFileIntrospector, withoutHeader } from '../spec/introspector';
 
 export { withoutHeader };
 import { loadRepresentation } from './load';
-import { LESIONED, lesionEffects, lesionedLayers, OnnxActivations } from './onnx';
+import { causalRecords, LESIONED, lesionEffects, lesionedLayers, OnnxActivations, type CausalRecord } from './onnx';
 import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
 import { selectedStimuli, selectTableRows } from '../spec/selection';
 import { layoutOf, sourceOrigin } from '../spec/semantics';
@@ -258,6 +258,8 @@ interface RunState {
   cache?: ProductCache;
   /** `model.onnx`: the network's activations (engine/run/onnx.ts). */
   onnx?: OnnxActivations;
+  /** `model.lesion.causal`: the causal score per layer the lesion reaches. */
+  causal?: CausalRecord[];
   inputs: Map<string, ProductInput>;
   shared: SharedProducts;
   rdms: NonNullable<Results['rdms']>;
@@ -325,7 +327,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   }
   if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
-  recordLesion(state);
+  await recordLesion(state);
   await recordUnitSelections(state);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
@@ -594,9 +596,19 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
 }
 
 /** `model.lesion`: Δ = lesioned − intact per comparison, layer and region, with the units lesioned, in each comparison's `derived.lesion`. */
-function recordLesion(state: RunState): void {
+async function recordLesion(state: RunState): Promise<void> {
   const lesion = state.spec.onnx?.lesion;
   if (!lesion) return;
+  if (lesion.causal && state.onnx) {
+    const causal = lesion.causal;
+    const matrixOf = async (id: string) => (await loadStage(state, id, 0.96)).subjects[0]!.responses!;
+    const layers = [];
+    for (const rep of lesionedLayers(state.spec)) {
+      const name = rep.name.slice(0, -LESIONED.length);
+      layers.push({ name, tensor: rep.source.tensor!, intact: await matrixOf(`model:${name}`), lesioned: await matrixOf(`model:${rep.name}`) });
+    }
+    state.causal = await causalRecords(state.onnx, causal, layers, await matrixOf(`brain:${causal.intact}`), await matrixOf(`brain:${causal.perturbed}`), (fraction, message) => state.report('score', 0.96, `${message} (${Math.round(fraction * 100)}%)`));
+  }
   const effects = lesionEffects(state.scores);
   const chosen = state.onnx?.lesion;
   for (const comparison of state.comparisons) {
@@ -632,6 +644,7 @@ function assembleResults(state: RunState): Results {
   if (Object.keys(state.rdms.model).length || Object.keys(state.rdms.brain).length) results.rdms = state.rdms;
   const selection = selectionRecord(state);
   if (selection) results.selection = selection;
+  if (state.causal) results.causal = state.causal;
   return results;
 }
 

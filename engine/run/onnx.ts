@@ -8,10 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import { SimspecError } from '../core/errors';
-import type { NDArray } from '../core/matrix';
+import type { Matrix, NDArray } from '../core/matrix';
 import { downstreamTensors, type ModelGraph } from '../model/graph';
 import { activationKey, sourceDigest, type ActivationSource } from '../model/key';
 import { lesionMask, type LesionMask } from '../model/lesion';
+import { observedChange, predictedChange, scoreChange } from '../model/causal';
+import { seededUniform } from '../model/build';
 import { runModel } from '../model/run';
 import { graphOfFile, imageFiles } from '../model/source';
 import type { Representation, Spec } from '../spec/types';
@@ -126,6 +128,24 @@ export class OnnxActivations {
     return out;
   }
 
+  /** The lesioned layers' tensors with the lesion's rule replaced by explicit units (the causal score's null); not cached. */
+  async lesionedWith(units: number[]): Promise<Map<string, NDArray>> {
+    const spec = this.spec.onnx!.lesion!;
+    const tensor = this.spec.layers.find((l) => l.name === spec.layer)!.source.tensor!;
+    const intact = (await this.compute([tensor])).get(tensor)!;
+    const mask = lesionMask({ ...spec, units }, intact, { file: this.spec.onnx!.file, variable: tensor });
+    return runModel({
+      graph: this.graph,
+      file: this.spec.onnx!.file,
+      images: this.images,
+      preprocessing: this.spec.onnx!.preprocessing,
+      tensors: this.tensorsOf(true),
+      batchSize: this.spec.onnx!.batchSize,
+      lesion: { tensor, mask: mask.mask, unitShape: mask.unitShape, ...(mask.fill ? { fill: mask.fill } : {}) },
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
+  }
+
   private async computeLesioned(): Promise<Map<string, NDArray>> {
     const spec = this.spec.onnx!.lesion!;
     const target = this.spec.layers.find((l) => l.name === spec.layer)!;
@@ -179,4 +199,56 @@ export function lesionEffects(scores: readonly ScoreRecord[]): LesionEffect[] {
     effects.push(effect);
   }
   return effects;
+}
+
+export interface CausalRecord {
+  layer: string;
+  intact: string;
+  perturbed: string;
+  alpha: number;
+  pooled: number;
+  meanPerUnit: number;
+  perUnit: number[];
+  null?: { samples: number; seed: number; p: number };
+}
+
+/**
+ * The causal score (engine/model/causal.ts) for every layer the lesion reaches: `layers` gives each
+ * layer's intact and lesioned activations (stimuli × units) and its tensor; the null runs the
+ * network once per random lesion and scores every layer from that one pass.
+ */
+export async function causalRecords(
+  onnx: OnnxActivations,
+  settings: { intact: string; perturbed: string; alpha: number; samples: number; seed: number },
+  layers: { name: string; tensor: string; intact: Matrix; lesioned: Matrix }[],
+  brainIntact: Matrix,
+  brainPerturbed: Matrix,
+  progress: (fraction: number, message: string) => void,
+): Promise<CausalRecord[]> {
+  const observed = observedChange(brainIntact, brainPerturbed);
+  const records: CausalRecord[] = layers.map((l) => {
+    const s = scoreChange(predictedChange(l.intact, l.lesioned, brainIntact, settings.alpha), observed);
+    return { layer: l.name, intact: settings.intact, perturbed: settings.perturbed, alpha: settings.alpha, pooled: s.pooled, meanPerUnit: s.meanPerUnit, perUnit: s.perUnit };
+  });
+  const chosen = onnx.lesion;
+  if (settings.samples > 0 && chosen) {
+    const next = seededUniform(settings.seed);
+    const exceed = new Array<number>(layers.length).fill(0);
+    for (let b = 0; b < settings.samples; b++) {
+      progress(b / settings.samples, `causal null: random lesion ${b + 1}/${settings.samples}`);
+      const pool = Array.from({ length: chosen.of }, (_, i) => i);
+      for (let i = 0; i < chosen.chosen.length; i++) {
+        const j = i + Math.floor(next() * (pool.length - i));
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+      }
+      const arrays = await onnx.lesionedWith(pool.slice(0, chosen.chosen.length).sort((x, y) => x - y));
+      layers.forEach((l, k) => {
+        const a = arrays.get(l.tensor)!;
+        const x1: Matrix = { rows: a.shape[0]!, cols: a.data.length / a.shape[0]!, data: a.data };
+        if (scoreChange(predictedChange(l.intact, x1, brainIntact, settings.alpha), observed).pooled >= records[k]!.pooled) exceed[k]!++;
+      });
+    }
+    records.forEach((r, k) => (r.null = { samples: settings.samples, seed: settings.seed, p: (1 + exceed[k]!) / (settings.samples + 1) }));
+  }
+  return records;
 }

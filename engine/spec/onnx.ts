@@ -111,6 +111,19 @@ function checkLesion(spec: Spec, tensorLayers: Representation[], graph: ModelGra
     report(`No network layer is named \`${lesion.layer}\`: the lesion needs a layer of \`model.layers\` with an \`output\` tensor.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, ['model', 'lesion', 'layer'], 'model.lesion-layer');
     return;
   }
+  if (lesion.causal) {
+    const regions = spec.regions.map((r) => r.name);
+    for (const key of ['intact', 'perturbed'] as const) {
+      const name = lesion.causal[key];
+      const region = spec.regions.find((r) => r.name === name);
+      if (!region) {
+        const suggestions = didYouMean(name, regions);
+        report(`No brain region is named \`${name}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, ['model', 'lesion', 'causal', key], 'model.causal-region');
+      } else if (region.source.kind === 'rdm') report(`The causal score needs responses (stimuli × units); region \`${name}\` is an RDM.`, ['model', 'lesion', 'causal', key], 'model.causal-region');
+      else if (region.source.subjects !== undefined || region.source.axes?.includes('subjects')) report(`The causal score takes one response matrix per condition; region \`${name}\` has subjects.`, ['model', 'lesion', 'causal', key], 'model.causal-region');
+    }
+    if (spec.select) report('The causal score is computed on every stimulus: remove `stimuli.select` or the causal block.', ['model', 'lesion', 'causal'], 'model.causal-select');
+  }
   const info = graph.tensors.get(layer.source.tensor!);
   if (!info?.shape) return;
   if (info.op === 'input') report('The lesioned tensor is the network input: lesion a layer inside the network.', ['model', 'lesion', 'layer'], 'model.lesion-layer');

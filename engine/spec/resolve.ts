@@ -196,6 +196,10 @@ function resolveOnnx(baseDir: string, model: Json, file: string): OnnxModelSourc
       channels: lesion.channels === true,
       mode: lesion.mode === 'mean' ? 'mean' : 'zero',
     };
+    const causal = lesion.causal as Json | undefined;
+    if (causal && typeof causal === 'object') {
+      out.lesion.causal = { intact: String(causal.intact), perturbed: String(causal.perturbed), alpha: typeof causal.alpha === 'number' ? causal.alpha : 1, samples: typeof causal.samples === 'number' ? causal.samples : 100, seed: typeof causal.seed === 'number' ? causal.seed : 0 };
+    }
   }
   return out;
 }

@@ -76,6 +76,8 @@ export interface LesionSpec {
   units: number[] | { fraction: number; select: 'random' | 'top-weight' | 'by-selectivity'; seed: number };
   channels: boolean;
   mode: 'zero' | 'mean';
+  /** The causal score against a real perturbation (docs/model-execution.md §8). */
+  causal?: { intact: string; perturbed: string; alpha: number; samples: number; seed: number };
 }
 
 /** `model.onnx` with its stimuli (docs/model-execution.md). */
