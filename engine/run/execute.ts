@@ -17,7 +17,7 @@ import { createFileIntrospector, withoutHeader } from '../spec/introspector';
 
 export { withoutHeader };
 import { loadRepresentation } from './load';
-import { causalRecords, LESIONED, lesionEffects, lesionedLayers, OnnxActivations, type CausalRecord } from './onnx';
+import { causalRecords, inSilicoRecord, LESIONED, lesionEffects, lesionedLayers, OnnxActivations, type CausalRecord, type InSilicoRecord } from './onnx';
 import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
 import { selectedStimuli, selectTableRows } from '../spec/selection';
 import { layoutOf, sourceOrigin } from '../spec/semantics';
@@ -260,6 +260,8 @@ interface RunState {
   onnx?: OnnxActivations;
   /** `model.lesion.causal`: the causal score per layer the lesion reaches. */
   causal?: CausalRecord[];
+  /** `model.in_silico`: the new images predicted to drive / suppress the region. */
+  inSilico?: InSilicoRecord;
   inputs: Map<string, ProductInput>;
   shared: SharedProducts;
   rdms: NonNullable<Results['rdms']>;
@@ -328,6 +330,7 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
   await recordLesion(state);
+  await recordInSilico(state);
   await recordUnitSelections(state);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
@@ -596,6 +599,17 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
 }
 
 /** `model.lesion`: Δ = lesioned − intact per comparison, layer and region, with the units lesioned, in each comparison's `derived.lesion`. */
+/** `model.in_silico`: predictions of the region's response to new images (engine/run/onnx.ts). */
+async function recordInSilico(state: RunState): Promise<void> {
+  const plan = state.spec.onnx?.inSilico;
+  if (!plan || !state.onnx) return;
+  state.report('score', 0.96, `in silico: ${plan.layer} → ${plan.region}`);
+  const layer = state.spec.layers.find((l) => l.name === plan.layer)!;
+  const x = (await loadStage(state, `model:${plan.layer}`, 0.96)).subjects[0]!.responses!;
+  const r = (await loadStage(state, `brain:${plan.region}`, 0.96)).subjects[0]!.responses!;
+  state.inSilico = await inSilicoRecord(state.onnx, plan, layer.source.tensor!, x, r, state.spec.baseDir);
+}
+
 async function recordLesion(state: RunState): Promise<void> {
   const lesion = state.spec.onnx?.lesion;
   if (!lesion) return;
@@ -645,6 +659,7 @@ function assembleResults(state: RunState): Results {
   const selection = selectionRecord(state);
   if (selection) results.selection = selection;
   if (state.causal) results.causal = state.causal;
+  if (state.inSilico) results.inSilico = state.inSilico;
   return results;
 }
 

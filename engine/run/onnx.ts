@@ -14,6 +14,10 @@ import { activationKey, sourceDigest, type ActivationSource } from '../model/key
 import { lesionMask, type LesionMask } from '../model/lesion';
 import { observedChange, predictedChange, scoreChange } from '../model/causal';
 import { seededUniform } from '../model/build';
+import { ridgeFitPredict } from '../metrics/regression/ridge';
+import { pearson } from '../metrics/regression/scores';
+import { kFoldSplits } from '../stats/cv';
+import { relative } from 'node:path';
 import { runModel } from '../model/run';
 import { graphOfFile, imageFiles } from '../model/source';
 import type { Representation, Spec } from '../spec/types';
@@ -146,6 +150,20 @@ export class OnnxActivations {
     });
   }
 
+  /** The intact network's `tensors` on other images (in-silico experiments); not cached. */
+  async onImages(images: string[], tensors: string[]): Promise<Map<string, NDArray>> {
+    return runModel({
+      graph: this.graph,
+      file: this.spec.onnx!.file,
+      images,
+      preprocessing: this.spec.onnx!.preprocessing,
+      tensors,
+      batchSize: this.spec.onnx!.batchSize,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      progress: (done, total) => this.options.progress(done / total, `in silico: ${done}/${total} new images`),
+    });
+  }
+
   private async computeLesioned(): Promise<Map<string, NDArray>> {
     const spec = this.spec.onnx!.lesion!;
     const target = this.spec.layers.find((l) => l.name === spec.layer)!;
@@ -251,4 +269,71 @@ export async function causalRecords(
     records.forEach((r, k) => (r.null = { samples: settings.samples, seed: settings.seed, p: (1 + exceed[k]!) / (settings.samples + 1) }));
   }
   return records;
+}
+
+export interface InSilicoRecord {
+  layer: string;
+  region: string;
+  /** Region response = mean over the region's units. */
+  target: string;
+  alpha: number;
+  folds: number;
+  /** Pearson r between the held-out (cross-validated) predictions and the region response on the stimuli. */
+  cvR: number;
+  images: number;
+  /** Highest predicted response first: image (as relative to the spec), mean prediction over fold models, their SD. */
+  drive: { image: string; predicted: number; sd: number }[];
+  /** Lowest predicted response first. */
+  suppress: { image: string; predicted: number; sd: number }[];
+}
+
+/**
+ * In-silico experiment (docs/model-execution.md §9): ridge from the layer to the region's mean
+ * response, k contiguous folds; each fold's model predicts the held-out stimuli (→ cvR) and every
+ * new image; per new image the mean over fold models is the prediction and their SD the confidence.
+ */
+export async function inSilicoRecord(
+  onnx: OnnxActivations,
+  plan: NonNullable<NonNullable<Spec['onnx']>['inSilico']>,
+  tensor: string,
+  layer: Matrix,
+  region: Matrix,
+  baseDir: string,
+): Promise<InSilicoRecord> {
+  const n = layer.rows;
+  const p = layer.cols;
+  const y = Float64Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let v = 0; v < region.cols; v++) s += region.data[i * region.cols + v]!;
+    return s / region.cols;
+  });
+  const files = imageFiles(plan.images);
+  const fresh = (await onnx.onImages(files, [tensor])).get(tensor)!;
+  const m = files.length;
+  const rows = (idx: ArrayLike<number>, from: Matrix): Float64Array => {
+    const out = new Float64Array(idx.length * from.cols);
+    for (let k = 0; k < idx.length; k++) out.set(from.data.subarray(idx[k]! * from.cols, (idx[k]! + 1) * from.cols), k * from.cols);
+    return out;
+  };
+  const cvPred = new Float64Array(n);
+  const perFold: Float64Array[] = [];
+  for (const split of kFoldSplits(n, plan.folds)) {
+    const xTrain: Matrix = { rows: split.train.length, cols: p, data: rows(split.train, layer) };
+    const yTrain: Matrix = { rows: split.train.length, cols: 1, data: Float64Array.from(split.train, (i) => y[i]!) };
+    const test = new Float64Array((split.test.length + m) * p);
+    test.set(rows(split.test, layer), 0);
+    test.set(fresh.data, split.test.length * p);
+    const { predictions } = ridgeFitPredict(xTrain, yTrain, { rows: split.test.length + m, cols: p, data: test }, plan.alpha);
+    split.test.forEach((i, k) => (cvPred[i] = predictions.data[k]!));
+    perFold.push(predictions.data.slice(split.test.length));
+  }
+  const ranked = files.map((f, j) => {
+    const values = perFold.map((f2) => f2[j]!);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+    return { image: relative(baseDir, f), predicted: mean, sd };
+  });
+  const order = ranked.slice().sort((a, b) => b.predicted - a.predicted);
+  const top = Math.min(plan.top, m);
+  return { layer: plan.layer, region: plan.region, target: 'mean over the region\'s units', alpha: plan.alpha, folds: plan.folds, cvR: pearson(cvPred, y), images: m, drive: order.slice(0, top), suppress: order.slice(-top).reverse() };
 }

@@ -45,6 +45,8 @@ export interface Results {
   // --- end RDM sidecar ---
   /** `model.lesion.causal` (docs/model-execution.md §8): per layer the lesion reaches, predicted vs observed brain change. */
   causal?: { layer: string; intact: string; perturbed: string; alpha: number; pooled: number; meanPerUnit: number; perUnit: number[]; null?: { samples: number; seed: number; p: number } }[];
+  /** `model.in_silico` (docs/model-execution.md §9): new images predicted to drive / suppress a region. */
+  inSilico?: { layer: string; region: string; target: string; alpha: number; folds: number; cvR: number; images: number; drive: { image: string; predicted: number; sd: number }[]; suppress: { image: string; predicted: number; sd: number }[] };
   warnings: string[];
   timings: { totalMilliseconds: number; loadMilliseconds: number };
   /** Where runSpec wrote this file (set after writing; not part of the file itself). */

@@ -99,6 +99,7 @@ export function checkOnnx(spec: Spec, report: Report): OnnxCheck {
     if (units !== undefined && result.images) result.shapes.set(layer.name, [result.images.length, ...(info.shape!.slice(1) as number[])]);
   }
   checkLesion(spec, tensorLayers, graph, report);
+  checkInSilico(spec, tensorLayers, result.images?.length, report);
   return result;
 }
 
@@ -132,6 +133,35 @@ function checkLesion(spec: Spec, tensorLayers: Representation[], graph: ModelGra
   if (Array.isArray(lesion.units) && typeof count === 'number') {
     lesion.units.forEach((u, i) => {
       if (u >= count) report(`Unit ${u} does not exist: \`${layer.source.tensor}\` has ${count} ${lesion.channels ? 'channels' : 'units'} per stimulus (0-based).`, ['model', 'lesion', 'units', i], 'model.lesion-units');
+    });
+  }
+}
+
+function checkInSilico(spec: Spec, tensorLayers: Representation[], stimuli: number | undefined, report: Report): void {
+  const plan = spec.onnx?.inSilico;
+  if (!plan) return;
+  const at = ['model', 'in_silico'];
+  if (!tensorLayers.some((l) => l.name === plan.layer)) {
+    const suggestions = didYouMean(plan.layer, tensorLayers.map((l) => l.name));
+    report(`No network layer is named \`${plan.layer}\`: in_silico needs a layer of \`model.layers\` with an \`output\` tensor.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, 'layer'], 'model.in-silico-layer');
+  }
+  const region = spec.regions.find((r) => r.name === plan.region);
+  if (!region) {
+    const suggestions = didYouMean(plan.region, spec.regions.map((r) => r.name));
+    report(`No brain region is named \`${plan.region}\`.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ''}`, [...at, 'region'], 'model.in-silico-region');
+  } else if (region.source.kind === 'rdm' || region.source.subjects !== undefined || region.source.axes?.includes('subjects')) {
+    report(`in_silico predicts a region's mean response: region \`${plan.region}\` must hold responses (stimuli × units) without subjects.`, [...at, 'region'], 'model.in-silico-region');
+  }
+  if (stimuli !== undefined && plan.folds > stimuli) report(`${plan.folds} folds need at least ${plan.folds} stimuli; there are ${stimuli}.`, [...at, 'folds'], 'model.in-silico-folds');
+  if (spec.select) report('in_silico fits on every stimulus: remove `stimuli.select` or the in_silico block.', at, 'model.in-silico-select');
+  const imagesPath = [...at, 'images'];
+  if ('folder' in plan.images) {
+    if (!existsSync(plan.images.folder) || !statSync(plan.images.folder).isDirectory()) report(`Image folder not found: \`${plan.images.written}\` (resolved to ${plan.images.folder}).`, imagesPath, 'data.missing-file');
+    else if (imageFiles(plan.images).length === 0) report(`\`${plan.images.written}\` holds no .jpg, .jpeg or .png image.`, imagesPath, 'model.no-images');
+  } else {
+    plan.images.files.forEach((f, i) => {
+      if (!isImageFile(f)) report(`\`${plan.images.written[i]}\` is not a .jpg, .jpeg or .png image.`, [...imagesPath, i], 'model.image-format');
+      else if (!existsSync(f)) report(`File not found: \`${plan.images.written[i]}\` (resolved to ${f}).`, [...imagesPath, i], 'data.missing-file');
     });
   }
 }

@@ -185,6 +185,17 @@ function resolveOnnx(baseDir: string, model: Json, file: string): OnnxModelSourc
   if (crop !== undefined) preprocessing.crop = crop;
   const out: OnnxModelSource = { file, path: resolvePath(baseDir, file), images, preprocessing, batchSize: typeof model.batch_size === 'number' ? model.batch_size : 16 };
   if (typeof model.input === 'string') out.input = model.input;
+  const inSilico = model.in_silico as Json | undefined;
+  if (inSilico && typeof inSilico === 'object') {
+    out.inSilico = {
+      images: Array.isArray(inSilico.images) ? { files: inSilico.images.map((f) => resolvePath(baseDir, String(f))), written: inSilico.images.map(String) } : { folder: resolvePath(baseDir, String(inSilico.images ?? '')), written: String(inSilico.images ?? '') },
+      layer: String(inSilico.layer),
+      region: String(inSilico.region),
+      alpha: typeof inSilico.alpha === 'number' ? inSilico.alpha : 1,
+      folds: typeof inSilico.folds === 'number' ? inSilico.folds : 5,
+      top: typeof inSilico.top === 'number' ? inSilico.top : 10,
+    };
+  }
   const lesion = model.lesion as Json | undefined;
   if (lesion && typeof lesion === 'object') {
     const units = lesion.units as Json | unknown[];

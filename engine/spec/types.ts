@@ -90,6 +90,8 @@ export interface OnnxModelSource {
   preprocessing: Preprocessing;
   batchSize: number;
   lesion?: LesionSpec;
+  /** `model.in_silico` (docs/model-execution.md §9). */
+  inSilico?: { images: { folder: string; written: string } | { files: string[]; written: string[] }; layer: string; region: string; alpha: number; folds: number; top: number };
 }
 
 export interface UnitSelection {
