@@ -78,6 +78,12 @@ async function generateSpecSchema() {
 await generateSpecSchema();
 await import('./build-wasm.mjs'); // rebuilds engine/linalg/wasm/modules.generated.ts when assembly/ changed
 mkdirSync('dist', { recursive: true });
+// onnxruntime-web (engine/model/run.ts) imports its WASM loader and reads its .wasm next to the bundle at run time.
+for (const name of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+  const from = join('node_modules', 'onnxruntime-web', 'dist', name);
+  const to = join('dist', name);
+  if (existsSync(from) && (!existsSync(to) || readFileSync(from).length !== readFileSync(to).length)) writeFileSync(to, readFileSync(from));
+}
 if (watch) {
   for (const config of configs) await (await context(config)).watch();
   console.log(`watching ${configs.length} bundles`);

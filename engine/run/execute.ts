@@ -17,6 +17,7 @@ import { createFileIntrospector, withoutHeader } from '../spec/introspector';
 
 export { withoutHeader };
 import { loadRepresentation } from './load';
+import { causalRecords, inSilicoRecord, LESIONED, lesionEffects, lesionedLayers, OnnxActivations, type CausalRecord, type InSilicoRecord } from './onnx';
 import { selectStimuliOf, selectUnitsOf, type UnitSelectionRecord } from './select';
 import { selectedStimuli, selectTableRows } from '../spec/selection';
 import { layoutOf, sourceOrigin } from '../spec/semantics';
@@ -148,8 +149,8 @@ interface CachedJob {
 }
 
 /** A representation as the product cache sees it: its file (hashed by content), variable and reading. */
-function productInputOf(rep: Representation, select: Spec['select']): ProductInput {
-  const preprocessing = { kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose, ...(rep.source.axes ? { axes: rep.source.axes } : {}), ...(rep.source.units ? { units: rep.source.units } : {}), ...(select ? { select } : {}) };
+function productInputOf(rep: Representation, select: Spec['select'], onnx?: OnnxActivations): ProductInput {
+  const preprocessing = { ...(rep.source.tensor !== undefined && onnx ? onnx.digest(rep) : {}), kind: rep.source.kind, subjects: rep.source.subjects ?? null, transpose: rep.source.transpose, ...(rep.source.axes ? { axes: rep.source.axes } : {}), ...(rep.source.units ? { units: rep.source.units } : {}), ...(select ? { select } : {}) };
   const input: ProductInput = { file: rep.source.path, preprocessing };
   if (rep.source.key !== undefined) input.variable = rep.source.key;
   return input;
@@ -255,6 +256,12 @@ interface RunState {
   /** What each source's `units` kept, per subject, by `role:name`. */
   unitSelections: Map<string, UnitSelectionRecord[]>;
   cache?: ProductCache;
+  /** `model.onnx`: the network's activations (engine/run/onnx.ts). */
+  onnx?: OnnxActivations;
+  /** `model.lesion.causal`: the causal score per layer the lesion reaches. */
+  causal?: CausalRecord[];
+  /** `model.in_silico`: the new images predicted to drive / suppress the region. */
+  inSilico?: InSilicoRecord;
   inputs: Map<string, ProductInput>;
   shared: SharedProducts;
   rdms: NonNullable<Results['rdms']>;
@@ -287,13 +294,15 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   if (options.write !== false && !options.cells) checkResultsPath(outputPath, outputGuard);
   const { jobs, representations } = await planJobs(spec, specFile, comparisons);
   const cache = options.cacheFolder ? new ProductCache(options.cacheFolder) : undefined;
-  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep, spec.select)]));
+  const onnx = spec.onnx ? new OnnxActivations(spec, { ...(cache ? { cache } : {}), ...(options.signal ? { signal: options.signal } : {}), progress: (fraction, message) => report('load', fraction * 0.1, message) }) : undefined;
+  const inputs = new Map([...representations].map(([id, rep]) => [id, productInputOf(rep, spec.select, onnx)]));
   const state: RunState = {
     spec, path, text, started, options, report, warnings, comparisons, jobs, representations,
     loaded: new Map(),
     unitSelections: new Map(),
     loadMilliseconds: 0,
     ...(cache ? { cache } : {}),
+    ...(onnx ? { onnx } : {}),
     inputs,
     shared: cache ? withDiskCache(createSharedProducts(), cache, inputsFromKeyTokens(inputs)) : createSharedProducts(),
     rdms: { model: {}, brain: {} },
@@ -320,6 +329,8 @@ async function runStages(specFile: string, options: RunOptions): Promise<RunStat
   }
   if (options.cells) return state;
   for (const comparison of comparisons) await finishComparison(state, comparison);
+  await recordLesion(state);
+  await recordInSilico(state);
   await recordUnitSelections(state);
   throwIfAborted(options.signal);
   if (cache?.disabledReason) warnings.push(`the cache was off: ${cache.disabledReason}`);
@@ -373,7 +384,10 @@ function selectComparisons(spec: Spec, specFile: string, names: string[] | undef
 
 /** Every (comparison, layer, region) job, and the representations they may load. */
 async function planJobs(spec: Spec, specFile: string, comparisons: ComparisonSpec[]): Promise<{ jobs: Job[]; representations: Map<string, Representation> }> {
-  const layers = spec.activations ? await activationLayers(spec) : spec.layers;
+  const intactLayers = spec.activations ? await activationLayers(spec) : spec.layers;
+  // `model.lesion`: each layer the lesion can change is scored again in the lesioned network (engine/run/onnx.ts).
+  const lesioned = lesionedLayers(spec);
+  const layers = [...intactLayers, ...lesioned];
   for (const comparison of comparisons) {
     for (const name of comparison.layers) {
       if (layers.some((l) => l.name === name)) continue;
@@ -385,7 +399,8 @@ async function planJobs(spec: Spec, specFile: string, comparisons: ComparisonSpe
     }
   }
   const jobs = comparisons.flatMap((comparison) => {
-    const layerNames = comparison.layers.length > 0 ? comparison.layers : layers.map((l) => l.name);
+    const named = comparison.layers.length > 0 ? comparison.layers : intactLayers.map((l) => l.name);
+    const layerNames = named.flatMap((name) => (lesioned.some((l) => l.name === name + LESIONED) ? [name, name + LESIONED] : [name]));
     return layerNames.flatMap((layer) => comparison.regions.map((region) => ({ comparison, layer, region })));
   });
   return { jobs, representations: new Map<string, Representation>([...layers, ...spec.regions].map((r) => [`${r.role}:${r.name}`, r])) };
@@ -403,9 +418,12 @@ async function resolveStimulusSelection(state: RunState, representations: Map<st
     // The first source's stored count, from its header (the reference `check` compared all with).
     const first = [...spec.layers, ...spec.regions][0] ?? [...representations.values()][0];
     if (!first) return;
-    const layout = layoutOf(first.source, (await createFileIntrospector().describe(first.source.path, first.source.key)).shape);
-    if (typeof layout === 'string') throw new SimspecError(layout, { ...sourceOrigin(first.source), code: 'data.shape' });
-    stored = layout.stimuli;
+    if (first.source.tensor !== undefined && state.onnx) stored = state.onnx.imageCount;
+    else {
+      const layout = layoutOf(first.source, (await createFileIntrospector().describe(first.source.path, first.source.key)).shape);
+      if (typeof layout === 'string') throw new SimspecError(layout, { ...sourceOrigin(first.source), code: 'data.shape' });
+      stored = layout.stimuli;
+    }
   }
   const chosen = selectedStimuli(spec.select!, stored, state.labels);
   if (!Array.isArray(chosen)) throw new SimspecError(chosen.message, { file: spec.specFile, variable: ['stimuli', 'select', ...chosen.at].join('.'), code: 'spec.select' });
@@ -452,7 +470,7 @@ async function loadStage(state: RunState, id: string, fraction: number): Promise
   state.report('load', fraction, `loading ${rep.role === 'model' ? 'layer' : 'region'} ${rep.name}`);
   const started = Date.now();
   startStage('load');
-  let value = await loadRepresentation(rep);
+  let value = rep.source.tensor !== undefined ? await loadRepresentation(rep, await state.onnx!.layer(rep)) : await loadRepresentation(rep);
   if (state.selectedStimuli) value = selectStimuliOf(value, state.selectedStimuli.indices);
   if (rep.source.units) {
     const selected = selectUnitsOf(value, rep.source.units);
@@ -614,6 +632,43 @@ function writeBesideResults(state: RunState, comparison: string, suffix: string,
   return basename(path);
 }
 
+/** `model.lesion`: Δ = lesioned − intact per comparison, layer and region, with the units lesioned, in each comparison's `derived.lesion`. */
+/** `model.in_silico`: predictions of the region's response to new images (engine/run/onnx.ts). */
+async function recordInSilico(state: RunState): Promise<void> {
+  const plan = state.spec.onnx?.inSilico;
+  if (!plan || !state.onnx) return;
+  state.report('score', 0.96, `in silico: ${plan.layer} → ${plan.region}`);
+  const layer = state.spec.layers.find((l) => l.name === plan.layer)!;
+  const x = (await loadStage(state, `model:${plan.layer}`, 0.96)).subjects[0]!.responses!;
+  const r = (await loadStage(state, `brain:${plan.region}`, 0.96)).subjects[0]!.responses!;
+  state.inSilico = await inSilicoRecord(state.onnx, plan, layer.source.tensor!, x, r, state.spec.baseDir);
+}
+
+async function recordLesion(state: RunState): Promise<void> {
+  const lesion = state.spec.onnx?.lesion;
+  if (!lesion) return;
+  if (lesion.causal && state.onnx) {
+    const causal = lesion.causal;
+    const matrixOf = async (id: string) => (await loadStage(state, id, 0.96)).subjects[0]!.responses!;
+    const layers = [];
+    for (const rep of lesionedLayers(state.spec)) {
+      const name = rep.name.slice(0, -LESIONED.length);
+      layers.push({ name, tensor: rep.source.tensor!, intact: await matrixOf(`model:${name}`), lesioned: await matrixOf(`model:${rep.name}`) });
+    }
+    state.causal = await causalRecords(state.onnx, causal, layers, await matrixOf(`brain:${causal.intact}`), await matrixOf(`brain:${causal.perturbed}`), (fraction, message) => state.report('score', 0.96, `${message} (${Math.round(fraction * 100)}%)`));
+  }
+  const effects = lesionEffects(state.scores);
+  const chosen = state.onnx?.lesion;
+  for (const comparison of state.comparisons) {
+    const mine = effects.filter((e) => e.comparison === comparison.name);
+    if (mine.length === 0) continue;
+    state.derived[comparison.name] = {
+      ...(state.derived[comparison.name] ?? {}),
+      lesion: { layer: lesion.layer, mode: lesion.mode, channels: lesion.channels, ...(chosen ? { units: chosen.chosen, of: chosen.of } : { units: lesion.units }), effects: mine },
+    };
+  }
+}
+
 /** The results document (engine/run/results.ts, schemas/results.schema.json). */
 function assembleResults(state: RunState): Results {
   const { spec, jobs } = state;
@@ -637,6 +692,8 @@ function assembleResults(state: RunState): Results {
   if (Object.keys(state.rdms.model).length || Object.keys(state.rdms.brain).length) results.rdms = state.rdms;
   const selection = selectionRecord(state);
   if (selection) results.selection = selection;
+  if (state.causal) results.causal = state.causal;
+  if (state.inSilico) results.inSilico = state.inSilico;
   return results;
 }
 

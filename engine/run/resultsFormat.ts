@@ -43,6 +43,10 @@ export interface Results {
   /** RDMs over more than 400 stimuli, in `<output>.rdms.npz` beside this file: its name, the stimuli, and which RDMs it holds (arrays `model/<layer>`, `brain/<region>`). */
   rdmSidecar?: { file: string; stimuli: number; model: string[]; brain: string[] };
   // --- end RDM sidecar ---
+  /** `model.lesion.causal` (docs/model-execution.md §8): per layer the lesion reaches, predicted vs observed brain change. */
+  causal?: { layer: string; intact: string; perturbed: string; alpha: number; pooled: number; meanPerUnit: number; perUnit: number[]; null?: { samples: number; seed: number; p: number } }[];
+  /** `model.in_silico` (docs/model-execution.md §9): new images predicted to drive / suppress a region. */
+  inSilico?: { layer: string; region: string; target: string; alpha: number; folds: number; cvR: number; images: number; drive: { image: string; predicted: number; sd: number }[]; suppress: { image: string; predicted: number; sd: number }[] };
   warnings: string[];
   timings: { totalMilliseconds: number; loadMilliseconds: number };
   /** Where runSpec wrote this file (set after writing; not part of the file itself). */

@@ -3,7 +3,8 @@
  * spec's folder. Pure (no file access), so the language server can call it on every keystroke.
  */
 import { dirname, isAbsolute, resolve, basename } from 'node:path';
-import type { ComparisonSpec, DataSource, MetricFamily, Representation, SourceKind, Spec, StatisticsSettings, StimulusSelection, UnitSelection } from './types';
+import type { Preprocessing } from '../model/images';
+import type { ComparisonSpec, DataSource, MetricFamily, OnnxModelSource, Representation, SourceKind, Spec, StatisticsSettings, StimulusSelection, UnitSelection } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -48,7 +49,12 @@ export function asStimulusSelection(value: unknown): StimulusSelection | undefin
   return { where };
 }
 
-function toSource(baseDir: string, raw: Json, specPath: (string | number)[]): DataSource {
+function toSource(baseDir: string, raw: Json, specPath: (string | number)[], onnxFile?: string): DataSource {
+  if (typeof raw.output === 'string') {
+    // A tensor of the `model.onnx` network: the source's file is the network.
+    const file = onnxFile ?? '';
+    return { file, path: file ? resolvePath(baseDir, file) : '', kind: 'responses', transpose: false, specPath, tensor: raw.output };
+  }
   const source: DataSource = {
     file: String(raw.file),
     path: resolvePath(baseDir, String(raw.file)),
@@ -98,7 +104,8 @@ export function resolveSpec(value: Json, specFile: string): Spec {
   const baseDir = dirname(specFile);
   const model = (value.model ?? {}) as Json;
   const layersRaw = (model.layers ?? {}) as Record<string, Json>;
-  const layers: Representation[] = Object.entries(layersRaw).map(([name, raw]) => ({ name, role: 'model', source: toSource(baseDir, raw, ['model', 'layers', name]) }));
+  const onnxFile = typeof model.onnx === 'string' ? model.onnx : undefined;
+  const layers: Representation[] = Object.entries(layersRaw).map(([name, raw]) => ({ name, role: 'model', source: toSource(baseDir, raw, ['model', 'layers', name], onnxFile) }));
   const regions: Representation[] = Object.entries((value.brain ?? {}) as Record<string, Json>).map(([name, raw]) => ({ name, role: 'brain', source: toSource(baseDir, raw, ['brain', name]) }));
   const statistics = resolveStatistics(value.statistics as Json | undefined);
   const comparisons: ComparisonSpec[] = ((value.comparisons ?? []) as Json[]).map((raw, index) => {
@@ -135,6 +142,7 @@ export function resolveSpec(value: Json, specFile: string): Spec {
     const labels = typeof stimuli.labels === 'string' ? { file: stimuli.labels, header: true } : (stimuli.labels as Json);
     spec.labels = { file: String(labels.file), path: resolvePath(baseDir, String(labels.file)), header: labels.header !== false };
   }
+  if (onnxFile !== undefined) spec.onnx = resolveOnnx(baseDir, model, onnxFile);
   const activations = model.activations as Json | undefined;
   if (activations) {
     spec.activations = {
@@ -147,4 +155,62 @@ export function resolveSpec(value: Json, specFile: string): Spec {
     if (Array.isArray(activations.axes)) spec.activations.axes = activations.axes.map(String);
   }
   return spec;
+}
+
+function pair(value: unknown): number | [number, number] | undefined {
+  if (typeof value === 'number') return value;
+  if (Array.isArray(value) && value.length === 2) return [Number(value[0]), Number(value[1])];
+  return undefined;
+}
+
+function triple(value: unknown, fallback: number): [number, number, number] {
+  return Array.isArray(value) && value.length === 3 ? [Number(value[0]), Number(value[1]), Number(value[2])] : [fallback, fallback, fallback];
+}
+
+/** `model.onnx` and its `stimuli`, `input`, `batch_size`, `lesion` (defaults filled; no file access). */
+function resolveOnnx(baseDir: string, model: Json, file: string): OnnxModelSource {
+  const stimuli = (model.stimuli ?? {}) as Json;
+  const images: OnnxModelSource['images'] = Array.isArray(stimuli.images)
+    ? { files: stimuli.images.map((f) => resolvePath(baseDir, String(f))), written: stimuli.images.map(String) }
+    : { folder: resolvePath(baseDir, String(stimuli.images ?? '')), written: String(stimuli.images ?? '') };
+  const preprocessing: Preprocessing = {
+    mean: triple(stimuli.mean, 0),
+    std: triple(stimuli.std, 1),
+    channelOrder: stimuli.channel_order === 'BGR' ? 'BGR' : 'RGB',
+    layout: stimuli.layout === 'NHWC' ? 'NHWC' : 'NCHW',
+  };
+  const size = pair(stimuli.size);
+  if (size !== undefined) preprocessing.size = size;
+  const crop = pair(stimuli.crop);
+  if (crop !== undefined) preprocessing.crop = crop;
+  const out: OnnxModelSource = { file, path: resolvePath(baseDir, file), images, preprocessing, batchSize: typeof model.batch_size === 'number' ? model.batch_size : 16 };
+  if (typeof model.input === 'string') out.input = model.input;
+  const inSilico = model.in_silico as Json | undefined;
+  if (inSilico && typeof inSilico === 'object') {
+    out.inSilico = {
+      images: Array.isArray(inSilico.images) ? { files: inSilico.images.map((f) => resolvePath(baseDir, String(f))), written: inSilico.images.map(String) } : { folder: resolvePath(baseDir, String(inSilico.images ?? '')), written: String(inSilico.images ?? '') },
+      layer: String(inSilico.layer),
+      region: String(inSilico.region),
+      alpha: typeof inSilico.alpha === 'number' ? inSilico.alpha : 1,
+      folds: typeof inSilico.folds === 'number' ? inSilico.folds : 5,
+      top: typeof inSilico.top === 'number' ? inSilico.top : 10,
+    };
+  }
+  const lesion = model.lesion as Json | undefined;
+  if (lesion && typeof lesion === 'object') {
+    const units = lesion.units as Json | unknown[];
+    out.lesion = {
+      layer: String(lesion.layer),
+      units: Array.isArray(units)
+        ? units.map(Number)
+        : { fraction: Number((units as Json)?.fraction), select: ((units as Json)?.select as 'random' | 'top-weight' | 'by-selectivity') ?? 'random', seed: typeof (units as Json)?.seed === 'number' ? ((units as Json).seed as number) : 0 },
+      channels: lesion.channels === true,
+      mode: lesion.mode === 'mean' ? 'mean' : 'zero',
+    };
+    const causal = lesion.causal as Json | undefined;
+    if (causal && typeof causal === 'object') {
+      out.lesion.causal = { intact: String(causal.intact), perturbed: String(causal.perturbed), alpha: typeof causal.alpha === 'number' ? causal.alpha : 1, samples: typeof causal.samples === 'number' ? causal.samples : 100, seed: typeof causal.seed === 'number' ? causal.seed : 0 };
+    }
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { loadNiftiReader } from '../io/nifti';
 import { existsSync } from 'node:fs';
 import { rangeAt, type ParsedSpec } from './document';
 import { didYouMean } from './suggest';
+import { checkOnnx } from './onnx';
 import type { DataSource, Problem, Representation, Spec } from './types';
 import { isSimspecError, SimspecError } from '../core/errors';
 import { familyFor } from '../families';
@@ -235,6 +236,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     problems.push({ severity: 'warning', message, range: rangeAt(parsed, path), code, path });
   };
 
+  // 0. An `onnx:` network and its images (engine/spec/onnx.ts): its layers' layouts come from the graph.
+  const onnxCheck = checkOnnx(spec, (message, path, code, severity) => (severity === 'warning' ? warning(message, path, code) : error(message, path, code)));
+
   // 1. Files, variables, shapes.
   const located: Located[] = [];
   const representations = [...spec.layers, ...spec.regions];
@@ -248,6 +252,12 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
   await Promise.all(
     representations.map(async (representation, order) => {
       const { source } = representation;
+      if (source.tensor !== undefined) {
+        const shape = onnxCheck.shapes.get(representation.name);
+        const layout = shape && layoutOf(source, shape);
+        if (shape && layout && typeof layout !== 'string') located.push({ representation, layout, order, shape });
+        return;
+      }
       const filePath = [...source.specPath, 'file'];
       if (!READABLE.test(source.file)) {
         error(`\`${source.file}\` is not a readable data file: expected .npy, .npz, .mat, .h5/.hdf5, .csv/.tsv, .json or .nii/.nii.gz.`, filePath, 'data.format');

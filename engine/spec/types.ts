@@ -7,6 +7,7 @@
  * engine/families/types.ts.
  */
 import type { MetricFamily } from '../families';
+import type { Preprocessing } from '../model/images';
 import type { BootstrapSettings, FamilyComparison, SourceKind, StatisticsSettings } from '../families/types';
 
 export type { BootstrapSettings, MetricFamily, SourceKind, StatisticsSettings };
@@ -63,6 +64,34 @@ export interface DataSource {
   units?: UnitSelection;
   /** Where this source is declared in the spec (for diagnostics). */
   specPath: (string | number)[];
+  /** A tensor of the `model.onnx` network (then `file`/`path` name the .onnx file). */
+  tensor?: string;
+  /** That tensor in the network with `model.lesion` applied (a layer `<name>.lesioned` of the run). */
+  lesioned?: boolean;
+}
+
+/** `model.lesion` (docs/model-execution.md §5). */
+export interface LesionSpec {
+  layer: string;
+  units: number[] | { fraction: number; select: 'random' | 'top-weight' | 'by-selectivity'; seed: number };
+  channels: boolean;
+  mode: 'zero' | 'mean';
+  /** The causal score against a real perturbation (docs/model-execution.md §8). */
+  causal?: { intact: string; perturbed: string; alpha: number; samples: number; seed: number };
+}
+
+/** `model.onnx` with its stimuli (docs/model-execution.md). */
+export interface OnnxModelSource {
+  file: string;
+  path: string;
+  input?: string;
+  /** A folder (absolute) or a list of image files (absolute), as written in `images`. */
+  images: { folder: string; written: string } | { files: string[]; written: string[] };
+  preprocessing: Preprocessing;
+  batchSize: number;
+  lesion?: LesionSpec;
+  /** `model.in_silico` (docs/model-execution.md §9). */
+  inSilico?: { images: { folder: string; written: string } | { files: string[]; written: string[] }; layer: string; region: string; alpha: number; folds: number; top: number };
 }
 
 export interface UnitSelection {
@@ -109,6 +138,8 @@ export interface Spec {
   select?: StimulusSelection;
   modelName?: string;
   layers: Representation[];
+  /** Set when `model.onnx` names a network run on the stimulus images. */
+  onnx?: OnnxModelSource;
   /** Set when layers come from `model.activations` (one file, every variable a layer). */
   activations?: Omit<DataSource, 'key' | 'subjects'>;
   regions: Representation[];

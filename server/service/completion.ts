@@ -4,6 +4,7 @@
  * relative to the spec, the variables inside the referenced data file (with shape and dtype),
  * and names defined elsewhere in the spec (layers, regions, label columns).
  */
+import { tensorCompletions } from './onnx';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver-types';
@@ -187,6 +188,8 @@ async function valueCompletions(path: SpecPath, cursor: CursorContext, root: unk
   const isLabels = path.length >= 2 && path[0] === 'stimuli' && path[1] === 'labels' && (path.length === 2 || last === 'file');
   if (last === 'file' || isLabels) {
     items.push(...(await fileCompletions(baseDir, cursor, range, isLabels || path.includes('cv') ? /\.(csv|tsv|json)$/i : READABLE)));
+  } else if (last === 'output' && path[0] === 'model' && path[1] === 'layers' && path.length === 4) {
+    items.push(...tensorCompletions(root, baseDir, range));
   } else if (last === 'key') {
     const owner = valueAt(root, path.slice(0, -1));
     const file = isObject(owner) && typeof owner.file === 'string' ? owner.file : cursor.inFlow ? /\bfile\s*:\s*["']?([^\s"',}]+)/.exec(cursor.lineText)?.[1] : undefined;

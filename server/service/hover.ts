@@ -3,6 +3,7 @@
  * that value means — metrics and methods come with their formula, invariances and citation), and
  * for data references (`file:`, `key:`, layer and region names) what the data file holds.
  */
+import { tensorHover } from './onnx';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver-types';
@@ -84,7 +85,10 @@ export async function computeHover(document: TextDocument, position: Position, c
     if (isRepresentation) {
       sections.push(`**${path[0] === 'brain' ? 'Brain region' : 'Model layer'}** \`${String(last)}\``);
       const owner = valueAt(root, path);
-      if (isObject(owner)) {
+      if (isObject(owner) && typeof owner.output === 'string') {
+        const info = tensorHover(root, baseDir, owner.output);
+        if (info) sections.push(info);
+      } else if (isObject(owner)) {
         const info = await describeSource(owner, baseDir, context, 'key');
         if (info) sections.push(info);
       }
@@ -112,6 +116,10 @@ export async function computeHover(document: TextDocument, position: Position, c
   const range = rangeOfValue(parsed, path);
   const valueMd = enumMarkdown(schemas, value);
   if (valueMd) sections.push(`**${String(last)}**: \`${String(value)}\`\n\n${valueMd}`);
+  if (path[0] === 'model' && (last === 'onnx' || (last === 'output' && path[1] === 'layers')) && typeof value === 'string') {
+    const info = tensorHover(root, baseDir, last === 'onnx' ? undefined : value);
+    if (info) sections.push(info);
+  }
   if (last === 'file' || last === 'key') {
     const owner = valueAt(root, path.slice(0, -1));
     if (isObject(owner)) {

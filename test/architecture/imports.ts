@@ -12,6 +12,7 @@
  *   4 engine/metrics                 one folder per metric family; a family imports no other
  *                                    family's folder, only engine/metrics/common and the layers below
  *   5 engine/families | engine/cases  a family's definition and its reference-case handler
+ *   5.5 engine/model                 running an ONNX network on images (io and core below it)
  *   6 engine/spec                    parsing and checking a spec, using the families' definitions
  *   7 engine/run                     plan → execute → results, the worker and its protocol
  *   7.5 engine/scale                 sharding a run: plan, shards, merge, SLURM (above run, below the programs)
@@ -59,6 +60,7 @@ const ENGINE_LAYERS: Record<string, number> = {
   metrics: 4,
   families: 5,
   cases: 5,
+  model: 5.5,
   spec: 6,
   run: 7,
   scale: 7.5,
