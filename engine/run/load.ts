@@ -56,7 +56,7 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
   if (arranged) {
     ordered = toEngineLayout(raw, arranged);
     // Several unit axes flatten into one for repeats (responses keep them as the unit shape).
-    if (source.kind === 'repeats') ordered = { ...ordered, shape: [...ordered.shape.slice(0, subjectAxes.length), layout.stimuli, layout.repeats!, layout.units!] };
+    if (source.kind === 'repeats') ordered = { ...ordered, shape: [...ordered.shape.slice(0, subjectAxes.length), ...(layout.time !== undefined ? [layout.time] : []), layout.stimuli, layout.repeats!, layout.units!] };
   } else {
     const otherAxes = raw.shape.map((_, axis) => axis).filter((axis) => !subjectAxes.includes(axis));
     ordered = permuteAxes(raw, [...subjectAxes, ...otherAxes]);
@@ -66,6 +66,10 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
   let unitShape: number[] | undefined;
 
   for (const [s, item] of items.entries()) {
+    if (layout.time !== undefined) {
+      subjects.push({ timecourse: timecourseOf(item, source.kind, layout, { ...origin, variable: items.length > 1 ? `${origin.variable} (subject ${s})` : origin.variable }) });
+      continue;
+    }
     let shape = item.shape.slice();
     const minimumAxes = source.kind === 'repeats' ? 3 : source.kind === 'rdm' ? 1 : 2;
     while (shape.length > minimumAxes && shape[0] === 1) shape = shape.slice(1);
@@ -96,5 +100,29 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
   };
   if (source.key !== undefined) loaded.key = source.key;
   if (unitShape) loaded.unitShape = unitShape;
+  if (layout.time !== undefined) loaded.time = layout.time;
   return loaded;
+}
+
+/**
+ * One subject of a source with a `time` axis, in engine layout (time first): responses become
+ * time × stimuli × units (unit axes flattened), repeats time × stimuli × repeats × units, and an RDM
+ * movie time × condensed pairs (each square slice checked and condensed like a single RDM).
+ */
+function timecourseOf(item: NDArray, kind: Representation['source']['kind'], layout: { time?: number; stimuli: number; units?: number; repeats?: number }, origin: { file: string; variable: string }): NDArray {
+  const T = layout.time!;
+  const n = layout.stimuli;
+  if (kind === 'rdm') {
+    const square = item.shape.length === 3;
+    if (!square) return { shape: [T, (n * (n - 1)) / 2], data: Float64Array.from(item.data), dtype: 'float64' };
+    const pairs = (n * (n - 1)) / 2;
+    const out = new Float64Array(T * pairs);
+    for (let t = 0; t < T; t++) {
+      const slice = Float64Array.from(item.data.subarray(t * n * n, (t + 1) * n * n));
+      out.set(squareToCondensed({ rows: n, cols: n, data: slice }, { ...origin, variable: `${origin.variable} (time ${t})` }), t * pairs);
+    }
+    return { shape: [T, pairs], data: out, dtype: 'float64' };
+  }
+  const shape = kind === 'repeats' ? [T, n, layout.repeats!, layout.units!] : [T, n, layout.units!];
+  return { shape, data: Float64Array.from(item.data), dtype: 'float64' };
 }
