@@ -32,6 +32,8 @@ export interface MegOptions {
   samples: number;
   seed: number;
   amplitude: number;
+  /** Number of layers: the four of PLANTED, or more with latencies spread evenly over 80 … 300 ms. */
+  layers?: number;
 }
 
 export const DEFAULT_MEG: MegOptions = { stimuli: 92, subjects: 20, sensors: 60, onset: -0.1, rate: 100, samples: 71, seed: 2016, amplitude: 0.3 };
@@ -53,18 +55,25 @@ export interface MegData {
   times: number[];
 }
 
+/** The layers and their planted latencies for a layer count (PLANTED for 4). */
+export function plantedLayers(count: number = PLANTED.length): { layer: string; latency: number }[] {
+  if (count === PLANTED.length) return PLANTED.map((p) => ({ ...p }));
+  return Array.from({ length: count }, (_, l) => ({ layer: `layer${l + 1}`, latency: Math.round((0.08 + (0.22 * l) / Math.max(1, count - 1)) * 1000) / 1000 }));
+}
+
 export function generateMeg(options: MegOptions = DEFAULT_MEG): MegData {
   const { stimuli: n, subjects: S, sensors: P, samples: T } = options;
+  const planted = plantedLayers(options.layers);
   const rng = new NumpyRandomState(options.seed);
   const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - rng.randomSample())) * Math.cos(2 * Math.PI * rng.randomSample());
   const gaussians = (count: number): Float64Array => Float64Array.from({ length: count }, gaussian);
   const times = Array.from({ length: T }, (_, k) => Math.round((options.onset + k / options.rate) * 1e6) / 1e6);
   const common = gaussians(n * FEATURES);
-  const features = PLANTED.map(() => {
+  const features = planted.map(() => {
     const own = gaussians(n * FEATURES);
     return own.map((v, k) => v + 0.35 * common[k]!);
   });
-  const layers = PLANTED.map(({ layer, latency }, l) => {
+  const layers = planted.map(({ layer, latency }, l) => {
     const mix = gaussians(FEATURES * WIDTH);
     const data = new Float32Array(n * WIDTH);
     for (let i = 0; i < n; i++) for (let f = 0; f < FEATURES; f++) {
@@ -74,10 +83,10 @@ export function generateMeg(options: MegOptions = DEFAULT_MEG): MegData {
     return { name: layer, latency, data, shape: [n, WIDTH] as [number, number] };
   });
   const meg = new Float32Array(S * n * P * T);
-  const gain = PLANTED.map(({ latency }) => times.map((t) => options.amplitude * Math.exp(-((t - latency) ** 2) / (2 * SIGMA * SIGMA))));
+  const gain = planted.map(({ latency }) => times.map((t) => options.amplitude * Math.exp(-((t - latency) ** 2) / (2 * SIGMA * SIGMA))));
   const pattern = new Float64Array(n * P);
   for (let s = 0; s < S; s++) {
-    const patterns = PLANTED.map((_, l) => {
+    const patterns = planted.map((_, l) => {
       const w = gaussians(FEATURES * P);
       pattern.fill(0);
       for (let i = 0; i < n; i++) for (let f = 0; f < FEATURES; f++) {
@@ -91,7 +100,7 @@ export function generateMeg(options: MegOptions = DEFAULT_MEG): MegData {
         const at = ((s * n + i) * P + c) * T;
         for (let k = 0; k < T; k++) {
           let v = gaussian();
-          for (let l = 0; l < PLANTED.length; l++) v += gain[l]![k]! * patterns[l]![i * P + c]!;
+          for (let l = 0; l < planted.length; l++) v += gain[l]![k]! * patterns[l]![i * P + c]!;
           meg[at + k] = v;
         }
       }
@@ -108,7 +117,15 @@ export function writeMeg(dir: string, data: MegData): void {
 }
 
 if (process.argv[1] && /make-timeresolved-meg\.ts$/.test(process.argv[1])) {
-  const out = process.argv[2] ?? join(__dirname, '..', 'samples', 'timeresolved-meg', 'data');
-  writeMeg(out, generateMeg());
+  // npx tsx scripts/make-timeresolved-meg.ts [outDir] [--subjects=20 --sensors=60 --samples=71 --rate=100 --layers=4 ...]
+  const args = process.argv.slice(2);
+  const out = args.find((a) => !a.startsWith('--')) ?? join(__dirname, '..', 'samples', 'timeresolved-meg', 'data');
+  const options: MegOptions = { ...DEFAULT_MEG };
+  for (const a of args.filter((x) => x.startsWith('--'))) {
+    const [key, value] = a.slice(2).split('=') as [keyof MegOptions, string];
+    if (!(key in DEFAULT_MEG) && key !== 'layers') throw new Error(`unknown option --${key}`);
+    (options as unknown as Record<string, number>)[key] = Number(value);
+  }
+  writeMeg(out, generateMeg(options));
   console.log(`wrote ${out}`);
 }

@@ -9,6 +9,7 @@
  * layer × time matrix, latency differences between layers and the temporal-generalisation matrix.
  */
 import { SimspecError } from '../core/errors';
+import { timeStage } from '../core/stageTimer';
 import { noiseCeiling, rdmFromResponses } from '../metrics/rsa';
 import { clusterPermutationTest, type Tail } from '../metrics/rsa/time/cluster';
 import { keptSamples, rowCorrelations, standardizeRows, timeRdms, type TimeRdmMethod } from '../metrics/rsa/time/analysis';
@@ -157,7 +158,7 @@ function brainProducts(params: RsaTimeParams, brain: LoadedRepresentation, conte
     const pairs = (n * (n - 1)) / 2;
     const raw = brain.subjects.map((s, i) => {
       context.progress(i / brain.subjects.length / 2, `brain RDMs, subject ${i + 1}/${brain.subjects.length}`);
-      return timeRdms(s.timecourse!, kept.spans, params.rdm, params.noise, { file: brain.file, variable: `${brain.key ?? brain.name} (subject ${i})` });
+      return timeStage('products', () => timeRdms(s.timecourse!, kept.spans, params.rdm, params.noise, { file: brain.file, variable: `${brain.key ?? brain.name} (subject ${i})` }));
     });
     const standardized = raw.map((r) => standardizeRows(r, kept.indices.length, pairs, params.compare === 'spearman'));
     return { seconds: kept.seconds, pairs, standardized, raw };
@@ -265,10 +266,10 @@ export const rsaTime: FamilyDefinition<'rsa-time', RsaTimeParams> = {
     context.progress(0.6, `cluster test (${params.permutations} sign flips)`);
     const x = new Float64Array(S * T);
     perSubject.forEach((c, s) => x.set(c, s * T));
-    const test = clusterPermutationTest(x, S, T, { tail: params.tail, ...(params.threshold !== undefined ? { threshold: params.threshold } : {}), permutations: params.permutations, seed: params.seed, signal: context.signal });
+    const test = timeStage('resampling', () => clusterPermutationTest(x, S, T, { tail: params.tail, ...(params.threshold !== undefined ? { threshold: params.threshold } : {}), permutations: params.permutations, seed: params.seed, signal: context.signal }));
     const peak = peakIndex(mean, params.tail);
     const draws = subjectDraws(S, params.latencySamples, params.seed);
-    const latencies = draws.map((d) => products.seconds[peakIndex(meanCurve(perSubject, d, T), params.tail)]!).sort((a, b) => a - b);
+    const latencies = timeStage('resampling', () => draws.map((d) => products.seconds[peakIndex(meanCurve(perSubject, d, T), params.tail)]!).sort((a, b) => a - b));
     const level = 1 - params.alpha;
     const latency = { seconds: products.seconds[peak]!, lower: percentileOf(latencies, (1 - level) / 2), upper: percentileOf(latencies, 1 - (1 - level) / 2), level, samples: params.latencySamples, method: 'bootstrap over subjects, percentile' };
     const best = test.clusters.reduce((p, c) => Math.min(p, c.p), 1);

@@ -52,6 +52,19 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
   // subjects are then the leading axes and everything below reads the array as if stored that way.
   const arranged = source.axes ? (arrangeAxes(source.axes, raw.shape) as AxisArrangement) : undefined;
   const subjectAxes = arranged ? arranged.axes.subjects.map((_, k) => k) : source.subjects ?? [];
+  // A recording with a `time` axis stored as [subjects…, B…, time, C…] (non-time axes already in
+  // engine order) is moved per subject with one contiguous pass, not the generic element-wise
+  // permutation (10 s and a second full copy for a 92 × 300 × 175 × 20 recording).
+  const fast = arranged && layout.time !== undefined ? fastTimeSplit(raw, arranged) : undefined;
+  if (fast) {
+    const loaded: LoadedRepresentation = { name: rep.name, role: rep.role, kind: source.kind, stimuli: layout.stimuli, subjects: [], hasSubjects: subjectAxes.length > 0, file: source.file, time: layout.time };
+    if (source.key !== undefined) loaded.key = source.key;
+    for (let s = 0; s < fast.subjects; s++) {
+      const item = fast.item(s);
+      loaded.subjects.push({ timecourse: timecourseOf(item, source.kind, layout, { ...origin, variable: fast.subjects > 1 ? `${origin.variable} (subject ${s})` : origin.variable }) });
+    }
+    return loaded;
+  }
   let ordered: NDArray;
   if (arranged) {
     ordered = toEngineLayout(raw, arranged);
@@ -105,6 +118,49 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
 }
 
 /**
+ * When the stored order is subjects first, then the other axes in engine order with `time` anywhere
+ * among them: per subject, the data is B × T × C and becomes T × B × C (float32 data stays float32:
+ * exact, and half the memory). Otherwise undefined (the generic permutation is used).
+ */
+function fastTimeSplit(raw: NDArray, arranged: AxisArrangement): { subjects: number; item(s: number): NDArray } | undefined {
+  const subjectAxes = arranged.axes.subjects;
+  if (!subjectAxes.every((axis, k) => axis === k)) return undefined;
+  const rest = arranged.order.filter((axis) => !subjectAxes.includes(axis));
+  const timeAxis = arranged.axes.time[0]!;
+  const withoutTime = rest.filter((axis) => axis !== timeAxis);
+  if (!withoutTime.every((axis, k) => k === 0 || axis > withoutTime[k - 1]!)) return undefined;
+  const T = raw.shape[timeAxis]!;
+  const B = product(withoutTime.filter((axis) => axis < timeAxis).map((axis) => raw.shape[axis]!));
+  const C = product(withoutTime.filter((axis) => axis > timeAxis).map((axis) => raw.shape[axis]!));
+  const subjects = product(subjectAxes.map((axis) => raw.shape[axis]!));
+  const size = B * T * C;
+  const engineShape = [T, ...withoutTime.map((axis) => raw.shape[axis]!)];
+  const float32 = raw.dtype === 'float32';
+  return {
+    subjects,
+    item(s: number): NDArray {
+      const src = raw.data.subarray(s * size, (s + 1) * size);
+      if (B === 1) return { shape: engineShape, data: src, dtype: raw.dtype };
+      const out = float32 ? new Float32Array(size) : new Float64Array(size);
+      if (C === 1) {
+        // Blocked transpose of B × T into T × B.
+        const block = 64;
+        for (let b0 = 0; b0 < B; b0 += block) {
+          const b1 = Math.min(B, b0 + block);
+          for (let t0 = 0; t0 < T; t0 += block) {
+            const t1 = Math.min(T, t0 + block);
+            for (let b = b0; b < b1; b++) for (let t = t0; t < t1; t++) out[t * B + b] = src[b * T + t]!;
+          }
+        }
+      } else {
+        for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.set(src.subarray((b * T + t) * C, (b * T + t + 1) * C), (t * B + b) * C);
+      }
+      return { shape: engineShape, data: out as unknown as Float64Array, dtype: raw.dtype };
+    },
+  };
+}
+
+/**
  * One subject of a source with a `time` axis, in engine layout (time first): responses become
  * time × stimuli × units (unit axes flattened), repeats time × stimuli × repeats × units, and an RDM
  * movie time × condensed pairs (each square slice checked and condensed like a single RDM).
@@ -114,7 +170,7 @@ function timecourseOf(item: NDArray, kind: Representation['source']['kind'], lay
   const n = layout.stimuli;
   if (kind === 'rdm') {
     const square = item.shape.length === 3;
-    if (!square) return { shape: [T, (n * (n - 1)) / 2], data: Float64Array.from(item.data), dtype: 'float64' };
+    if (!square) return { shape: [T, (n * (n - 1)) / 2], data: item.data instanceof Float64Array ? item.data : Float64Array.from(item.data), dtype: 'float64' };
     const pairs = (n * (n - 1)) / 2;
     const out = new Float64Array(T * pairs);
     for (let t = 0; t < T; t++) {
@@ -124,5 +180,6 @@ function timecourseOf(item: NDArray, kind: Representation['source']['kind'], lay
     return { shape: [T, pairs], data: out, dtype: 'float64' };
   }
   const shape = kind === 'repeats' ? [T, n, layout.repeats!, layout.units!] : [T, n, layout.units!];
-  return { shape, data: Float64Array.from(item.data), dtype: 'float64' };
+  // As given (a view, or float32 values kept as float32); RDMs read them per time sample.
+  return { shape, data: item.data, dtype: item.dtype };
 }

@@ -13,7 +13,7 @@
  */
 import { SimspecError } from '../../../core/errors';
 import type { Matrix, NDArray } from '../../../core/matrix';
-import { identity, multiplyTransposed, solve } from '../../../linalg';
+import { gram, identity, multiplyTransposed, solve } from '../../../linalg';
 import { averageRanks } from '../../../stats/ranks';
 import { rdmFromResponses } from '../rdm';
 import { residualCovariance, type NoiseMethod } from './shrinkage';
@@ -58,7 +58,7 @@ export function timeRdms(course: NDArray, spans: readonly [number, number][], me
     const slice = mean(a, b);
     let rdm: Float64Array;
     if (course.shape.length === 2) rdm = slice;
-    else if (course.shape.length === 3) rdm = rdmFromResponses({ rows: n, cols: course.shape[2]!, data: slice }, method === 'crossnobis' ? 'euclidean' : method, origin).condensed;
+    else if (course.shape.length === 3) rdm = fastRdm(slice, n, course.shape[2]!, method) ?? rdmFromResponses({ rows: n, cols: course.shape[2]!, data: slice }, method === 'crossnobis' ? 'euclidean' : method, origin).condensed;
     else {
       const r = course.shape[2]!;
       const u = course.shape[3]!;
@@ -67,6 +67,50 @@ export function timeRdms(course: NDArray, spans: readonly [number, number][], me
     }
     out.set(rdm, i * pairs);
   });
+  return out;
+}
+
+/**
+ * Correlation (1 − r) or euclidean (squared / P) RDM of an n × P slice through one Gram product of
+ * row-standardised (correlation) or column-centred (euclidean) patterns — the formulas of
+ * rdmFromResponses (docs/metrics.md §2.1) without its per-call checks. Undefined when a pattern is
+ * (nearly) constant, so that the caller takes the checked path and its NaN reason.
+ */
+function fastRdm(x: Float64Array, n: number, p: number, method: TimeRdmMethod): Float64Array | undefined {
+  const z = new Float64Array(n * p);
+  if (method === 'correlation') {
+    for (let i = 0; i < n; i++) {
+      let mean = 0;
+      for (let j = 0; j < p; j++) mean += x[i * p + j]!;
+      mean /= p;
+      let ss = 0;
+      let scale = 0;
+      for (let j = 0; j < p; j++) {
+        const d = x[i * p + j]! - mean;
+        z[i * p + j] = d;
+        ss += d * d;
+        scale += x[i * p + j]! ** 2;
+      }
+      if (!(ss > 1e-20 * scale) || ss === 0) return undefined;
+      const inv = 1 / Math.sqrt(ss);
+      for (let j = 0; j < p; j++) z[i * p + j]! *= inv;
+    }
+  } else {
+    for (let j = 0; j < p; j++) {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += x[i * p + j]!;
+      mean /= n;
+      for (let i = 0; i < n; i++) z[i * p + j] = x[i * p + j]! - mean;
+    }
+  }
+  const g = gram({ rows: n, cols: p, data: z }).data;
+  const out = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      out[k++] = method === 'correlation' ? 1 - g[i * n + j]! : Math.max(0, g[i * n + i]! + g[j * n + j]! - 2 * g[i * n + j]!) / p;
+    }
+  }
   return out;
 }
 
