@@ -107,7 +107,9 @@ export function timeCourses(scores: PanelScore[], title: string, id: string): st
 }
 
 /** A matrix heat map (rows × columns) on the perceptual ramp, scaled to its own range. */
-export function matrixHeatmap(matrix: (number | null)[][], rowLabels: string[] | undefined, times: number[], title: string, id: string, square: boolean): string {
+export function matrixHeatmap(full: (number | null)[][], rowLabels: string[] | undefined, times: number[], title: string, id: string, square: boolean, maxCells = 140): string {
+  // Block averages when there are more time samples than cells (700 × 700 would be 490 000 rects).
+  const matrix = blockAverage(full, square ? maxCells : full.length, maxCells, square);
   const rows = matrix.length;
   const cols = matrix[0]?.length ?? 0;
   if (rows === 0 || cols === 0) return '';
@@ -115,7 +117,7 @@ export function matrixHeatmap(matrix: (number | null)[][], rowLabels: string[] |
   let lo = Infinity, hi = -Infinity;
   // A temporal-generalisation matrix is scaled by its off-diagonal values (the diagonal is 1 by construction).
   matrix.forEach((r, i) => r.forEach((v, j) => {
-    if (Number.isFinite(num(v)) && !(square && i === j)) { lo = Math.min(lo, num(v)); hi = Math.max(hi, num(v)); }
+    if (Number.isFinite(num(v)) && !(square && i === j && full.length === rows)) { lo = Math.min(lo, num(v)); hi = Math.max(hi, num(v)); }
   }));
   if (!(hi > lo)) hi = lo + 1;
   const cw = plotW / cols, ch = plotH / rows;
@@ -129,4 +131,37 @@ export function matrixHeatmap(matrix: (number | null)[][], rowLabels: string[] |
   out += `<text class="tick" x="${left}" y="${top + plotH + 12}">${esc(ms(t0))} ms</text><text class="tick" x="${left + plotW}" y="${top + plotH + 12}" text-anchor="end">${esc(ms(t1))} ms</text>`;
   if (square) out += `<text class="tick" x="${left - 4}" y="${top + 8}" text-anchor="end">${esc(ms(t0))}</text><text class="tick" x="${left - 4}" y="${top + plotH}" text-anchor="end">${esc(ms(t1))}</text>`;
   return out + `</svg>`;
+}
+
+/** Mean over blocks of rows and columns, down to at most maxRows × maxCols (the diagonal left out of square blocks on it). */
+function blockAverage(m: (number | null)[][], maxRows: number, maxCols: number, square: boolean): (number | null)[][] {
+  const R = m.length, C = m[0]?.length ?? 0;
+  const rb = Math.max(1, Math.ceil(R / maxRows)), cb = Math.max(1, Math.ceil(C / maxCols));
+  if (rb === 1 && cb === 1) return m;
+  const out: (number | null)[][] = [];
+  for (let i0 = 0; i0 < R; i0 += rb) {
+    const row: (number | null)[] = [];
+    for (let j0 = 0; j0 < C; j0 += cb) {
+      let sum = 0, count = 0;
+      for (let i = i0; i < Math.min(R, i0 + rb); i++) for (let j = j0; j < Math.min(C, j0 + cb); j++) {
+        const v = num(m[i]![j]);
+        if (Number.isFinite(v) && !(square && i === j)) { sum += v; count++; }
+      }
+      row.push(count ? sum / count : null);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** The time courses of one (comparison, region) as CSV: time, then per layer mean, SEM, and the ceiling bounds. */
+export function timeCoursesCsv(scores: PanelScore[]): string {
+  const details = scores.map((s) => s.details as unknown as TimeDetails);
+  const times = details[0]?.times ?? [];
+  const ceiling = details.find((d) => d.ceiling)?.ceiling;
+  const cell = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+  const quote = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@\t]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const header = ['time_s', ...scores.flatMap((s) => [quote(`${s.layer}_mean`), quote(`${s.layer}_sem`)]), ...(ceiling ? ['ceiling_lower', 'ceiling_upper'] : [])];
+  const lines = times.map((t, j) => [String(t), ...details.flatMap((d) => [cell(d.mean[j]), cell(d.sem[j])]), ...(ceiling ? [cell(ceiling.lower[j]), cell(ceiling.upper[j])] : [])].join(','));
+  return [header.join(','), ...lines].join('\n') + '\n';
 }

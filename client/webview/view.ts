@@ -120,7 +120,7 @@ export function renderBody(results: PanelResults, state: ViewState): string {
     html += `<section id="time"><h2>Over time</h2><div class="plots">`;
     groups.forEach((g, i) => {
       const id = `time-${i}`;
-      html += `<figure>${timeCourses(g.scores, `${g.comparison}: layers × ${g.region} over time (mean ± SEM; bars: significant clusters)`, id)}${exportButton(id, `time-${g.comparison}-${g.region}`)}</figure>`;
+      html += `<figure>${timeCourses(g.scores, `${g.comparison}: layers × ${g.region} over time (mean ± SEM; bars: significant clusters)`, id)}${exportButton(id, `time-${g.comparison}-${g.region}`)}<button class="export" data-export-time="${i}" data-name="${esc(`time-${g.comparison}-${g.region}`)}" title="Save these time courses as CSV">CSV</button></figure>`;
       const derived = (results.derived?.[g.comparison]?.timeResolved as Record<string, TimeDerived> | undefined)?.[g.region];
       if (derived) {
         html += `<figure>${matrixHeatmap(derived.layerByTime, derived.layers, derived.times, `layer × time: ${g.region}`, `layer-time-${i}`, false)}${exportButton(`layer-time-${i}`, `layer-time-${g.comparison}-${g.region}`)}</figure>`;

@@ -4,7 +4,7 @@
  * "Over time" section draws one course per layer whose peak markers sit at the planted latencies
  * (known truth of scripts/make-timeresolved-meg.ts, ±10 ms), significant clusters as bars, the
  * ceiling band, the layer × time and temporal-generalisation heat maps; no CSP violation; a
- * screenshot goes to test-artifacts/panel-timeresolved-meg.png.
+ * screenshot goes to test-artifacts/panel-timeresolved-meg.png. The CSV export holds the drawn courses.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,16 @@ test('result panel shows the time-resolved sample with the planted latencies', {
   assert.equal(await page.locator('#time-0 polygon[data-ceiling]').count(), 1);
   assert.ok(await page.locator('#layer-time-0').isVisible());
   assert.ok(await page.locator('#generalization-0').isVisible());
+
+  // CSV export of the time courses: one row per time sample, the layers' means as in the results file.
+  await page.click('button[data-export-time="0"]');
+  const exported = (await page.evaluate(() => (window as unknown as { posted: { type: string; kind?: string; content?: string }[] }).posted)).filter((m) => m.type === 'export' && m.kind === 'csv');
+  const lines = exported.at(-1)!.content!.trim().split('\n');
+  assert.deepEqual(lines[0]!.split(',').slice(0, 3), ['time_s', 'conv1_mean', 'conv1_sem']);
+  assert.equal(lines.length, 1 + 71);
+  const conv1 = results.scores.find((s: { layer: string }) => s.layer === 'conv1').details;
+  assert.equal(Number(lines[1 + 20]!.split(',')[1]), conv1.mean[20]);
+  assert.equal(Number(lines[1 + 20]!.split(',')[0]), conv1.times[20]);
 
   mkdirSync(artifactsDir, { recursive: true });
   await page.locator('#time').screenshot({ path: join(artifactsDir, 'panel-timeresolved-meg.png') });
