@@ -4,7 +4,7 @@
  * RDMs). Shape rules are those of `layoutOf` in the spec module, so what the editor accepted is
  * exactly what loads.
  */
-import { readArray } from '../io';
+import { readArray, readNpyHeader, readNpyRows } from '../io';
 import { SimspecError } from '../core/errors';
 import type { NDArray } from '../core/matrix';
 import { permuteAxes, product, splitLeading } from '../core/ndarray';
@@ -39,6 +39,10 @@ function meanOverRepeats(repeats: NDArray, origin: { file: string; variable: str
 export async function loadRepresentation(rep: Representation, array?: NDArray): Promise<LoadedRepresentation> {
   const { source } = rep;
   const origin = sourceOrigin(source);
+  if (!array) {
+    const streamed = await loadTimeSubjectBySubject(rep);
+    if (streamed) return streamed;
+  }
   const raw = array ?? (await readArray(source.path, source.key));
   const layout = layoutOf(source, raw.shape);
   if (typeof layout === 'string') throw new SimspecError(layout, { ...origin, code: 'data.shape' });
@@ -118,6 +122,34 @@ export async function loadRepresentation(rep: Representation, array?: NDArray): 
 }
 
 /**
+ * A time-resolved .npy stored subjects-first (`axes: [subjects, …]`, C order) is read one subject at
+ * a time (readNpyRows), so that a large recording never sits in memory twice: float32 files stay
+ * float32 per subject, and the float64 copy of the whole file that readArray would make is never
+ * built. Same checks and results as the whole-array path; on any value problem it defers to that
+ * path, which reports it in its usual words. Undefined when the source does not qualify.
+ */
+async function loadTimeSubjectBySubject(rep: Representation): Promise<LoadedRepresentation | undefined> {
+  const { source } = rep;
+  if (!source.axes || source.key !== undefined || !/\.npy$/i.test(source.path) || source.axes[0] !== 'subjects' || source.axes.filter((a) => a === 'subjects').length !== 1) return undefined;
+  const header = await readNpyHeader(source.path).catch(() => undefined);
+  if (!header || header.fortranOrder) return undefined;
+  const layout = layoutOf(source, header.shape);
+  if (typeof layout === 'string' || layout.time === undefined || sizeProblem(layout, header.shape)) return undefined;
+  const origin = sourceOrigin(source);
+  const subjects: SubjectData[] = [];
+  const count = header.shape[0]!;
+  for (let s = 0; s < count; s++) {
+    const item = await readNpyRows(source.path, s, 1);
+    if (valueProblem(item.data, item.shape, source.kind)) return undefined;
+    const fast = fastTimeSplit(item, arrangeAxes(source.axes, item.shape) as AxisArrangement);
+    if (!fast) return undefined;
+    subjects.push({ timecourse: timecourseOf(fast.item(0), source.kind, layout, { ...origin, variable: count > 1 ? `${origin.variable} (subject ${s})` : origin.variable }) });
+  }
+  const loaded: LoadedRepresentation = { name: rep.name, role: rep.role, kind: source.kind, stimuli: layout.stimuli, subjects, hasSubjects: true, file: source.file, time: layout.time };
+  return loaded;
+}
+
+/**
  * When the stored order is subjects first, then the other axes in engine order with `time` anywhere
  * among them: per subject, the data is B × T × C and becomes T × B × C (float32 data stays float32:
  * exact, and half the memory). Otherwise undefined (the generic permutation is used).
@@ -140,7 +172,7 @@ function fastTimeSplit(raw: NDArray, arranged: AxisArrangement): { subjects: num
     subjects,
     item(s: number): NDArray {
       const src = raw.data.subarray(s * size, (s + 1) * size);
-      if (B === 1) return { shape: engineShape, data: src, dtype: raw.dtype };
+      if (B === 1) return { shape: engineShape, data: (float32 ? Float32Array.from(src) : src) as unknown as Float64Array, dtype: raw.dtype };
       const out = float32 ? new Float32Array(size) : new Float64Array(size);
       if (C === 1) {
         // Blocked transpose of B × T into T × B.

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { runSpec } from '../../../engine/run/execute';
 import { checkSpec } from '../../../engine/spec';
 import { createFileIntrospector } from '../../../engine/spec/introspector';
+import { writeNpy } from '../../../engine/io/npyWriter';
 import { generateMeg, writeMeg, PLANTED } from '../../../scripts/make-timeresolved-meg';
 
 const dir = mkdtempSync(join(tmpdir(), 'simspec-meg-'));
@@ -87,4 +88,23 @@ test('check reports what the run refuses: times length, window, crossnobis witho
   const errors = (await checkSpec(text, file, createFileIntrospector())).problems.filter((p) => p.severity === 'error');
   assert.deepEqual(errors.map((e) => e.path), [['brain', 'meg', 'axes']]);
   assert.match(errors[0]!.message, /names a `time` axis .*rsa-time/);
+});
+
+test('the same recording stored in another axis order (read whole, permuted) gives identical results', async () => {
+  const small = generateMeg({ stimuli: 12, subjects: 4, sensors: 7, onset: -0.1, rate: 50, samples: 20, seed: 3, amplitude: 0.8 });
+  const sub = join(dir, 'orders');
+  writeMeg(sub, small);
+  // Engine order subjects × time × stimuli × sensors, written as time × stimuli × subjects × sensors (float64).
+  const [S, n, P, T] = small.shape;
+  const other = new Float64Array(small.meg.length);
+  for (let s = 0; s < S; s++) for (let i = 0; i < n; i++) for (let c = 0; c < P; c++) for (let t = 0; t < T; t++) other[((t * n + i) * S + s) * P + c] = small.meg[((s * n + i) * P + c) * T + t]!;
+  writeNpy(join(sub, 'other.npy'), [T, n, S, P], other);
+  const comparison = { name: 'c', metric: 'rsa-time', layers: ['conv1', 'fc7'], times: { rate: 50, onset: -0.1 }, permutations: 50, latency_samples: 50 };
+  const specOf = (region: Record<string, unknown>) => JSON.stringify({ simspec: 1, model: { layers: { conv1: { file: 'model/conv1.npy' }, fc7: { file: 'model/fc7.npy' } } }, brain: { meg: region }, comparisons: [{ ...comparison, regions: ['meg'] }] });
+  writeFileSync(join(sub, 'a.simspec.yaml'), specOf({ file: 'meg.npy', axes: ['subjects', 'stimuli', 'units', 'time'] }));
+  writeFileSync(join(sub, 'b.simspec.yaml'), specOf({ file: 'other.npy', axes: ['time', 'stimuli', 'subjects', 'units'] }));
+  const a = await runSpec(join(sub, 'a.simspec.yaml'), { write: false });
+  const b = await runSpec(join(sub, 'b.simspec.yaml'), { write: false });
+  assert.deepEqual(a.scores.map((s) => s.details), b.scores.map((s) => s.details));
+  assert.deepEqual(a.derived, b.derived);
 });
