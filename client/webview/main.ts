@@ -6,6 +6,7 @@
 import { checkResults, rowKey, tableToCsv, sortedScores, type PanelResults, type SortColumn } from './model';
 import { escapeHtml } from './escape';
 import { renderBody } from './view';
+import { timeCoursesCsv, timeGroups } from './timePlots';
 import type { FromWebview, PersistedState, ToWebview } from './protocol';
 
 interface VsCodeApi {
@@ -59,6 +60,12 @@ root.addEventListener('click', (event) => {
   if (exportSvg) {
     const svg = document.getElementById(exportSvg.dataset.exportSvg!) as SVGSVGElement | null;
     if (svg) vscode.postMessage({ type: 'export', kind: 'svg', name: exportSvg.dataset.name ?? 'plot', content: standaloneSvg(svg) });
+    return;
+  }
+  const exportTime = target.closest<HTMLElement>('[data-export-time]');
+  if (exportTime && results) {
+    const group = timeGroups(results)[Number(exportTime.dataset.exportTime)];
+    if (group) vscode.postMessage({ type: 'export', kind: 'csv', name: exportTime.dataset.name ?? 'time', content: timeCoursesCsv(group.scores) });
     return;
   }
   if (target.closest('#export-csv') && results) {

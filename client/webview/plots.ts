@@ -82,7 +82,7 @@ export function layerProfile(results: PanelResults, comparison: string, region: 
 // viridis at 9 stops (matplotlib's, public domain)
 const RAMP = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
 
-function rampColour(t: number): string {
+export function rampColour(t: number): string {
   if (!Number.isFinite(t)) return '#808080';
   const u = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(u));

@@ -8,6 +8,7 @@ import { layerProfile, layerRegionMatrix, nullHistogram, rdmHeatmap } from './pl
 import { metricSpaceMap, warpingCurve, warpingScores, warpingTable } from './shapePlots';
 import { perUnitHistogram, regressionDirections } from './regressionPlots';
 import { searchlightSection } from './searchlightView';
+import { matrixHeatmap, timeCourses, timeGroups, type TimeDerived } from './timePlots';
 
 export interface ViewState {
   file?: string;
@@ -115,6 +116,20 @@ export function renderBody(results: PanelResults, state: ViewState): string {
   }
   html += `</div></section>`;
 
+  const groups = timeGroups(results);
+  if (groups.length > 0) {
+    html += `<section id="time"><h2>Over time</h2><div class="plots">`;
+    groups.forEach((g, i) => {
+      const id = `time-${i}`;
+      html += `<figure>${timeCourses(g.scores, `${g.comparison}: layers × ${g.region} over time (mean ± SEM; bars: significant clusters)`, id)}${exportButton(id, `time-${g.comparison}-${g.region}`)}<button class="export" data-export-time="${i}" data-name="${esc(`time-${g.comparison}-${g.region}`)}" title="Save these time courses as CSV">CSV</button></figure>`;
+      const derived = (results.derived?.[g.comparison]?.timeResolved as Record<string, TimeDerived> | undefined)?.[g.region];
+      if (derived) {
+        html += `<figure>${matrixHeatmap(derived.layerByTime, derived.layers, derived.times, `layer × time: ${g.region}`, `layer-time-${i}`, false)}${exportButton(`layer-time-${i}`, `layer-time-${g.comparison}-${g.region}`)}</figure>`;
+        if (derived.temporalGeneralization) html += `<figure>${matrixHeatmap(derived.temporalGeneralization, undefined, derived.times, `temporal generalisation: ${g.region}`, `generalization-${i}`, true)}${exportButton(`generalization-${i}`, `generalization-${g.comparison}-${g.region}`)}</figure>`;
+      }
+    });
+    html += `</div></section>`;
+  }
   const warping = warpingScores(results);
   if (warping.size > 0) {
     html += `<section id="warping"><h2>Warping index</h2><p class="note">W = d_orth − d_lin (angular shape distances, Williams et al. 2021): W &gt; 0 means linear warps remove distance that rotations leave; W can be negative, because whitening up-weights low-variance directions.</p><div class="plots">`;

@@ -11,12 +11,13 @@ import { cka } from './cka';
 import { knn } from './knn';
 import { regression } from './regression';
 import { rsa } from './rsa';
+import { rsaTime } from './rsaTime';
 import { runnerOf } from './runner';
 import { searchlight } from './searchlight';
 import { shape } from './shape';
 import type { AnyFamily, CaseHandlers, ComparisonRunner } from './types';
 
-export const FAMILIES = [rsa, regression, shape, cka, cca, knn, searchlight] as const;
+export const FAMILIES = [rsa, regression, shape, cka, cca, knn, searchlight, rsaTime] as const;
 
 /** The value of `metric:` in a spec. */
 export type MetricFamily = (typeof FAMILIES)[number]['id'];

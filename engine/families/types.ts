@@ -75,6 +75,12 @@ export interface SubjectData {
   repeats?: NDArray;
   /** Condensed RDM in squareform order (kind 'rdm' only). */
   rdm?: Float64Array;
+  /**
+   * A source with a `time` axis (read by time-resolved families only; the fields above are then
+   * absent): responses time × stimuli × units, repeats time × stimuli × repeats × units (NaN where a
+   * repeat is missing), or an RDM movie time × condensed pairs.
+   */
+  timecourse?: NDArray;
 }
 
 /** One model layer or brain region, loaded and checked (finite where required, shapes agreed). */
@@ -89,6 +95,8 @@ export interface LoadedRepresentation {
   hasSubjects: boolean;
   /** Original trailing shape per stimulus (e.g. [h, w, c] for convolutional layers), when known. */
   unitShape?: number[];
+  /** Time samples, when the source has a `time` axis (each subject then carries `timecourse`). */
+  time?: number;
   file: string;
   key?: string;
 }
@@ -219,6 +227,8 @@ export interface LayoutInfo {
   /** Units per stimulus (responses, repeats); undefined for RDMs. */
   units?: number;
   repeats?: number;
+  /** Time samples, when the source has a `time` axis. */
+  time?: number;
 }
 
 export interface CheckContext {
@@ -257,6 +267,8 @@ export interface FamilyDefinition<Id extends string = string, Params = unknown> 
   description: string;
   /** Short summary for the CLI usage text. */
   summary: string;
+  /** The family reads sources with a `time` axis (every other family's comparisons refuse them). */
+  timeResolved?: boolean;
   /** The one table of parameter defaults (schema `default` fields are generated from it). */
   defaults: Readonly<Record<string, unknown>>;
   /** JSON-schema properties of the family's keys, without `default`. */

@@ -23,7 +23,7 @@ import { selectedStimuli, selectTableRows } from '../spec/selection';
 import { layoutOf, sourceOrigin } from '../spec/semantics';
 import { checkResultsPath, ENGINE_VERSION, runInputFiles, sha256, toJson, writeResultsAtomically, writeTextAtomically, type OutputGuard, type Results } from './results';
 import { encodeRdmSidecar, RDMS_IN_RESULTS_MAX, rdmSidecarEntry, rdmSidecarPath, type LargeRdms } from './rdmSidecar';
-import { runnerFor } from '../families';
+import { familyFor, runnerFor } from '../families';
 import { resetStageTimes, stageTimesEnabled, stageTotals, startStage, stopStage } from '../core/stageTimer';
 import type { LoadedRepresentation, RunContext, Score, ScoreRecord, SharedProducts, StimulusTable } from './types';
 
@@ -508,6 +508,13 @@ async function scoreJob(state: RunState, job: Job, index: number): Promise<void>
   }
   const model = await loadStage(state, `model:${layer}`, base);
   const brain = await loadStage(state, `brain:${region}`, base);
+  if (!familyFor(comparison.metric)?.timeResolved) {
+    // `check` reports this on the source's `axes` (engine/spec/semantics.ts timeRefusal).
+    for (const loaded of [model, brain]) {
+      if (loaded.time === undefined) continue;
+      throw new SimspecError(`\`axes\` names a \`time\` axis (length ${loaded.time}), which ${loaded.kind === 'rdm' ? 'an RDM' : 'a stimulus × unit metric'} does not read: select one time point in the file, or use a time-resolved analysis (\`metric: rsa-time\`)`, { file: loaded.file, variable: loaded.key ?? '(the only array)', code: 'data.shape' });
+    }
+  }
   state.stimuli ||= model.stimuli;
   const recorded: CachedJob['rdms'] = [];
   const context: RunContext = {

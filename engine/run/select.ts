@@ -69,9 +69,26 @@ export function selectStimuliOf(loaded: LoadedRepresentation, indices: readonly 
     if (subject.rdm) out.rdm = selectCondensed(subject.rdm, loaded.stimuli, indices);
     if (subject.responses) out.responses = selectRows(subject.responses, indices);
     if (subject.repeats) out.repeats = selectRepeats(subject.repeats, indices, undefined);
+    if (subject.timecourse) out.timecourse = selectTimecourse(subject.timecourse, loaded.stimuli, indices);
     return out;
   });
   return { ...loaded, stimuli: indices.length, subjects };
+}
+
+/** A time-resolved subject (time × stimuli × …, or time × condensed pairs) restricted to some stimuli. */
+function selectTimecourse(a: NDArray, n: number, indices: readonly number[]): NDArray {
+  const T = a.shape[0]!;
+  if (a.shape.length === 2) {
+    const pairs = a.shape[1]!;
+    const m = (indices.length * (indices.length - 1)) / 2;
+    const out = new Float64Array(T * m);
+    for (let t = 0; t < T; t++) out.set(selectCondensed(a.data.subarray(t * pairs, (t + 1) * pairs) as Float64Array, n, indices), t * m);
+    return { shape: [T, m], data: out, dtype: a.dtype };
+  }
+  const width = a.shape.slice(2).reduce((x, y) => x * y, 1);
+  const out = new Float64Array(T * indices.length * width);
+  for (let t = 0; t < T; t++) indices.forEach((row, i) => out.set(a.data.subarray((t * n + row) * width, (t * n + row + 1) * width), (t * indices.length + i) * width));
+  return { shape: [T, indices.length, ...a.shape.slice(2)], data: out, dtype: a.dtype };
 }
 
 /** Spearman–Brown corrected odd/even split-half reliability of each unit of stimuli × repeats × units. */
@@ -86,6 +103,7 @@ export function unitReliability(repeats: NDArray): Float64Array {
 export function selectUnitsOf(loaded: LoadedRepresentation, selection: UnitSelection): { loaded: LoadedRepresentation; records: UnitSelectionRecord[] } {
   const origin = { file: loaded.file, variable: loaded.key ?? loaded.name };
   const records: UnitSelectionRecord[] = [];
+  if (loaded.time !== undefined) throw new SimspecError('`units` cannot select units of a source with a `time` axis', { ...origin, expected: 'the sensors selected in the file', code: 'spec.units' });
   const subjects = loaded.subjects.map((subject, s): SubjectData => {
     const width = subject.responses!.cols;
     let kept = selection.indices ? selection.indices.slice() : Array.from({ length: width }, (_, j) => j);

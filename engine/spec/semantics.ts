@@ -117,6 +117,8 @@ export interface SourceLayout {
   repeats?: number;
   /** With `axes`: the stored axis (or axes) holding the stimuli, as messages name it. */
   stimulusAxis?: string;
+  /** Time samples, when `axes` names a `time` axis (read by time-resolved families only). */
+  time?: number;
 }
 
 const READABLE = /\.(npy|npz|mat|h5|hdf5|csv|tsv|json|nii|nii\.gz)$/i;
@@ -134,18 +136,22 @@ function layoutFromAxes(source: DataSource, names: readonly string[], shape: rea
   if (typeof arranged === 'string') return arranged;
   const count = (name: AxisName) => arranged.axes[name].length;
   const subjects = arranged.lengths.subjects;
-  if (count('time') > 0) return `\`axes\` names a \`time\` axis (${describeAxis(arranged, 'time', shape)}), which ${source.kind === 'rdm' ? 'an RDM' : 'a stimulus × unit metric'} does not read: select one time point in the file, or use a time-resolved analysis`;
+  // A `time` axis (one) is read by time-resolved families only (`timeResolved` in engine/families/types.ts);
+  // checkSemantics refuses it, with timeRefusal below, for a comparison whose family does not read it.
+  if (count('time') > 1) return `\`axes\` must name at most one \`time\` axis, got ${count('time')}`;
+  const time = count('time') === 1 ? arranged.lengths.time : undefined;
+  const withTime = (layout: SourceLayout): SourceLayout => (time === undefined ? layout : { ...layout, time });
   if (source.kind === 'rdm') {
-    const other = names.find((name) => name !== 'subjects' && name !== 'stimuli');
-    if (other !== undefined) return `an RDM's axes are \`subjects\` and \`stimuli\` (two for a square RDM, one for a condensed one), not \`${other}\``;
+    const other = names.find((name) => name !== 'subjects' && name !== 'stimuli' && name !== 'time');
+    if (other !== undefined) return `an RDM's axes are \`subjects\`, \`stimuli\` (two for a square RDM, one for a condensed one) and, for an RDM movie, \`time\`, not \`${other}\``;
     const stimulusAxes = arranged.axes.stimuli.map((axis) => shape[axis]!);
     if (stimulusAxes.length === 1) {
       const n = condensedToCount(stimulusAxes[0]!);
       if (n === undefined) return `${stimulusAxes[0]} entries on ${describeAxis(arranged, 'stimuli', shape)} is not the length of a condensed RDM (n(n−1)/2 for some n)`;
-      return { stimuli: n, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+      return withTime({ stimuli: n, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) });
     }
     if (stimulusAxes.length !== 2 || stimulusAxes[0] !== stimulusAxes[1]) return `an RDM needs two \`stimuli\` axes of equal length (square) or one (condensed); \`axes\` gives ${describeAxis(arranged, 'stimuli', shape)}`;
-    return { stimuli: stimulusAxes[0]!, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
+    return withTime({ stimuli: stimulusAxes[0]!, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) });
   }
   if (count('stimuli') !== 1) return `\`axes\` must name exactly one \`stimuli\` axis, got ${count('stimuli')}`;
   if (count('units') === 0) return '`axes` must name at least one `units` axis';
@@ -153,7 +159,18 @@ function layoutFromAxes(source: DataSource, names: readonly string[], shape: rea
   if (source.kind === 'responses' && count('repeats') > 0) return `a \`repeats\` axis needs \`kind: repeats\` (this source is \`kind: responses\`)`;
   const layout: SourceLayout = { stimuli: arranged.lengths.stimuli, units: arranged.lengths.units, subjects, stimulusAxis: describeAxis(arranged, 'stimuli', shape) };
   if (source.kind === 'repeats') layout.repeats = arranged.lengths.repeats;
-  return layout;
+  return withTime(layout);
+}
+
+/**
+ * Why a source with a `time` axis cannot go to a family that scores one stimulus × unit matrix (or
+ * one RDM) per subject; `check` reports it on `axes`, and the run refuses it in the same words.
+ */
+export function timeRefusal(source: DataSource, shape: readonly number[]): string | undefined {
+  if (!source.axes) return undefined;
+  const arranged = arrangeAxes(source.axes, shape);
+  if (typeof arranged === 'string' || arranged.axes.time.length === 0) return undefined;
+  return `\`axes\` names a \`time\` axis (${describeAxis(arranged, 'time', shape)}), which ${source.kind === 'rdm' ? 'an RDM' : 'a stimulus × unit metric'} does not read: select one time point in the file, or use a time-resolved analysis (\`metric: rsa-time\`)`;
 }
 
 /** Interpret a source's raw shape given its kind and subjects axes; returns a problem text when it does not fit. */
@@ -288,6 +305,19 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
         const onKey = source.axes ? (source.subjects !== undefined && /subjects/.test(layout) ? 'subjects' : source.transpose && /transpose/.test(layout) ? 'transpose' : 'axes') : source.transpose && /`transpose`/.test(layout) ? 'transpose' : source.subjects && /subjects axis/.test(layout) ? 'subjects' : 'kind';
         error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${layout}.`, source.specPath.concat([onKey]), 'data.shape');
         return;
+      }
+      if (layout.time !== undefined) {
+        // A time axis is read by time-resolved families only: refused when a comparison of another family uses the source.
+        const usedElsewhere = spec.comparisons.some((c) => !familyFor(c.metric)?.timeResolved && (representation.role === 'model' ? c.layers : c.regions).includes(representation.name));
+        const refusal = usedElsewhere ? timeRefusal(source, description.shape) : undefined;
+        if (refusal) {
+          error(`${source.file}${source.key ? ` \`${source.key}\`` : ''}: ${refusal}.`, source.specPath.concat(['axes']), 'data.shape');
+          return;
+        }
+        if (source.units) {
+          error(`\`units\` cannot select units of a source with a \`time\` axis: select the sensors in the file.`, [...source.specPath, 'units'], 'spec.units');
+          return;
+        }
       }
       // The run's own refusals, in its words (engine/run/load.ts), so that `check` reports them first.
       const refusal = (found: ValueProblem) => new SimspecError(found.problem, { ...sourceOrigin(source), expected: found.expected }).message;
@@ -432,7 +462,7 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
       const brain = layoutByName.get(`brain:${region}`);
       return model && brain ? [{ model: { ...model, kind: kinds.get(`model:${layer}`) ?? 'responses' }, brain: { ...brain, kind: kinds.get(`brain:${region}`)! } }] : [];
     }));
-    if (comparison.metric !== 'rsa') {
+    if (comparison.metric !== 'rsa' && comparison.metric !== 'rsa-time') {
       const inComparison = new Set([...comparison.layers.map((name) => `model:${name}`), ...comparison.regions.map((name) => `brain:${name}`)]);
       // A searchlight compares sphere RDMs with layer RDMs: its layers may be RDMs (its check refuses RDM regions).
       for (const rep of [...spec.layers, ...spec.regions].filter((r) => inComparison.has(`${r.role}:${r.name}`) && !(comparison.metric === 'searchlight' && r.role === 'model'))) {

@@ -27,6 +27,7 @@ export const STATISTICS_SUPPORT: Readonly<Record<string, StatisticsSupport>> = {
   cca: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
   knn: { bootstrap: true, permutation: true, resamplingWithCv: false, subjectCeiling: false },
   searchlight: { bootstrap: false, permutation: false, resamplingWithCv: false, subjectCeiling: false },
+  'rsa-time': { bootstrap: false, permutation: false, resamplingWithCv: false, subjectCeiling: true },
 };
 
 /** The pair runner's own note (engine/families/runner.ts), for a family that resamples but not under `cv`. */

@@ -24,6 +24,8 @@ export interface FuzzData {
   dir: string;
   layers: Record<string, Record<string, unknown>>;
   regions: Record<string, Record<string, unknown>>;
+  /** Regions with a `time` axis (only time-resolved families draw them; every spec lists them under `brain`). */
+  timeRegions: Record<string, Record<string, unknown>>;
 }
 
 /** Write the data files once; returns the spec entries that point at them. */
@@ -38,6 +40,10 @@ export function writeFuzzData(dir: string): FuzzData {
   };
   const rdms = (name: string, count: number) => {
     writeNpy(join(dir, name), [count, pairs], Float64Array.from({ length: count * pairs }, () => 0.1 + rand()));
+    return name;
+  };
+  const movie = (name: string, shape: number[]) => {
+    writeNpy(join(dir, name), shape, Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 0.1 + rand()));
     return name;
   };
   writeFileSync(join(dir, 'labels.csv'), `category,block\n${Array.from({ length: n }, (_, i) => `c${i % 3},b${Math.floor(i / 4)}`).join('\n')}\n`);
@@ -57,6 +63,11 @@ export function writeFuzzData(dir: string): FuzzData {
       subjects: { file: file('brain-subjects.npy', [3, n, 5]), subjects: 0 },
       repeats: { file: file('repeats.npy', [n, 4, 5]), kind: 'repeats' },
       rdms: { file: rdms('brain-rdms.npy', 3), kind: 'rdm', subjects: 0 },
+    },
+    timeRegions: {
+      meg: { file: file('meg.npy', [3, n, 5, 6]), axes: ['subjects', 'stimuli', 'units', 'time'] },
+      megruns: { file: file('meg-runs.npy', [3, n, 3, 4, 6]), kind: 'repeats', axes: ['subjects', 'stimuli', 'repeats', 'units', 'time'] },
+      rdmmovie: { file: movie('rdm-movie.npy', [3, 6, pairs]), kind: 'rdm', axes: ['subjects', 'time', 'stimuli'] },
     },
   };
 }
@@ -133,7 +144,8 @@ export function randomSpec(data: FuzzData, family: string, seed: number): string
   // A searchlight without its mask only exercises the check that asks for it: give one most of the time.
   if (family === 'searchlight' && !('mask' in comparison) && rand() < 0.8) comparison.mask = 'mask.nii';
   comparison.layers = subset(Object.keys(data.layers), rand);
-  comparison.regions = subset(Object.keys(data.regions), rand);
+  const timeResolved = family === 'rsa-time';
+  comparison.regions = subset(Object.keys(timeResolved ? data.timeRegions : data.regions), rand);
   const statistics: Record<string, unknown> = {};
   if (rand() < 0.25) statistics.bootstrap = { samples: 1 + Math.floor(rand() * 3), seed: 1, ...(rand() < 0.5 ? { over: rand() < 0.5 ? 'subjects' : ['stimuli', 'subjects'] } : {}) };
   if (rand() < 0.25) statistics.permutation = { samples: 1 + Math.floor(rand() * 3), seed: 2 };
@@ -142,7 +154,7 @@ export function randomSpec(data: FuzzData, family: string, seed: number): string
     simspec: 1,
     ...(rand() < 0.7 ? { stimuli: { labels: 'labels.csv' } } : {}),
     model: { layers: data.layers },
-    brain: data.regions,
+    brain: { ...data.regions, ...data.timeRegions },
     comparisons: [comparison],
     ...(Object.keys(statistics).length ? { statistics } : {}),
   };
