@@ -476,6 +476,9 @@ export async function checkSemantics(parsed: ParsedSpec, spec: Spec, io: DataInt
     if (cv && (cv.scheme === 'group-kfold' || (comparison.params.cv as { stratify?: string }).stratify) && !spec.labels) {
       error('This cross-validation scheme reads a label column, but `stimuli.labels` is not set.', [...at, 'cv'], 'spec.cv-labels', 'key');
     }
+    if (cv && cv.scheme === 'group-kfold' && typeof (cv as { group?: unknown }).group !== 'string') {
+      error('`scheme: group-kfold` keeps stimuli that share a value of a label column in one fold, but names no column: add `group: <column of stimuli.labels>`.', [...at, 'cv'], 'spec.cv-group', 'key');
+    }
     for (const key of ['stratify', 'group'] as const) {
       const column = (cv as Record<string, unknown> | undefined)?.[key];
       if (typeof column !== 'string' || !labelColumns || labelColumns.includes(column)) continue;

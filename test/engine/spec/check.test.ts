@@ -228,3 +228,23 @@ test('alpha outside [0, 1] is a schema error on the value', async () => {
   assert.equal(problems[0]!.code, 'schema.maximum');
   assert.deepEqual(problems[0]!.range.start, at(text, '1.5'));
 });
+
+test('group-kfold without `group` is reported on the cv key (run would find no label column)', async () => {
+  const text = `simspec: 1
+stimuli:
+  labels: ${resolve('test/fixtures/specs')}/no-such-labels.csv
+model:
+  layers:
+    conv1: { file: ${DATA}/alexnet_rdms_78images/features.0.npz, key: arr_0, kind: rdm }
+brain:
+  IT: { file: ${DATA}/78images/fmri_IT_RDMs.npz, key: arr_0, kind: rdm, subjects: 0 }
+comparisons:
+  - name: enc
+    metric: regression
+    cv: { scheme: group-kfold, folds: 3 }
+`;
+  const problem = (await problemsOf(text)).find((p) => p.code === 'spec.cv-group');
+  assert.ok(problem, 'a spec.cv-group problem');
+  assert.match(problem.message, /group: <column/);
+  assert.equal(problem.range.start.line, at(text, 'cv:').line);
+});
