@@ -51,7 +51,7 @@ export interface EigenBlocking {
   panel: number;
   reflectorBlock: number;
   minOrder: number;
-  /** Eigenvectors of orders from this one come from divide and conquer on the tridiagonal (tridiagonal-dc.ts) and one GEMM, not QL rotations. */
+  /** Eigenvectors of orders from this one come from divide and conquer on the tridiagonal (tridiagonal-dc.ts) and the reflectors applied to them on GEMM (applyQ), not from QL rotations. */
   divideConquerMinOrder: number;
 }
 
@@ -60,7 +60,7 @@ export interface EigenBlocking {
 // GEMM updates only pay once the trailing matrix no longer fits in cache.
 // divideConquerMinOrder: CPU time of eigh on the same shared machine (FMA module, loaded, 2026-12-05),
 // divide and conquer vs QL vectors: n = 200 9.0 vs 6.6 ms, n = 300 19.9 vs 19.2 ms, n = 500 76 vs
-// 83 ms, n = 1000 491 vs 787 ms (/tmp timing script; the bench's kernel table prints both at 500 and 1000).
+// 83 ms, n = 1000 491 vs 787 ms (bench/eigen-dc.ts; the bench's kernel table prints both at 500 and 1000).
 const DEFAULT_BLOCKING: EigenBlocking = { panel: 32, reflectorBlock: 64, minOrder: 1000, divideConquerMinOrder: 320 };
 const blocking: EigenBlocking = { ...DEFAULT_BLOCKING };
 
