@@ -311,6 +311,8 @@ export const searchlight: FamilyDefinition<'searchlight', SearchlightParams> = {
       }
       subjectMaps.set(layer, all);
     }
+    const subjects = Math.max(0, ...[...subjectMaps.values()].map((m) => m.length));
+    if (p.permutations > 0 && subjects < 2) context.warn(`\`permutations\` needs at least 2 subjects over the comparison's regions, but there is ${subjects}: no FWE p-maps`);
     const options: GroupOptions = { permutations: p.permutations, seed: p.seed, correction: p.correction, clusterThreshold: p.clusterThreshold, tfce: p.tfce, signal: context.signal };
     const group = groupInference(layers, subjectMaps, spheres, options);
     const grid = spheres.dims[0] * spheres.dims[1] * spheres.dims[2];

@@ -593,17 +593,27 @@ async function finishComparison(state: RunState, comparison: ComparisonSpec): Pr
   const all: LoadedRepresentation[] = [];
   for (const id of needed) all.push(await loadStage(state, id, 0.95));
   startStage('metric');
+  let wroteFiles = false;
   const extra = await runner.finish(comparison, records, all, {
     spec: state.spec,
     signal: options.signal ?? new AbortController().signal,
     progress: () => {},
     shared: state.shared,
     warn: (message) => state.warnings.push(`${comparison.name}: ${message}`),
-    ...(options.write !== false && !options.cells ? { writeOutput: (suffix: string, bytes: Uint8Array) => writeBesideResults(state, comparison.name, suffix, bytes) } : {}),
+    ...(options.write !== false && !options.cells
+      ? {
+          writeOutput: (suffix: string, bytes: Uint8Array) => {
+            wroteFiles = true;
+            return writeBesideResults(state, comparison.name, suffix, bytes);
+          },
+        }
+      : {}),
   });
   stopStage();
   if (extra) state.derived[comparison.name] = extra;
-  if (key) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
+  // A finish that wrote files beside the results is not cached: a cache hit would list files that
+  // a run with another output path never wrote.
+  if (key && !wroteFiles) cache!.putValue(key, { json: extra ? JSON.parse(toJson(extra)) : null });
 }
 
 /**

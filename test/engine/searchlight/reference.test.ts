@@ -96,6 +96,11 @@ test('the family through a spec: check passes, peaks match rsatoolbox, NIfTI map
     const mask = await readNifti(join(DIR, 'mask.nii.gz'));
     assert.deepEqual(volume.header.affine, mask.header.affine);
     expected.centres.forEach((v: number, c: number) => assert.ok(Math.abs(volume.data[v]! - want[0]![c]!) < 1e-6));
+    // A second run (scores from the cache) to another output path writes its own maps there.
+    const again = await runSpec(file, { output: join(dir, 'again.results.json') });
+    const files = (again.derived!.sl as { files: { file: string }[] }).files;
+    assert.equal(files.length, derived.files.length);
+    for (const f of files) assert.ok(f.file.startsWith('again.results.json.') && existsSync(join(dir, f.file)), f.file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
