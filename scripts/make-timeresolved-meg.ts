@@ -17,7 +17,7 @@
  * Files: model/<layer>.npy (stimuli × 128, float32), meg.npy (subjects × stimuli × sensors × time,
  * float32), times.txt (seconds, one per line).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NumpyRandomState } from '../engine/stats/random';
 import { writeNpy } from '../engine/io/npyWriter';
@@ -128,4 +128,11 @@ if (process.argv[1] && /make-timeresolved-meg\.ts$/.test(process.argv[1])) {
   }
   writeMeg(out, generateMeg(options));
   console.log(`wrote ${out}`);
+  // The spec is written with the data, so `New Spec from Sample` never offers a spec whose data do
+  // not exist yet (the data are 31 MB and not committed). An existing spec is kept.
+  const spec = join(out, '..', 'timeresolved-meg.simspec.yaml');
+  if (!existsSync(spec)) {
+    copyFileSync(join(__dirname, '..', 'samples', 'timeresolved-meg', 'spec-template.yaml'), spec);
+    console.log(`wrote ${spec}`);
+  }
 }

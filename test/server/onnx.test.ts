@@ -55,7 +55,7 @@ comparisons:
 test('output: completes every tensor of the graph with its operator and shape', async () => {
   const { document, position } = withCursor(text('|'), uri);
   const list = await computeCompletions(document, position, ctx);
-  const items = (Array.isArray(list) ? list : list!.items).map((i) => [i.label, i.detail]);
+  const items = list.map((i) => [i.label, i.detail]);
   assert.deepEqual(items, [
     ['image', 'input [N, 3, 8, 8]'],
     ['conv1', 'Conv [N, 4, 8, 8]'],

@@ -24,7 +24,7 @@ test('result panel shows the time-resolved sample with the planted latencies', {
   const work = mkdtempSync(join(tmpdir(), 'simspec-time-panel-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   writeMeg(join(work, 'data'), generateMeg());
-  copyFileSync(join(repoRoot, 'samples/timeresolved-meg/timeresolved-meg.simspec.yaml'), join(work, 'timeresolved-meg.simspec.yaml'));
+  copyFileSync(join(repoRoot, 'samples/timeresolved-meg/spec-template.yaml'), join(work, 'timeresolved-meg.simspec.yaml'));
   const resultsFile = join(work, 'timeresolved-meg.results.json');
   await runSpec(join(work, 'timeresolved-meg.simspec.yaml'), { output: resultsFile });
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));

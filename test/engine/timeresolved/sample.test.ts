@@ -20,7 +20,7 @@ import { generateMeg, writeMeg, PLANTED } from '../../../scripts/make-timeresolv
 const dir = mkdtempSync(join(tmpdir(), 'simspec-meg-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 writeMeg(join(dir, 'data'), generateMeg());
-copyFileSync('samples/timeresolved-meg/timeresolved-meg.simspec.yaml', join(dir, 'timeresolved-meg.simspec.yaml'));
+copyFileSync('samples/timeresolved-meg/spec-template.yaml', join(dir, 'timeresolved-meg.simspec.yaml'));
 
 interface Details {
   times: number[];
