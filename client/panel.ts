@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { panelHtml } from './panelHtml';
+import { searchlightMaps } from './searchlightMaps';
 import { readRunDate, runFactsFile } from './runFacts';
 import { comparisonRange } from './specLocations';
 import type { FromWebview, PersistedState, ToWebview } from './webview/protocol';
@@ -77,7 +78,7 @@ export class ResultsPanel {
     const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
     panel.title = `Results: ${basename(resultsFile)}`;
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = panelHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(), cspSource: panel.webview.cspSource });
+    panel.webview.html = panelHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(), cspSource: panel.webview.cspSource, extraScriptUris: [panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'slices.js')).toString()] });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(resultsFile)), basename(resultsFile)));
     // The run-facts sidecar is written just after the file: its arrival brings the header's date.
     const sidecarWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(resultsFile)), basename(runFactsFile(resultsFile))));
@@ -110,6 +111,10 @@ export class ResultsPanel {
     }
     this.lastMessage = message;
     if (this.ready) await this.panel.webview.postMessage(message);
+    if (this.ready && message.type === 'results') {
+      const maps = await searchlightMaps(this.resultsFile, message.results);
+      if (maps.length) await this.panel.webview.postMessage({ type: 'searchlight-maps', file: this.resultsFile, maps } satisfies ToWebview);
+    }
   }
 
   private async receive(message: FromWebview): Promise<void> {

@@ -39,6 +39,7 @@ svg .observed { stroke: var(--vscode-charts-red, #f14c4c); stroke-width: 2; }
 svg .cell { fill: #fff; font-size: 10px; } svg .cell.dark { fill: #000; }
 svg .point { fill: var(--vscode-charts-blue, #3794ff); }
 svg .map-point.model circle { fill: var(--vscode-charts-blue, #3794ff); } svg .map-point.brain circle { fill: var(--vscode-charts-orange, #d18616); }
+.searchlight-viewer { margin: 8px 0; } .slices-wrap { width: 100%; max-width: 960px; height: 360px; } canvas.slices-canvas { width: 100%; height: 100%; display: block; } .slices-controls { margin-bottom: 4px; }
 table.warping caption { text-align: left; font-weight: 600; padding-bottom: 4px; white-space: nowrap; } table.warping td, table.warping th { padding: 2px 8px; }
 `;
 
@@ -48,9 +49,11 @@ export interface PanelHtmlOptions {
   /** webview.cspSource */
   cspSource: string;
   nonce?: string;
+  /** Further bundles (e.g. dist/slices.js, the searchlight slice viewer), loaded after the main one. */
+  extraScriptUris?: string[];
 }
 
-export function panelHtml({ scriptUri, cspSource, nonce = createNonce() }: PanelHtmlOptions): string {
+export function panelHtml({ scriptUri, cspSource, nonce = createNonce(), extraScriptUris = [] }: PanelHtmlOptions): string {
   const csp = [`default-src 'none'`, `img-src ${cspSource} data:`, `style-src 'nonce-${nonce}'`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -64,7 +67,7 @@ export function panelHtml({ scriptUri, cspSource, nonce = createNonce() }: Panel
 <body>
 <div id="root"><p class="note">Loading results…</p></div>
 <script nonce="${nonce}" src="${scriptUri}"></script>
-</body>
+${extraScriptUris.map((uri) => `<script nonce="${nonce}" src="${uri}"></script>\n`).join('')}</body>
 </html>
 `;
 }

@@ -20,7 +20,7 @@ const nodeEntries = [
   ['client/runWorker.ts', 'dist/runWorker.js'],
   ['engine/run/worker.ts', 'dist/engineWorker.js'],
 ];
-const browserEntries = [['client/webview/main.ts', 'dist/webview.js']];
+const browserEntries = [['client/webview/main.ts', 'dist/webview.js'], ['client/webview/slices.ts', 'dist/slices.js']];
 
 const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', legalComments: 'none' };
 const configs = [

@@ -4,7 +4,21 @@ import type { ViewState } from './view';
 
 export type ToWebview =
   | { type: 'results'; file: string; results: PanelResults }
-  | { type: 'error'; file: string; message: string };
+  | { type: 'error'; file: string; message: string }
+  /** Searchlight group maps for the slice viewer (client/webview/slices.ts; main.ts ignores them). */
+  | { type: 'searchlight-maps'; file: string; maps: SearchlightMap[] };
+
+/** One layer's group map of a searchlight comparison: NIfTI-1 bytes, base64. */
+export interface SearchlightMap {
+  comparison: string;
+  layer: string;
+  /** file name beside the results */
+  name: string;
+  statistic: 't' | 'mean';
+  /** the layer's group peak (voxel indices), where the crosshair starts */
+  peak?: number[];
+  base64: string;
+}
 
 export type FromWebview =
   | { type: 'ready' }

@@ -1,7 +1,7 @@
 /**
  * Panel view of `metric: searchlight` results (docs/searchlight.md): per comparison, each layer's
  * group peak (voxel and mm), smallest FWE p and cluster table, the best-layer codes and the NIfTI
- * maps written beside the results. Tables only (the slice viewer is not built yet); every string
+ * maps written beside the results, and a placeholder the slice viewer (slices.ts) fills; every string
  * from the results is escaped, and the structure is checked before use (a results file is input).
  */
 import { escapeHtml as esc } from './escape';
@@ -59,6 +59,7 @@ export function searchlightSection(results: PanelResults): string {
   for (const [name, d] of summaries) {
     const statistic = typeof d.statistic === 'string' ? d.statistic : 'value';
     html += `<h3>${esc(name)}</h3><p class="note">${esc(String(d.searchlights ?? '?'))} spheres of radius ${esc(String(d.radius?.value ?? '?'))} ${esc(String(d.radius?.unit ?? ''))}; ${esc(statistic)}. ${esc(typeof d.inference === 'string' ? d.inference : '')}</p>`;
+    html += `<div class="searchlight-viewer" data-comparison="${esc(name)}"><p class="note">Slice viewer: waiting for the maps…</p></div>`;
     html += `<table class="searchlight-peaks"><thead><tr><th>layer</th><th>subjects</th><th>peak</th><th>voxel</th><th>mm</th><th>min FWE p</th><th>clusters</th></tr></thead><tbody>`;
     for (const [layer, s] of Object.entries(d.layers ?? {})) {
       if (!isObject(s)) continue;

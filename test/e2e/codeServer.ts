@@ -57,7 +57,7 @@ export function stageExtension(): Promise<string> {
   return withBuildLock(() => {
     buildBundles();
     const target = temporaryFolder('simspec-ext-');
-    for (const path of ['package.json', 'language-configuration.json', 'syntaxes', 'schemas', 'icons', 'dist/extension.js', 'dist/server.js', 'dist/runWorker.js', 'dist/webview.js']) {
+    for (const path of ['package.json', 'language-configuration.json', 'syntaxes', 'schemas', 'icons', 'dist/extension.js', 'dist/server.js', 'dist/runWorker.js', 'dist/webview.js', 'dist/slices.js']) {
       if (existsSync(join(repoRoot, path))) cpSync(join(repoRoot, path), join(target, path), { recursive: true });
     }
     return target;
