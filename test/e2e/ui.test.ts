@@ -29,9 +29,9 @@ test('a person runs the sample from CodeLens and the palette and reads the panel
   });
   assert.equal(packaged.status, 0, `vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
   console.log(`vsix: ${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
-  // Only bundles (the CLI too: Submit Spec to SLURM runs it on the compute nodes), schemas, grammar, icon, samples' specs + data + licences, README/LICENSE and the manifest.
-  const allowed = [/^extension\/dist\/(extension|server|runWorker|webview|slices|cli)\.js$/, /^extension\/bin\/simspec\.js$/, /^extension\/schemas\/[\w.-]+\.json$/, /^extension\/syntaxes\/simspec\.tmLanguage\.json$/, /^extension\/language-configuration\.json$/,
-    /^extension\/icons\/simspec\.png$/, /^extension\/samples\/[\w-]+\/[\w.-]+\.simspec\.yaml$/, /^extension\/samples\/[\w-]+\/data\//, /^extension\/samples\/[\w-]+\/(model|brain)\/[\w.-]+\.npy$/, /^extension\/samples\/[\w-]+\/(labels\.csv|LICENSE|README\.md)$/, /^extension\/(package\.json|readme\.md|README\.md|LICENSE(\.md|\.txt)?|changelog\.md)$/i,
+  // Only bundles (the CLI too: Submit Spec to SLURM runs it on the compute nodes; onnxruntime-web's loader and WASM for `model.onnx`), schemas, grammar, icon, samples' specs + data + licences, README/LICENSE and the manifest.
+  const allowed = [/^extension\/dist\/(extension|server|runWorker|webview|slices|cli)\.js$/, /^extension\/dist\/ort-wasm-simd-threaded\.(wasm|mjs)$/, /^extension\/bin\/simspec\.js$/, /^extension\/schemas\/[\w.-]+\.json$/, /^extension\/syntaxes\/simspec\.tmLanguage\.json$/, /^extension\/language-configuration\.json$/,
+    /^extension\/icons\/simspec\.png$/, /^extension\/samples\/[\w-]+\/[\w.-]+\.simspec\.yaml$/, /^extension\/samples\/[\w-]+\/data\//, /^extension\/samples\/[\w-]+\/(model|brain)\/[\w.-]+\.(npy|onnx)$/, /^extension\/samples\/[\w-]+\/(labels\.csv|LICENSE|README\.md)$/, /^extension\/(package\.json|readme\.md|README\.md|LICENSE(\.md|\.txt)?|changelog\.md)$/i,
     /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
   const names: string[] = [];
   unzipSync(readFileSync(vsix), { filter: (file) => (names.push(file.name), false) });
